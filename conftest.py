@@ -1,0 +1,67 @@
+"""文档测试的收集规则（Sybil）。
+
+- ``docs/**/*.md``：每个 ```` ```pycon ```` 代码块里的每个 ``>>>`` 示例都是一个测试；
+- ``dlguide/**/*.py``：每个 docstring 里的每个 ``>>>`` 示例都是一个测试。
+
+两者都开启 ``NUMBER``（按期望输出的小数位比较浮点数）和 ``ELLIPSIS``。
+失败时 pytest 报告页面文件名和示例所在行号。
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
+
+from sybil import Document, Region, Sybil
+from sybil.evaluators.doctest import NUMBER, DocTestEvaluator
+from sybil.parsers.abstract.doctest import DocTestStringParser
+from sybil.parsers.markdown import CodeBlockParser, SkipParser
+from sybil.parsers.rest import DocTestParser
+
+OPTIONFLAGS = NUMBER | ELLIPSIS | NORMALIZE_WHITESPACE
+
+
+class PyconBlockParser:
+    """把 ```` ```pycon ```` （以及以 ``>>>`` 开头的 ```` ```python ````）代码块解析成逐条 doctest。"""
+
+    languages = ("pycon", "python")
+
+    def __init__(self, optionflags: int) -> None:
+        self.doctests = DocTestStringParser(DocTestEvaluator(optionflags))
+        self.blocks = [CodeBlockParser(language=lang) for lang in self.languages]
+
+    def __call__(self, document: Document) -> Iterable[Region]:
+        for blocks in self.blocks:
+            for block in blocks(document):
+                source = block.parsed
+                if not source.lstrip().startswith(">>>"):
+                    continue
+                for region in self.doctests(source, document.path):
+                    region.adjust(block, source)
+                    yield region
+
+
+def _setup(namespace: dict) -> None:
+    # 页面示例只依赖 dlguide 的设备助手；这里不替读者导入任何东西，示例必须自己写全 import。
+    namespace.setdefault("__name__", "__dlguide_doctest__")
+
+
+pages = Sybil(
+    parsers=[PyconBlockParser(OPTIONFLAGS), SkipParser()],
+    path="docs",
+    patterns=["*.md"],
+    setup=_setup,
+    name="pages",
+)
+docstrings = Sybil(
+    parsers=[DocTestParser(optionflags=OPTIONFLAGS)],
+    path="dlguide",
+    patterns=["*.py"],
+    name="docstrings",
+)
+
+pytest_collect_file = (pages + docstrings).pytest()
+
+# 示例里的随机数都显式设种子；这里把线程数固定，保证 CPU 上的结果逐位可复现。
+os.environ.setdefault("OMP_NUM_THREADS", "2")

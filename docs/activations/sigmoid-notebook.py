@@ -1,0 +1,60 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # sigmoid 实验笔记本
+#
+# 这个笔记本在构建站点时执行，下面的输出就是执行结果。可以下载它（jupytext 的 percent 格式 `.py` 文件），
+# 在 Jupyter 里打开、改参数重跑。
+#
+# 我们验证两件事：
+#
+# 1. 导数的最大值 $\max_z \sigma'(z) = \frac14$；
+# 2. 经过 $L$ 层 sigmoid 后，梯度的上界 $\left(\frac14\right)^L$ 随深度指数下降。
+
+# %%
+import torch
+from IPython.display import SVG
+
+from dlguide import get_device
+from dlguide.activations import sigmoid, sigmoid_grad
+from dlguide.figures import new_figure, to_svg
+
+device = get_device()
+z = torch.linspace(-8, 8, 1601, device=device)
+print("max σ'(z) =", round(sigmoid_grad(z).max().item(), 4))
+
+# %% [markdown]
+# 把一条链 $a_{l} = \sigma(w\,a_{l-1})$ 堆到 $L$ 层（$w=1$），用 autograd 量出 $\partial a_L / \partial a_0$，
+# 和上界 $4^{-L}$ 对比：
+
+# %%
+depths = list(range(1, 11))
+measured = []
+for depth in depths:
+    a0 = torch.tensor(0.0, device=device, requires_grad=True)
+    a = a0
+    for _ in range(depth):
+        a = sigmoid(a)
+    a.backward()
+    measured.append(a0.grad.item())
+for depth, grad in zip(depths, measured):
+    print(f"L={depth:2d}  ∂a_L/∂a_0 = {grad:.2e}   上界 4^-L = {0.25 ** depth:.2e}")
+
+# %%
+fig, (ax,) = new_figure(height=3.2)
+ax.semilogy(depths, measured, "o-", label="autograd 实测")
+ax.semilogy(depths, [0.25**d for d in depths], "--", label="上界 $4^{-L}$")
+ax.set_xlabel("层数 L")
+ax.set_ylabel("梯度")
+ax.legend()
+SVG(to_svg(fig))

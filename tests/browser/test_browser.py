@@ -1,0 +1,160 @@
+"""在真实的无头 Chromium 里检查构建好的站点：像读者一样打开、搜索、复制、切换主题。"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+WAIT_FOR_MATH = """async () => {
+  if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) return 0;
+  await MathJax.startup.promise;
+  return document.querySelectorAll('mjx-container').length;
+}"""
+MATH_STATE = """() => ({
+  arithmatex: document.querySelectorAll('.arithmatex').length,
+  untypeset: [...document.querySelectorAll('.arithmatex')].filter(e => !e.querySelector('mjx-container')).length,
+  containers: document.querySelectorAll('mjx-container').length,
+  errors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
+  version: window.MathJax && MathJax.version,
+})"""
+
+
+def _pages(site: Path) -> list[str]:
+    pages = []
+    for index in sorted(site.rglob("index.html")):
+        rel = index.parent.relative_to(site).as_posix()
+        pages.append("/" if rel == "." else f"/{rel}/")
+    return pages
+
+
+def _open(browser, url: str, **context_options):
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    events: dict[str, list[str]] = {"errors": [], "remote": []}
+    page.on("console", lambda m: m.type == "error" and events["errors"].append(m.text))
+    page.on("pageerror", lambda e: events["errors"].append(str(e)))
+    page.on(
+        "request",
+        lambda r: urlparse(r.url).hostname not in (None, "127.0.0.1", "localhost")
+        and r.url.startswith("http")
+        and events["remote"].append(r.url),
+    )
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return context, page, events
+
+
+def test_every_page_loads_cleanly_and_typesets_every_formula(browser, site_url, built_site) -> None:
+    site, _ = built_site
+    pages = _pages(site)
+    assert len(pages) >= 15
+    failures = []
+    for path in pages:
+        context, page, events = _open(browser, site_url + path)
+        page.evaluate(WAIT_FOR_MATH)
+        state = page.evaluate(MATH_STATE)
+        if events["errors"]:
+            failures.append(f"{path}: 控制台错误 {events['errors']}")
+        if events["remote"]:
+            failures.append(f"{path}: 请求了第三方主机 {events['remote']}")
+        if state["untypeset"] or state["errors"]:
+            failures.append(f"{path}: 公式未排版 {state}")
+        if state["version"] != "3.2.2":
+            failures.append(f"{path}: MathJax 版本 {state['version']}")
+        context.close()
+    assert failures == []
+
+
+def test_sigmoid_page_has_formulas_and_figure(browser, site_url) -> None:
+    context, page, _ = _open(browser, site_url + "/activations/sigmoid/")
+    assert page.evaluate(WAIT_FOR_MATH) >= 30
+    figure = page.locator('img[src$="figures/activations/sigmoid.svg"]')
+    assert figure.count() == 1
+    assert len(figure.get_attribute("alt")) > 10
+    assert figure.evaluate("img => img.complete && img.naturalWidth > 0")
+    context.close()
+
+
+def test_notebook_math_and_plot_render(browser, site_url) -> None:
+    context, page, events = _open(browser, site_url + "/activations/sigmoid-notebook/")
+    page.evaluate(WAIT_FOR_MATH)
+    typeset = page.locator(".jp-MarkdownOutput mjx-container").count()
+    raw_dollars = page.locator(".jp-MarkdownOutput").evaluate_all(
+        "els => els.filter(e => /\\$[^$]+\\$/.test(e.innerText)).length"
+    )
+    assert typeset >= 4 and raw_dollars == 0
+    plots = page.locator('.jp-OutputArea img[src^="data:image/svg+xml"]')
+    assert plots.count() >= 1 and plots.first.evaluate("img => img.naturalWidth > 0")
+    assert events["errors"] == []
+    context.close()
+
+
+def test_instant_navigation_retypesets_formulas(browser, site_url) -> None:
+    context, page, events = _open(browser, site_url + "/")
+    page.evaluate(WAIT_FOR_MATH)
+    page.locator("article a", has_text="简单说下 sigmoid 激活函数").first.click()
+    page.wait_for_url(re.compile(r"/activations/sigmoid/$"))
+    page.wait_for_function("document.querySelectorAll('.arithmatex').length > 30")
+    page.evaluate(WAIT_FOR_MATH)
+    page.wait_for_function(
+        "[...document.querySelectorAll('.arithmatex')].every(e => e.querySelector('mjx-container'))"
+    )
+    assert page.evaluate("performance.getEntriesByType('navigation').length") == 1  # 没有整页重新加载
+    assert events["errors"] == []
+    context.close()
+
+
+@pytest.mark.parametrize("query", ["激活函数", "饱和", "交叉熵"])
+def test_chinese_search_finds_sigmoid_page(browser, site_url, query: str) -> None:
+    context, page, _ = _open(browser, site_url + "/")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=10_000)
+    hrefs = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert any("activations/sigmoid/" in href for href in hrefs), hrefs
+    context.close()
+
+
+def test_copy_button_copies_runnable_code_without_prompts_or_output(browser, site_url) -> None:
+    context, page, _ = _open(
+        browser, site_url + "/activations/sigmoid/", permissions=["clipboard-read", "clipboard-write"]
+    )
+    block = page.locator(".language-pycon").first
+    block.hover()
+    block.locator("button.md-code__button[data-md-type=copy]").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "import torch" in copied and "sigmoid(z).round(decimals=4).tolist()" in copied
+    assert ">>>" not in copied and "..." not in copied
+    assert "[0.0, 0.1192, 0.5, 0.8808, 1.0]" not in copied  # 输出行不复制
+    namespace: dict = {}
+    exec(compile(copied, "<clipboard>", "exec"), namespace)  # 复制下来的就是能跑的代码
+    assert "device" in namespace
+
+    source = page.locator(".language-python").first
+    source.hover()
+    source.locator("button.md-code__button[data-md-type=copy]").click()
+    assert "def sigmoid(z: torch.Tensor) -> torch.Tensor:" in page.evaluate("navigator.clipboard.readText()")
+    context.close()
+
+
+def test_dark_mode_toggle_persists(browser, site_url) -> None:
+    context, page, events = _open(browser, site_url + "/activations/sigmoid/")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
+    page.locator("label.md-header__button[for='__palette_1']").click()
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    assert background != "rgb(255, 255, 255)"
+    assert page.evaluate(WAIT_FOR_MATH) >= 30
+    assert events["errors"] == []
+    context.close()
