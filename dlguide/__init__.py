@@ -6,6 +6,8 @@
 - :mod:`dlguide.device`：选择计算设备；
 - :mod:`dlguide.activations`：激活函数及其导数；
 - :mod:`dlguide.losses`：损失函数及其对 logit 的梯度；
+- :mod:`dlguide.data`、:mod:`dlguide.models`、:mod:`dlguide.training`、:mod:`dlguide.gradients`：
+  各章实验共用的数据、模型、训练循环和梯度测量；
 - :mod:`dlguide.figures`：站点构建时生成的图。
 """
 

@@ -1,0 +1,162 @@
+"""数据：只用生成的数据和随包附带的数据集（scikit-learn 的 digits），运行时从不下载。
+
+所有函数都接受 ``seed``，同样的参数在任何机器上得到同样的数据；张量总是先在 CPU 上生成，
+需要时再用 ``.to(device)`` 搬到 :func:`dlguide.device.get_device` 返回的设备。
+"""
+
+from __future__ import annotations
+
+import torch
+
+from dlguide._checks import check_in_range
+
+__all__ = ["make_xor", "make_moons", "load_digits", "train_val_split"]
+
+
+def _check_count(n: object, name: str, low: int = 1) -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"{name} 必须是整数，收到的是 {type(n).__name__}")
+    if n < low:
+        raise ValueError(f"{name} 必须 ≥ {low}，收到 {n}")
+    return n
+
+
+# --8<-- [start:make_xor]
+def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """异或数据：四个角 (±1, ±1) 附近的点，两坐标同号为类 0、异号为类 1。线性模型分不开它。
+
+    Parameters
+    ----------
+    n : int
+        样本数，≥ 4。
+    noise : float
+        高斯噪声的标准差，在 [0, 1] 内。
+    seed : int
+        随机种子。
+
+    Returns
+    -------
+    tuple[torch.Tensor, torch.Tensor]
+        ``X``：形状 ``(n, 2)`` 的 float32；``y``：形状 ``(n,)`` 的 int64，取值 0/1。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``n`` 或 ``noise`` 越界。
+
+    Examples
+    --------
+    >>> X, y = make_xor(8, noise=0.0)
+    >>> X[:4].tolist(), y[:4].tolist()
+    ([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]], [0, 1, 1, 0])
+    """
+    _check_count(n, "n", low=4)
+    check_in_range(noise, "noise", 0.0, 1.0)
+    g = torch.Generator().manual_seed(seed)
+    corners = torch.tensor([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
+    base = corners.repeat((n + 3) // 4, 1)[:n]
+    # 类别 = 两个坐标是否异号（XOR）；噪声只加在坐标上，不改类别
+    y = (base[:, 0] != base[:, 1]).long()
+    X = base + noise * torch.randn(base.shape, generator=g)
+    return X, y
+# --8<-- [end:make_xor]
+
+
+def make_moons(n: int = 400, noise: float = 0.2, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """scikit-learn 的“两个月牙”数据，转成张量。
+
+    Parameters
+    ----------
+    n : int
+        样本数，≥ 2。
+    noise : float
+        噪声标准差，在 [0, 1] 内。
+    seed : int
+        随机种子。
+
+    Returns
+    -------
+    tuple[torch.Tensor, torch.Tensor]
+        ``X`` 形状 ``(n, 2)`` 的 float32，``y`` 形状 ``(n,)`` 的 int64。
+
+    Examples
+    --------
+    >>> X, y = make_moons(100, seed=0)
+    >>> tuple(X.shape), X.dtype, sorted(set(y.tolist()))
+    ((100, 2), torch.float32, [0, 1])
+    """
+    from sklearn.datasets import make_moons as sk_make_moons  # noqa: PLC0415
+
+    _check_count(n, "n", low=2)
+    check_in_range(noise, "noise", 0.0, 1.0)
+    X, y = sk_make_moons(n_samples=n, noise=noise, random_state=seed)
+    return torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.int64)
+
+
+def load_digits(standardize: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+    """scikit-learn 随包附带的手写数字（1797 张 8×8 灰度图，10 类），不需要下载。
+
+    Parameters
+    ----------
+    standardize : bool
+        为 ``True`` 时把像素从 [0, 16] 缩放到 [0, 1]。
+
+    Returns
+    -------
+    tuple[torch.Tensor, torch.Tensor]
+        ``X`` 形状 ``(1797, 64)`` 的 float32，``y`` 形状 ``(1797,)`` 的 int64。
+
+    Examples
+    --------
+    >>> X, y = load_digits()
+    >>> tuple(X.shape), round(X.max().item(), 1), len(set(y.tolist()))
+    ((1797, 64), 1.0, 10)
+    """
+    from sklearn.datasets import load_digits as sk_load_digits  # noqa: PLC0415
+
+    bunch = sk_load_digits()
+    X = torch.tensor(bunch.data, dtype=torch.float32)
+    if standardize:
+        X = X / 16.0
+    return X, torch.tensor(bunch.target, dtype=torch.int64)
+
+
+def train_val_split(
+    X: torch.Tensor, y: torch.Tensor, val_fraction: float = 0.2, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """随机打乱后切成训练集和验证集。
+
+    Parameters
+    ----------
+    X, y : torch.Tensor
+        第 0 维长度相同。
+    val_fraction : float
+        验证集比例，在 (0, 1) 内。
+    seed : int
+        随机种子。
+
+    Returns
+    -------
+    tuple
+        ``(X_train, y_train, X_val, y_val)``。
+
+    Raises
+    ------
+    ValueError
+        ``X`` 与 ``y`` 的样本数不同，或 ``val_fraction`` 越界。
+
+    Examples
+    --------
+    >>> X, y = torch.arange(10.0).reshape(10, 1), torch.arange(10)
+    >>> Xtr, ytr, Xva, yva = train_val_split(X, y, 0.3)
+    >>> len(Xtr), len(Xva), sorted(ytr.tolist() + yva.tolist()) == list(range(10))
+    (7, 3, True)
+    """
+    if len(X) != len(y):
+        raise ValueError(f"X 与 y 的样本数必须相同，收到 {len(X)} 和 {len(y)}")
+    check_in_range(val_fraction, "val_fraction", 0.0, 1.0, low_open=True, high_open=True)
+    g = torch.Generator().manual_seed(seed)
+    order = torch.randperm(len(X), generator=g)
+    n_val = max(1, round(len(X) * val_fraction))
+    val, train = order[:n_val], order[n_val:]
+    return X[train], y[train], X[val], y[val]
