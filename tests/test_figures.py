@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from dlguide.figures import figure, registered, render
+from dlguide.figures import figure, new_figure, registered, render, show
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 FIGURE_REF = re.compile(r"\]\((?:\.\./)*figures/([^)\s]+\.svg)\)")
@@ -46,3 +46,9 @@ def test_bad_names_are_rejected() -> None:
         figure("activations/sigmoid.svg")(lambda: None)
     with pytest.raises(KeyError, match="没有注册名为"):
         render("nope/none.svg")
+
+
+def test_show_requires_alt_text() -> None:
+    fig, _ = new_figure()
+    with pytest.raises(ValueError, match="alt 必须是"):
+        show(fig, alt="  ")

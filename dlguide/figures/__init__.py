@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import base64
+import html
 import importlib
 import io
 import pkgutil
@@ -18,7 +20,7 @@ from collections.abc import Callable
 import matplotlib
 from matplotlib.figure import Figure
 
-__all__ = ["figure", "new_figure", "registered", "render", "render_all", "to_svg"]
+__all__ = ["figure", "new_figure", "registered", "render", "render_all", "show", "to_svg"]
 
 FigureFactory = Callable[[], Figure]
 _REGISTRY: dict[str, FigureFactory] = {}
@@ -154,3 +156,47 @@ def to_svg(fig: Figure) -> str:
 def render_all() -> dict[str, str]:
     """画出所有已注册的图，返回 ``{图名: SVG 文本}``。"""
     return {name: render(name) for name in registered()}
+
+
+class SVGImage:
+    """笔记本里显示的一张 SVG 图，带替代文字（由 :func:`show` 创建）。"""
+
+    def __init__(self, svg: str, alt: str) -> None:
+        self.svg = svg
+        self.alt = alt
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+        return f'<img alt="{html.escape(self.alt)}" src="data:image/svg+xml;base64,{data}">'
+
+
+def show(fig: Figure, alt: str) -> SVGImage:
+    """在 Jupyter 笔记本里以 SVG 显示一张图，并带上替代文字（屏幕阅读器和图片加载失败时显示）。
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        用 :func:`new_figure` 画好的图。
+    alt : str
+        描述图中内容的替代文字，不能为空。
+
+    Returns
+    -------
+    SVGImage
+        笔记本单元格的最后一个表达式是它时，Jupyter 会把它显示成图片。
+
+    Raises
+    ------
+    ValueError
+        ``alt`` 为空。
+
+    Examples
+    --------
+    >>> fig, (ax,) = new_figure()
+    >>> _ = ax.plot([0, 1], [1, 0])
+    >>> show(fig, alt="一条下降的直线")._repr_html_()[:44]
+    '<img alt="一条下降的直线" src="data:image/svg+xml;b'
+    """
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("alt 必须是描述图中内容的非空字符串")
+    return SVGImage(to_svg(fig), alt)

@@ -90,6 +90,7 @@ def test_notebook_math_and_plot_render(browser, site_url) -> None:
     assert typeset >= 4 and raw_dollars == 0
     plots = page.locator('.jp-OutputArea img[src^="data:image/svg+xml"]')
     assert plots.count() >= 1 and plots.first.evaluate("img => img.naturalWidth > 0")
+    assert "No description" not in plots.first.get_attribute("alt")  # 笔记本里的图也有替代文字
     assert events["errors"] == []
     context.close()
 
