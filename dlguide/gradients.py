@@ -9,7 +9,7 @@ import torch
 from torch import nn
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 
-__all__ = ["layer_grad_norms", "global_grad_norm", "GradientMonitor", "clip_grad_norm", "clip_grad_value"]
+__all__ = ["layer_grad_norms", "global_grad_norm", "GradientMonitor", "clip_grad_norm", "clip_grad_value", "GradientClipper"]
 
 
 # --8<-- [start:layer_grad_norms]
@@ -255,3 +255,73 @@ def clip_grad_value(parameters: Iterable[torch.Tensor] | torch.Tensor, clip_valu
         # 每个分量单独截到 [-c, c]
         g.clamp_(-clip_value, clip_value)
 # --8<-- [end:clip_grad_value]
+
+
+# --8<-- [start:GradientClipper]
+class GradientClipper:
+    """上下文管理器：块内 ``model`` 的优化器每次 ``step()`` 之前自动裁剪梯度，训练循环不用改。
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        要裁剪其梯度的模型。
+    max_norm : float, optional
+        给出时用 :func:`clip_grad_norm` 按总范数裁剪。
+    clip_value : float, optional
+        给出时用 :func:`clip_grad_value` 按元素裁剪。两者恰好给一个。
+
+    Raises
+    ------
+    TypeError
+        ``model`` 不是 ``nn.Module``。
+    ValueError
+        ``max_norm`` 与 ``clip_value`` 没有恰好给一个，或不是正数。
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> net = nn.Linear(2, 1, bias=False)
+    >>> opt = torch.optim.SGD(net.parameters(), lr=1.0)
+    >>> with torch.no_grad():
+    ...     _ = net.weight.zero_()
+    >>> net(torch.tensor([[30.0, 40.0]])).sum().backward()
+    >>> with GradientClipper(net, max_norm=1.0):
+    ...     opt.step()
+    >>> net.weight.round(decimals=4).tolist()  # 沿负梯度方向只走了长度 1
+    [[-0.6, -0.8]]
+    """
+
+    def __init__(self, model: nn.Module, *, max_norm: float | None = None, clip_value: float | None = None) -> None:
+        from dlguide._checks import check_in_range  # noqa: PLC0415
+
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"model 必须是 torch.nn.Module，收到的是 {type(model).__name__}")
+        if (max_norm is None) == (clip_value is None):
+            raise ValueError("max_norm 与 clip_value 必须恰好给出一个")
+        if max_norm is not None:
+            check_in_range(max_norm, "max_norm", 0.0, float("inf"), low_open=True)
+        if clip_value is not None:
+            check_in_range(clip_value, "clip_value", 0.0, float("inf"), low_open=True)
+        self.model, self.max_norm, self.clip_value = model, max_norm, clip_value
+        self._handle = None
+
+    def __enter__(self) -> GradientClipper:
+        params = list(self.model.parameters())
+        mine = {id(p) for p in params}
+
+        def hook(optimizer: torch.optim.Optimizer, args: object, kwargs: object) -> None:
+            if any(id(p) in mine for group in optimizer.param_groups for p in group["params"]):
+                if self.max_norm is not None:
+                    clip_grad_norm(params, self.max_norm)
+                else:
+                    clip_grad_value(params, self.clip_value)
+
+        self._handle = register_optimizer_step_pre_hook(hook)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._handle is not None:
+            self._handle.remove()
+            self._handle = None
+# --8<-- [end:GradientClipper]

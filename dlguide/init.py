@@ -33,6 +33,7 @@ __all__ = [
     "weight_variance",
     "init_mlp",
     "signal_propagation",
+    "hidden_unit_spread",
 ]
 
 #: :func:`init_mlp` 认识的方案名。
@@ -404,14 +405,15 @@ def weight_variance(scheme: str, fan_in: int, fan_out: int, activation: str = "r
 def init_mlp(
     model: nn.Module, scheme: str, activation: str = "relu", seed: int = 0
 ) -> nn.Module:
-    """按方案名初始化 ``model`` 里所有 ``nn.Linear`` 的权重，偏置全部置 0。
+    r"""按方案名初始化 ``model`` 里所有 ``nn.Linear`` 的权重，偏置全部置 0。
 
     Parameters
     ----------
     model : torch.nn.Module
         通常是 :func:`dlguide.models.mlp` 的结果。
     scheme : str
-        :data:`SCHEMES` 之一；``"pytorch_default"`` 只把偏置置 0，权重保持 ``nn.Linear`` 的默认值。
+        :data:`SCHEMES` 之一；``"pytorch_default"`` 按 ``nn.Linear`` 的默认分布
+        $U(-1/\sqrt{n_{\text{in}}}, 1/\sqrt{n_{\text{in}}})$ 重新抽样。
     activation : str
         隐藏层的激活函数名，``"orthogonal"`` 方案用它选增益。
     seed : int
@@ -441,7 +443,8 @@ def init_mlp(
             continue
         w = torch.empty(layer.weight.shape)  # 先在 CPU 上抽样，再拷到参数所在的设备
         if scheme == "pytorch_default":
-            w = layer.weight.detach().cpu()
+            # 与 nn.Linear 的默认初始化同分布，但用我们自己的生成器，结果可复现
+            kaiming_uniform_(w, a=math.sqrt(5), nonlinearity="leaky_relu", generator=g)
         elif scheme == "zeros":
             zeros_(w)
         elif scheme == "small_normal":
@@ -505,7 +508,7 @@ def signal_propagation(
     --------
     >>> out = signal_propagation("he", "relu", depth=10)
     >>> [round(v, 1) for v in out["z_var"][::3]]  # He + ReLU：量级不随深度变化
-    [2.5, 5.2, 5.0, 7.1]
+    [2.0, 3.5, 3.5, 4.9]
     """
     from dlguide.models import ACTIVATIONS  # noqa: PLC0415
 
@@ -518,8 +521,8 @@ def signal_propagation(
 
     device = get_device()
     layers = [nn.Linear(width, width) for _ in range(depth)]
-    g = torch.Generator().manual_seed(seed)
-    # 每层用各自的种子抽权重，层与层互不相同
+    # 输入和权重用不同的种子，避免抽到相关的数
+    g = torch.Generator().manual_seed(seed + 2**31)
     for i, layer in enumerate(layers):
         init_mlp(layer, scheme, activation, seed=seed * 1000 + i)
         layer.to(device)
@@ -539,3 +542,47 @@ def signal_propagation(
         "weight_grad_norm": [torch.linalg.vector_norm(layer.weight.grad).item() for layer in layers],
     }
 # --8<-- [end:signal_propagation]
+
+
+# --8<-- [start:hidden_unit_spread]
+def hidden_unit_spread(model: nn.Module) -> list[float]:
+    r"""每个隐藏层里各单元参数的最大差异 $\max_{j}\lVert(\boldsymbol w_j, b_j)-(\boldsymbol w_1, b_1)\rVert_\infty$。
+
+    结果为 0 说明这一层所有单元的输入权重和偏置完全相同，即对称性没有被打破。
+    隐藏层指除最后一个以外的所有 ``nn.Linear``。
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        含若干 ``nn.Linear`` 的模型。
+
+    Returns
+    -------
+    list[float]
+        每个隐藏层一个数，按前向顺序。
+
+    Raises
+    ------
+    TypeError
+        ``model`` 不是 ``nn.Module``。
+
+    Examples
+    --------
+    >>> net = init_mlp(mlp([2, 4, 1]), "zeros")
+    >>> hidden_unit_spread(net)
+    [0.0]
+    >>> hidden_unit_spread(init_mlp(mlp([2, 4, 1]), "he"))[0] > 0
+    True
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model 必须是 torch.nn.Module，收到的是 {type(model).__name__}")
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    spreads = []
+    for layer in linears[:-1]:
+        params = layer.weight.detach()
+        if layer.bias is not None:
+            params = torch.cat([params, layer.bias.detach()[:, None]], dim=1)
+        # 每个单元（每一行）与第一个单元的最大差
+        spreads.append((params - params[0]).abs().max().item())
+    return spreads
+# --8<-- [end:hidden_unit_spread]

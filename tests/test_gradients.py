@@ -98,3 +98,37 @@ def test_monitor_context_hooks_optimizer_steps_only_for_its_model() -> None:
 def test_errors(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_clipper_context_clips_before_each_step_like_torch() -> None:
+    from dlguide.gradients import GradientClipper
+
+    a, b = _two_nets(10.0)
+    opt_a = torch.optim.SGD(a.parameters(), lr=0.1)
+    opt_b = torch.optim.SGD(b.parameters(), lr=0.1)
+    with GradientClipper(a, max_norm=0.5):
+        opt_a.step()
+    torch.nn.utils.clip_grad_norm_(b.parameters(), 0.5)
+    opt_b.step()
+    for p, q in zip(a.parameters(), b.parameters()):
+        torch.testing.assert_close(p, q)
+    a, b = _two_nets(10.0)
+    opt_a = torch.optim.SGD(a.parameters(), lr=0.1)
+    with GradientClipper(a, clip_value=0.01):
+        opt_a.step()
+    torch.nn.utils.clip_grad_value_(b.parameters(), 0.01)
+    for p, q in zip(a.parameters(), b.parameters()):
+        torch.testing.assert_close(p.grad, q.grad)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({}, "恰好给出一个"), ({"max_norm": 1.0, "clip_value": 1.0}, "恰好给出一个"), ({"max_norm": -1.0}, "max_norm 必须在")],
+)
+def test_clipper_errors(kwargs, message) -> None:
+    from dlguide.gradients import GradientClipper
+
+    with pytest.raises(ValueError, match=message):
+        GradientClipper(nn.Linear(1, 1), **kwargs)
+    with pytest.raises(TypeError, match="model 必须是"):
+        GradientClipper("net", max_norm=1.0)

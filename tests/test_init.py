@@ -123,3 +123,16 @@ def test_signal_propagation_shapes_and_he_keeps_scale() -> None:
 def test_errors(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_hidden_unit_spread() -> None:
+    net = mlp([3, 5, 4, 2], "tanh", seed=0)
+    for layer in [m for m in net if isinstance(m, nn.Linear)]:
+        I.constant_(layer.weight, 0.3)
+        I.zeros_(layer.bias)
+    assert I.hidden_unit_spread(net) == [0.0, 0.0]
+    with torch.no_grad():
+        net[0].bias[2] = 1.0
+    assert I.hidden_unit_spread(net) == [1.0, 0.0]
+    with pytest.raises(TypeError, match="model 必须是"):
+        I.hidden_unit_spread("net")
