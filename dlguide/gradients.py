@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Self
 
 import torch
 from torch import nn
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 
-__all__ = ["layer_grad_norms", "global_grad_norm", "GradientMonitor", "clip_grad_norm", "clip_grad_value", "GradientClipper"]
+from dlguide._checks import check_in_range
+
+__all__ = ["GradientClipper", "GradientMonitor", "clip_grad_norm", "clip_grad_value", "global_grad_norm", "layer_grad_norms"]
 
 
 # --8<-- [start:layer_grad_norms]
@@ -158,7 +161,7 @@ class GradientMonitor:
         """第一次出现 ``inf``/``nan`` 梯度的步号；从未出现时为 ``None``。"""
         return self.nonfinite_steps[0] if self.nonfinite_steps else None
 
-    def __enter__(self) -> GradientMonitor:
+    def __enter__(self) -> Self:
         mine = {id(p) for p in self.model.parameters()}
 
         def hook(optimizer: torch.optim.Optimizer, args: object, kwargs: object) -> None:
@@ -207,8 +210,6 @@ def clip_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor, max_norm: 
     >>> clip_grad_norm([w], max_norm=1.0), w.grad.round(decimals=4).tolist()
     (50.0, [0.6, 0.8])
     """
-    from dlguide._checks import check_in_range  # noqa: PLC0415
-
     check_in_range(max_norm, "max_norm", 0.0, float("inf"), low_open=True)
     grads = _grads(parameters)
     if not grads:
@@ -248,8 +249,6 @@ def clip_grad_value(parameters: Iterable[torch.Tensor] | torch.Tensor, clip_valu
     >>> w.grad.round(decimals=4).tolist()
     [1.0, 0.4]
     """
-    from dlguide._checks import check_in_range  # noqa: PLC0415
-
     check_in_range(clip_value, "clip_value", 0.0, float("inf"), low_open=True)
     for g in _grads(parameters):
         # 每个分量单独截到 [-c, c]
@@ -293,8 +292,6 @@ class GradientClipper:
     """
 
     def __init__(self, model: nn.Module, *, max_norm: float | None = None, clip_value: float | None = None) -> None:
-        from dlguide._checks import check_in_range  # noqa: PLC0415
-
         if not isinstance(model, nn.Module):
             raise TypeError(f"model 必须是 torch.nn.Module，收到的是 {type(model).__name__}")
         if (max_norm is None) == (clip_value is None):
@@ -306,7 +303,7 @@ class GradientClipper:
         self.model, self.max_norm, self.clip_value = model, max_norm, clip_value
         self._handle = None
 
-    def __enter__(self) -> GradientClipper:
+    def __enter__(self) -> Self:
         params = list(self.model.parameters())
         mine = {id(p) for p in params}
 

@@ -15,25 +15,26 @@ import torch
 from torch import nn
 
 from dlguide._checks import check_in_range, check_tensor
-from dlguide.models import mlp
+from dlguide.device import get_device
+from dlguide.models import ACTIVATIONS
 
 __all__ = [
     "SCHEMES",
     "calculate_gain",
-    "fans",
-    "zeros_",
     "constant_",
-    "normal_",
-    "lecun_normal_",
-    "xavier_uniform_",
-    "xavier_normal_",
+    "fans",
+    "hidden_unit_spread",
+    "init_mlp",
     "kaiming_normal_",
     "kaiming_uniform_",
+    "lecun_normal_",
+    "normal_",
     "orthogonal_",
-    "weight_variance",
-    "init_mlp",
     "signal_propagation",
-    "hidden_unit_spread",
+    "weight_variance",
+    "xavier_normal_",
+    "xavier_uniform_",
+    "zeros_",
 ]
 
 #: :func:`init_mlp` 认识的方案名。
@@ -431,6 +432,7 @@ def init_mlp(
 
     Examples
     --------
+    >>> from dlguide.models import mlp
     >>> net = init_mlp(mlp([4, 3, 2]), "zeros")
     >>> net[0].weight.abs().sum().item(), net[2].bias.abs().sum().item()
     (0.0, 0.0)
@@ -510,15 +512,11 @@ def signal_propagation(
     >>> [round(v, 1) for v in out["z_var"][::3]]  # He + ReLU：量级不随深度变化
     [2.0, 3.5, 3.5, 4.9]
     """
-    from dlguide.models import ACTIVATIONS  # noqa: PLC0415
-
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation 必须是 {sorted(ACTIVATIONS)} 之一，收到 {activation!r}")
     for name, value in (("depth", depth), ("width", width), ("n", n)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} 必须是正整数，收到 {value!r}")
-    from dlguide.device import get_device  # noqa: PLC0415
-
     device = get_device()
     layers = [nn.Linear(width, width) for _ in range(depth)]
     # 输入和权重用不同的种子，避免抽到相关的数
@@ -568,6 +566,7 @@ def hidden_unit_spread(model: nn.Module) -> list[float]:
 
     Examples
     --------
+    >>> from dlguide.models import mlp
     >>> net = init_mlp(mlp([2, 4, 1]), "zeros")
     >>> hidden_unit_spread(net)
     [0.0]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
-__all__ = ["ACTIVATIONS", "mlp", "ResidualBlock", "residual_mlp"]
+__all__ = ["ACTIVATIONS", "ResidualBlock", "mlp", "residual_mlp"]
 
 #: 按名字选激活函数（全书统一的名字）。
 ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {

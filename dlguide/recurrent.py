@@ -21,7 +21,7 @@ from torch import nn
 from dlguide.device import get_device
 from dlguide.init import orthogonal_, xavier_uniform_
 
-__all__ = ["RECURRENT_INITS", "recurrent_weight", "rnn_state_grad_norms", "set_forget_bias", "lstm_state_grad_norms"]
+__all__ = ["RECURRENT_INITS", "lstm_state_grad_norms", "recurrent_weight", "rnn_state_grad_norms", "set_forget_bias"]
 
 #: :func:`recurrent_weight` 认识的循环权重初始化。
 RECURRENT_INITS = ("normal", "identity", "orthogonal")

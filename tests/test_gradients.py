@@ -7,7 +7,12 @@ import pytest
 import torch
 from torch import nn
 
-from dlguide.gradients import GradientMonitor, clip_grad_norm, clip_grad_value, global_grad_norm
+from dlguide.gradients import (
+    GradientMonitor,
+    clip_grad_norm,
+    clip_grad_value,
+    global_grad_norm,
+)
 from dlguide.models import mlp
 
 

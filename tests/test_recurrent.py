@@ -4,7 +4,12 @@ import pytest
 import torch
 from torch import nn
 
-from dlguide.recurrent import lstm_state_grad_norms, recurrent_weight, rnn_state_grad_norms, set_forget_bias
+from dlguide.recurrent import (
+    lstm_state_grad_norms,
+    recurrent_weight,
+    rnn_state_grad_norms,
+    set_forget_bias,
+)
 
 
 def test_identity_linear_rnn_gradient_is_exactly_scale_power() -> None:
@@ -12,12 +17,28 @@ def test_identity_linear_rnn_gradient_is_exactly_scale_power() -> None:
     assert norms == pytest.approx([1.2 ** (10 - t) for t in range(11)], rel=1e-5)
 
 
-def test_rnn_matches_autograd_jacobian() -> None:
-    # ‖∂L/∂h_0‖ 与对 h_0 显式求 Jacobian 的结果一致（batch=1）
-    W = recurrent_weight(8, "normal", 1.3, seed=0)
-    norms = rnn_state_grad_norms(5, hidden=8, activation="tanh", init="normal", scale=1.3, batch=1)
-    assert len(norms) == 6 and norms[-1] == pytest.approx(1.0)
-    assert W.shape == (8, 8)
+def test_rnn_matches_explicit_jacobian() -> None:
+    # batch=1 时 ‖∂L/∂h_0‖ = ‖uᵀ ∂h_T/∂h_0‖，用 autograd 显式求 Jacobian 核对
+    from dlguide.init import xavier_uniform_
+
+    steps, hidden, seed, scale = 6, 8, 3, 1.3
+    norms = rnn_state_grad_norms(steps, hidden=hidden, activation="tanh", init="normal", scale=scale, batch=1, seed=seed)
+    W = recurrent_weight(hidden, "normal", scale, seed)
+    g = torch.Generator().manual_seed(seed + 1)
+    U = xavier_uniform_(torch.empty(hidden, 4), generator=g)
+    xs = torch.randn(steps, 1, 4, generator=g)
+    u = torch.randn(hidden, generator=g)
+    u = u / u.norm()
+
+    def unroll(h0: torch.Tensor) -> torch.Tensor:
+        h = h0
+        for t in range(steps):
+            h = torch.tanh(W @ h + U @ xs[t, 0])
+        return h
+
+    J = torch.autograd.functional.jacobian(unroll, torch.zeros(hidden))
+    assert norms[0] == pytest.approx((u @ J).norm().item(), rel=1e-5)
+    assert len(norms) == steps + 1 and norms[-1] == pytest.approx(1.0)
 
 
 def test_forget_bias_sums_both_biases_and_gate_value() -> None:

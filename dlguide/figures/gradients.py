@@ -8,13 +8,13 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from dlguide.data import load_digits
+from dlguide.data import load_digits, make_moons
 from dlguide.figures import figure, new_figure
-from dlguide.gradients import GradientMonitor, layer_grad_norms
-from dlguide.init import init_mlp, signal_propagation, weight_variance
-from dlguide.models import mlp
+from dlguide.gradients import GradientClipper, GradientMonitor, layer_grad_norms
+from dlguide.init import constant_, init_mlp, signal_propagation, zeros_
+from dlguide.models import mlp, residual_mlp
 from dlguide.recurrent import lstm_state_grad_norms, rnn_state_grad_norms
-from dlguide.training import fit
+from dlguide.training import accuracy, fit
 
 
 def _digits(n: int = 300) -> tuple[torch.Tensor, torch.Tensor]:
@@ -102,8 +102,6 @@ def init_signal_propagation() -> Figure:
 
 
 def _remedy_nets() -> dict[str, torch.nn.Module]:
-    from dlguide.models import residual_mlp  # noqa: PLC0415
-
     return {
         "sigmoid\n（基线）": mlp([64] + [32] * 10 + [10], "sigmoid", seed=0),
         "ReLU\n+ He": init_mlp(mlp([64] + [32] * 10 + [10], "relu"), "he"),
@@ -115,8 +113,6 @@ def _remedy_nets() -> dict[str, torch.nn.Module]:
 @figure("gradients/remedies.svg")
 def remedies() -> Figure:
     """左：10 层网络第 1 层与最后一层的梯度范数；右：学习率 2 时不同对策下每步的梯度范数。"""
-    from dlguide.gradients import GradientClipper  # noqa: PLC0415
-
     X, y = _digits()
     fig, (left, right) = new_figure(2, width=8.8, height=3.8)
     names, first, last = [], [], []
@@ -188,10 +184,6 @@ def rnn_gradient_through_time() -> Figure:
 @figure("gradients/zero-init.svg")
 def symmetric_init_decision_regions() -> Figure:
     """在 moons 上训练同一个 tanh 网络：常数初始化得到直线边界，随机初始化得到弯曲边界。"""
-    from dlguide.data import make_moons  # noqa: PLC0415
-    from dlguide.init import constant_, zeros_  # noqa: PLC0415
-    from dlguide.training import accuracy  # noqa: PLC0415
-
     X, y = make_moons(200, noise=0.1)
     grid_x, grid_y = torch.meshgrid(torch.linspace(-1.5, 2.5, 120), torch.linspace(-1.0, 1.5, 90), indexing="xy")
     grid = torch.stack([grid_x.flatten(), grid_y.flatten()], dim=1)
