@@ -8,6 +8,8 @@
 - :mod:`dlguide.losses`：损失函数及其对 logit 的梯度；
 - :mod:`dlguide.data`、:mod:`dlguide.models`、:mod:`dlguide.training`、:mod:`dlguide.gradients`：
   各章实验共用的数据、模型、训练循环和梯度测量；
+- :mod:`dlguide.init`：权重初始化和深层网络的信号传播；
+- :mod:`dlguide.recurrent`：RNN/LSTM 中梯度随时间的传播；
 - :mod:`dlguide.figures`：站点构建时生成的图。
 """
 

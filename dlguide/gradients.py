@@ -1,11 +1,18 @@
-"""梯度的测量工具。"""
+"""梯度的测量工具：逐层梯度范数、训练过程中的梯度监视器、梯度裁剪。"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+from typing import Self
+
 import torch
 from torch import nn
+from torch.optim.optimizer import register_optimizer_step_pre_hook
 
-__all__ = ["layer_grad_norms"]
+from dlguide._checks import check_in_range
+
+__all__ = ["GradientClipper", "GradientMonitor", "clip_grad_norm", "clip_grad_value", "global_grad_norm", "layer_grad_norms"]
 
 
 # --8<-- [start:layer_grad_norms]
@@ -53,3 +60,265 @@ def layer_grad_norms(model: nn.Module, kind: type[nn.Module] = nn.Linear) -> lis
             norms.append(0.0 if grad is None else torch.linalg.vector_norm(grad).item())
     return norms
 # --8<-- [end:layer_grad_norms]
+
+
+def _grads(parameters: Iterable[torch.Tensor] | torch.Tensor) -> list[torch.Tensor]:
+    if isinstance(parameters, torch.Tensor):
+        parameters = [parameters]
+    return [p.grad for p in parameters if p.grad is not None]
+
+
+# --8<-- [start:global_grad_norm]
+def global_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor) -> float:
+    r"""所有参数的梯度拼成一个长向量后的 L2 范数 $\sqrt{\sum_p \lVert g_p \rVert_2^2}$。
+
+    Examples
+    --------
+    >>> import torch
+    >>> w = torch.zeros(2, requires_grad=True)
+    >>> (w * torch.tensor([3.0, 4.0])).sum().backward()
+    >>> global_grad_norm([w])
+    5.0
+    """
+    grads = _grads(parameters)
+    if not grads:
+        return 0.0
+    # ‖g‖ = √(Σ_p ‖g_p‖²)
+    return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads])).item()
+# --8<-- [end:global_grad_norm]
+
+
+# --8<-- [start:GradientMonitor]
+class GradientMonitor:
+    """训练时逐步记录梯度范数，并标出梯度里出现 ``inf``/``nan`` 的步。
+
+    两种用法：
+
+    - 手动：每次 ``loss.backward()`` 之后调用 :meth:`record`；
+    - 上下文：``with GradientMonitor(model):`` 块里，**任何** ``torch.optim`` 优化器每次
+      ``step()`` 之前都会自动调用 :meth:`record`，所以不用改训练循环（例如
+      :func:`dlguide.training.fit`）。
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        要监视的模型。
+    kind : type
+        逐层统计哪一类层的权重，默认 ``nn.Linear``（见 :func:`layer_grad_norms`）。
+
+    Attributes
+    ----------
+    global_norms : list[float]
+        每步所有参数梯度的总 L2 范数。
+    layer_norms : list[list[float]]
+        每步每层权重梯度的 L2 范数，层按前向顺序。
+    nonfinite_steps : list[int]
+        梯度含 ``inf`` 或 ``nan`` 的步号（从 0 数）。
+
+    Raises
+    ------
+    TypeError
+        ``model`` 不是 ``nn.Module``。
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> net = nn.Linear(2, 1)
+    >>> monitor = GradientMonitor(net)
+    >>> net(torch.tensor([[3.0, 4.0]])).sum().backward()
+    >>> round(monitor.record(), 4), monitor.layer_norms, monitor.first_nonfinite
+    (5.099, [[5.0]], None)
+    >>> net.weight.grad[0, 0] = float("nan")
+    >>> _ = monitor.record()
+    >>> monitor.nonfinite_steps, monitor.first_nonfinite
+    ([1], 1)
+    """
+
+    def __init__(self, model: nn.Module, kind: type[nn.Module] = nn.Linear) -> None:
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"model 必须是 torch.nn.Module，收到的是 {type(model).__name__}")
+        self.model = model
+        self.kind = kind
+        self.global_norms: list[float] = []
+        self.layer_norms: list[list[float]] = []
+        self.nonfinite_steps: list[int] = []
+        self._handle = None
+
+    def record(self) -> float:
+        """记录当前梯度（在 ``backward()`` 之后、``step()`` 之前调用），返回总范数。"""
+        step = len(self.global_norms)
+        total = global_grad_norm(self.model.parameters())
+        self.global_norms.append(total)
+        self.layer_norms.append(layer_grad_norms(self.model, self.kind))
+        # inf/nan 会传染：只要有一个元素非有限，总范数就非有限
+        if not math.isfinite(total):
+            self.nonfinite_steps.append(step)
+        return total
+
+    @property
+    def first_nonfinite(self) -> int | None:
+        """第一次出现 ``inf``/``nan`` 梯度的步号；从未出现时为 ``None``。"""
+        return self.nonfinite_steps[0] if self.nonfinite_steps else None
+
+    def __enter__(self) -> Self:
+        mine = {id(p) for p in self.model.parameters()}
+
+        def hook(optimizer: torch.optim.Optimizer, args: object, kwargs: object) -> None:
+            # 只记录优化本模型参数的优化器
+            if any(id(p) in mine for group in optimizer.param_groups for p in group["params"]):
+                self.record()
+
+        self._handle = register_optimizer_step_pre_hook(hook)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._handle is not None:
+            self._handle.remove()
+            self._handle = None
+# --8<-- [end:GradientMonitor]
+
+
+# --8<-- [start:clip_grad_norm]
+def clip_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor, max_norm: float) -> float:
+    r"""按总范数裁剪（就地）：$\lVert g\rVert > c$ 时 $g \leftarrow g\cdot c/\lVert g\rVert$，方向不变。
+
+    与 ``torch.nn.utils.clip_grad_norm_`` 相同，分母加 $10^{-6}$ 防止除以 0。
+
+    Parameters
+    ----------
+    parameters : iterable of torch.Tensor
+        带 ``.grad`` 的参数。
+    max_norm : float
+        阈值 $c > 0$。
+
+    Returns
+    -------
+    float
+        裁剪**前**的总范数（可以拿来监视梯度）。
+
+    Raises
+    ------
+    ValueError
+        ``max_norm`` 不是正数。
+
+    Examples
+    --------
+    >>> import torch
+    >>> w = torch.zeros(2, requires_grad=True)
+    >>> (w * torch.tensor([30.0, 40.0])).sum().backward()
+    >>> clip_grad_norm([w], max_norm=1.0), w.grad.round(decimals=4).tolist()
+    (50.0, [0.6, 0.8])
+    """
+    check_in_range(max_norm, "max_norm", 0.0, float("inf"), low_open=True)
+    grads = _grads(parameters)
+    if not grads:
+        return 0.0
+    # ‖g‖ = √(Σ_p ‖g_p‖²)，所有参数一起算
+    total = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
+    # 缩放系数 min(1, c / (‖g‖ + ε))：没超过阈值就不动
+    scale = torch.clamp(max_norm / (total + 1e-6), max=1.0)
+    for g in grads:
+        g.mul_(scale.to(g.device))
+    return total.item()
+# --8<-- [end:clip_grad_norm]
+
+
+# --8<-- [start:clip_grad_value]
+def clip_grad_value(parameters: Iterable[torch.Tensor] | torch.Tensor, clip_value: float) -> None:
+    r"""按元素裁剪（就地）：$g_i \leftarrow \min(\max(g_i, -c), c)$。超阈值的分量被压平，方向一般会变。
+
+    Parameters
+    ----------
+    parameters : iterable of torch.Tensor
+        带 ``.grad`` 的参数。
+    clip_value : float
+        阈值 $c > 0$。
+
+    Raises
+    ------
+    ValueError
+        ``clip_value`` 不是正数。
+
+    Examples
+    --------
+    >>> import torch
+    >>> w = torch.zeros(2, requires_grad=True)
+    >>> (w * torch.tensor([30.0, 0.4])).sum().backward()
+    >>> clip_grad_value([w], clip_value=1.0)
+    >>> w.grad.round(decimals=4).tolist()
+    [1.0, 0.4]
+    """
+    check_in_range(clip_value, "clip_value", 0.0, float("inf"), low_open=True)
+    for g in _grads(parameters):
+        # 每个分量单独截到 [-c, c]
+        g.clamp_(-clip_value, clip_value)
+# --8<-- [end:clip_grad_value]
+
+
+# --8<-- [start:GradientClipper]
+class GradientClipper:
+    """上下文管理器：块内 ``model`` 的优化器每次 ``step()`` 之前自动裁剪梯度，训练循环不用改。
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        要裁剪其梯度的模型。
+    max_norm : float, optional
+        给出时用 :func:`clip_grad_norm` 按总范数裁剪。
+    clip_value : float, optional
+        给出时用 :func:`clip_grad_value` 按元素裁剪。两者恰好给一个。
+
+    Raises
+    ------
+    TypeError
+        ``model`` 不是 ``nn.Module``。
+    ValueError
+        ``max_norm`` 与 ``clip_value`` 没有恰好给一个，或不是正数。
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> net = nn.Linear(2, 1, bias=False)
+    >>> opt = torch.optim.SGD(net.parameters(), lr=1.0)
+    >>> with torch.no_grad():
+    ...     _ = net.weight.zero_()
+    >>> net(torch.tensor([[30.0, 40.0]])).sum().backward()
+    >>> with GradientClipper(net, max_norm=1.0):
+    ...     opt.step()
+    >>> net.weight.round(decimals=4).tolist()  # 沿负梯度方向只走了长度 1
+    [[-0.6, -0.8]]
+    """
+
+    def __init__(self, model: nn.Module, *, max_norm: float | None = None, clip_value: float | None = None) -> None:
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"model 必须是 torch.nn.Module，收到的是 {type(model).__name__}")
+        if (max_norm is None) == (clip_value is None):
+            raise ValueError("max_norm 与 clip_value 必须恰好给出一个")
+        if max_norm is not None:
+            check_in_range(max_norm, "max_norm", 0.0, float("inf"), low_open=True)
+        if clip_value is not None:
+            check_in_range(clip_value, "clip_value", 0.0, float("inf"), low_open=True)
+        self.model, self.max_norm, self.clip_value = model, max_norm, clip_value
+        self._handle = None
+
+    def __enter__(self) -> Self:
+        params = list(self.model.parameters())
+        mine = {id(p) for p in params}
+
+        def hook(optimizer: torch.optim.Optimizer, args: object, kwargs: object) -> None:
+            if any(id(p) in mine for group in optimizer.param_groups for p in group["params"]):
+                if self.max_norm is not None:
+                    clip_grad_norm(params, self.max_norm)
+                else:
+                    clip_grad_value(params, self.clip_value)
+
+        self._handle = register_optimizer_step_pre_hook(hook)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._handle is not None:
+            self._handle.remove()
+            self._handle = None
+# --8<-- [end:GradientClipper]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
-__all__ = ["ACTIVATIONS", "mlp"]
+__all__ = ["ACTIVATIONS", "ResidualBlock", "mlp", "residual_mlp"]
 
 #: 按名字选激活函数（全书统一的名字）。
 ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
@@ -82,3 +82,90 @@ def mlp(
             layers.append(ACTIVATIONS[activation]())
     return nn.Sequential(*layers)
 # --8<-- [end:mlp]
+
+
+# --8<-- [start:residual_mlp]
+class ResidualBlock(nn.Module):
+    """残差块 $\\boldsymbol h \\mapsto \\boldsymbol h + F(\\boldsymbol h)$，$F$ 是 ``Linear → [BatchNorm] → 激活``。
+
+    Parameters
+    ----------
+    width : int
+        输入输出宽度（相同，才能相加）。
+    activation : str
+        :data:`ACTIVATIONS` 里的名字。
+    batch_norm : bool
+        是否在激活之前加 ``BatchNorm1d``。
+
+    Examples
+    --------
+    >>> block = ResidualBlock(4, "relu")
+    >>> with torch.no_grad():
+    ...     _ = block.linear.weight.zero_()
+    ...     _ = block.linear.bias.zero_()
+    >>> block(torch.ones(2, 4)).tolist()  # F ≡ 0 时残差块是恒等映射
+    [[1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]]
+    """
+
+    def __init__(self, width: int, activation: str = "relu", batch_norm: bool = False) -> None:
+        super().__init__()
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation 必须是 {sorted(ACTIVATIONS)} 之一，收到 {activation!r}")
+        self.linear = nn.Linear(width, width)
+        self.norm = nn.BatchNorm1d(width) if batch_norm else nn.Identity()
+        self.act = ACTIVATIONS[activation]()
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        # h + F(h)：反向时 ∂(h + F(h))/∂h = I + ∂F/∂h，恒等项让梯度至少能原样穿过
+        return h + self.act(self.norm(self.linear(h)))
+
+
+def residual_mlp(
+    in_features: int,
+    width: int,
+    depth: int,
+    out_features: int,
+    activation: str = "relu",
+    *,
+    batch_norm: bool = False,
+    seed: int | None = None,
+) -> nn.Sequential:
+    """``Linear(in, width)`` → ``depth`` 个 :class:`ResidualBlock` → ``Linear(width, out)``。
+
+    Parameters
+    ----------
+    in_features, width, depth, out_features : int
+        输入宽度、隐藏宽度、残差块个数、输出宽度，均为正整数。
+    activation : str
+        残差块里的激活函数。
+    batch_norm : bool
+        残差块里是否用 BatchNorm。
+    seed : int, optional
+        给出时用它初始化参数。
+
+    Returns
+    -------
+    torch.nn.Sequential
+        线性层共 ``depth + 2`` 个，按前向顺序。
+
+    Raises
+    ------
+    ValueError
+        尺寸不是正整数，或 ``activation`` 不认识。
+
+    Examples
+    --------
+    >>> net = residual_mlp(2, 8, 3, 1, "tanh", seed=0)
+    >>> sum(isinstance(m, nn.Linear) for m in net.modules())
+    5
+    """
+    for name, value in (("in_features", in_features), ("width", width), ("depth", depth), ("out_features", out_features)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} 必须是正整数，收到 {value!r}")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation 必须是 {sorted(ACTIVATIONS)} 之一，收到 {activation!r}")
+    if seed is not None:
+        torch.manual_seed(seed)
+    blocks = [ResidualBlock(width, activation, batch_norm) for _ in range(depth)]
+    return nn.Sequential(nn.Linear(in_features, width), *blocks, nn.Linear(width, out_features))
+# --8<-- [end:residual_mlp]

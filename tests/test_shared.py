@@ -70,3 +70,23 @@ def test_fit_is_reproducible_and_learns_moons() -> None:
     assert runs[0] == runs[1]
     assert runs[0][-1] < runs[0][0] / 3
     assert accuracy(net, X, y) > 0.95
+
+
+def test_residual_mlp_structure_and_errors() -> None:
+    from dlguide.models import ResidualBlock, residual_mlp
+
+    net = residual_mlp(3, 5, 4, 2, "tanh", batch_norm=True, seed=0)
+    assert sum(isinstance(m, ResidualBlock) for m in net) == 4
+    assert net(torch.randn(6, 3)).shape == (6, 2)
+    # 残差块的 Jacobian = I + ∂F/∂h
+    block = ResidualBlock(3, "tanh")
+    h = torch.randn(3)
+    J = torch.autograd.functional.jacobian(lambda v: block(v.unsqueeze(0)).squeeze(0), h)
+    JF = torch.autograd.functional.jacobian(lambda v: block.act(block.linear(v)), h)
+    torch.testing.assert_close(J, torch.eye(3) + JF)
+    with pytest.raises(ValueError, match="depth 必须是正整数"):
+        residual_mlp(3, 5, 0, 2)
+    with pytest.raises(ValueError, match="activation 必须是"):
+        residual_mlp(3, 5, 1, 2, "swish")
+    with pytest.raises(ValueError, match="activation 必须是"):
+        ResidualBlock(3, "swish")

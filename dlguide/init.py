@@ -1,0 +1,587 @@
+r"""权重初始化：按公式从零实现，并与 ``torch.nn.init`` 对照测试。
+
+约定与 PyTorch 相同：``nn.Linear`` 的权重形状是 ``(fan_out, fan_in)``；所有函数**就地**修改张量并返回它；
+随机的初始化都接受 ``generator``，用同一个种子时与 ``torch.nn.init`` 抽出的数逐位相同。
+
+另有 :func:`init_mlp`（按方案名初始化一个 MLP 的所有线性层）和 :func:`signal_propagation`
+（测量深层 MLP 每层前向信号和反向梯度的方差）。
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from dlguide._checks import check_in_range, check_tensor
+from dlguide.device import get_device
+from dlguide.models import ACTIVATIONS
+
+__all__ = [
+    "SCHEMES",
+    "calculate_gain",
+    "constant_",
+    "fans",
+    "hidden_unit_spread",
+    "init_mlp",
+    "kaiming_normal_",
+    "kaiming_uniform_",
+    "lecun_normal_",
+    "normal_",
+    "orthogonal_",
+    "signal_propagation",
+    "weight_variance",
+    "xavier_normal_",
+    "xavier_uniform_",
+    "zeros_",
+]
+
+#: :func:`init_mlp` 认识的方案名。
+SCHEMES = ("zeros", "small_normal", "lecun", "xavier", "he", "orthogonal", "pytorch_default")
+
+_GAIN_FREE = ("linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d")
+
+
+# --8<-- [start:calculate_gain]
+def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
+    r"""激活函数的推荐增益 $g$：初始化的标准差要乘上它，抵消激活函数对方差的缩放。
+
+    Parameters
+    ----------
+    nonlinearity : str
+        ``"linear"``/``"identity"``/``"sigmoid"``/``"conv1d"``…、``"tanh"``、``"relu"``、
+        ``"leaky_relu"``、``"selu"``。
+    param : float, optional
+        ``leaky_relu`` 的负半轴斜率，默认 0.01。
+
+    Returns
+    -------
+    float
+        增益 $g$。
+
+    Raises
+    ------
+    ValueError
+        ``nonlinearity`` 不认识。
+
+    Examples
+    --------
+    >>> [round(calculate_gain(a), 4) for a in ("linear", "tanh", "relu", "selu")]
+    [1.0, 1.6667, 1.4142, 0.75]
+    """
+    if nonlinearity in _GAIN_FREE:
+        return 1.0
+    if nonlinearity == "tanh":
+        # tanh：g = 5/3（PyTorch 的经验值，使 tanh 网络的信号方差大致保持）
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        # ReLU 砍掉一半的输入，二阶矩减半：g = √2
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else param
+        # leaky ReLU：g = √(2 / (1 + a²))
+        return math.sqrt(2.0 / (1 + slope**2))
+    if nonlinearity == "selu":
+        # SELU：g = 3/4（PyTorch 为自归一化网络选的值）
+        return 3.0 / 4
+    raise ValueError(
+        f"nonlinearity 必须是 {sorted((*_GAIN_FREE, 'tanh', 'relu', 'leaky_relu', 'selu'))} 之一，收到 {nonlinearity!r}"
+    )
+# --8<-- [end:calculate_gain]
+
+
+def fans(tensor: torch.Tensor) -> tuple[int, int]:
+    """``(fan_in, fan_out)``：一个输出单元收到多少输入、一个输入单元连到多少输出。
+
+    Parameters
+    ----------
+    tensor : torch.Tensor
+        至少 2 维的权重，形状 ``(fan_out, fan_in, *卷积核)``。
+
+    Returns
+    -------
+    tuple[int, int]
+        ``(fan_in, fan_out)``，卷积核的元素数同时乘进两者。
+
+    Raises
+    ------
+    TypeError, ValueError
+        不是浮点张量，或少于 2 维。
+
+    Examples
+    --------
+    >>> import torch
+    >>> fans(torch.empty(256, 784)), fans(torch.empty(16, 3, 5, 5))
+    ((784, 256), (75, 400))
+    """
+    check_tensor(tensor, "tensor")
+    if tensor.ndim < 2:
+        raise ValueError(f"tensor 至少要 2 维（fan_out, fan_in），收到形状 {tuple(tensor.shape)}")
+    receptive = math.prod(tensor.shape[2:])
+    return tensor.shape[1] * receptive, tensor.shape[0] * receptive
+
+
+def zeros_(tensor: torch.Tensor) -> torch.Tensor:
+    """全部置 0（对偏置无害，对权重会导致对称性无法打破）。
+
+    Examples
+    --------
+    >>> import torch
+    >>> zeros_(torch.ones(2, 2)).tolist()
+    [[0.0, 0.0], [0.0, 0.0]]
+    """
+    return constant_(tensor, 0.0)
+
+
+def constant_(tensor: torch.Tensor, value: float) -> torch.Tensor:
+    """全部置为同一个常数 ``value``。
+
+    Examples
+    --------
+    >>> import torch
+    >>> constant_(torch.empty(1, 3), 0.5).tolist()
+    [[0.5, 0.5, 0.5]]
+    """
+    check_tensor(tensor, "tensor")
+    with torch.no_grad():
+        return tensor.fill_(value)
+
+
+def normal_(
+    tensor: torch.Tensor, std: float = 0.01, generator: torch.Generator | None = None
+) -> torch.Tensor:
+    """$w \\sim \\mathcal N(0, \\sigma^2)$，与层的宽度无关（早年常见的 ``randn * 0.01``）。
+
+    Parameters
+    ----------
+    tensor : torch.Tensor
+        要初始化的张量。
+    std : float
+        标准差 $\\sigma \\ge 0$。
+    generator : torch.Generator, optional
+        随机数生成器。
+
+    Raises
+    ------
+    ValueError
+        ``std`` 为负。
+
+    Examples
+    --------
+    >>> import torch
+    >>> w = normal_(torch.empty(1000, 100), std=0.01, generator=torch.Generator().manual_seed(0))
+    >>> round(w.std().item(), 3)
+    0.01
+    """
+    check_tensor(tensor, "tensor")
+    check_in_range(std, "std", 0.0, float("inf"))
+    with torch.no_grad():
+        return tensor.normal_(0.0, std, generator=generator)
+
+
+# --8<-- [start:lecun_normal]
+def lecun_normal_(tensor: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    r"""LeCun 初始化：$w \sim \mathcal N(0, 1/n_{\text{in}})$，只看输入个数。
+
+    原笔记称之为 “Xavier 初始化”，其实是 LeCun 等人 1998 年在 *Efficient BackProp* 中给出的。
+
+    Examples
+    --------
+    >>> import torch
+    >>> w = lecun_normal_(torch.empty(256, 400), generator=torch.Generator().manual_seed(0))
+    >>> round(w.var().item() * 400, 2)
+    1.0
+    """
+    fan_in, _ = fans(tensor)
+    # Var(w) = 1 / n_in：n_in 个方差为 1 的输入相加后，z 的方差仍为 1
+    std = math.sqrt(1.0 / fan_in)
+    with torch.no_grad():
+        return tensor.normal_(0.0, std, generator=generator)
+# --8<-- [end:lecun_normal]
+
+
+# --8<-- [start:xavier]
+def xavier_uniform_(
+    tensor: torch.Tensor, gain: float = 1.0, generator: torch.Generator | None = None
+) -> torch.Tensor:
+    r"""Glorot/Xavier 均匀初始化：$w \sim U(-a, a)$，$a = g\sqrt{6/(n_{\text{in}}+n_{\text{out}})}$。
+
+    Examples
+    --------
+    >>> import torch
+    >>> w = xavier_uniform_(torch.empty(300, 100), generator=torch.Generator().manual_seed(0))
+    >>> round(w.abs().max().item(), 3), round(w.var().item() * (300 + 100) / 2, 2)
+    (0.122, 1.0)
+    """
+    fan_in, fan_out = fans(tensor)
+    # 前向要 n_in·Var(w)=1，反向要 n_out·Var(w)=1，折中取 Var(w) = 2 / (n_in + n_out)
+    # U(-a, a) 的方差是 a²/3，所以 a = g·√(3·Var) = g·√(6 / (n_in + n_out))
+    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    with torch.no_grad():
+        return tensor.uniform_(-bound, bound, generator=generator)
+
+
+def xavier_normal_(
+    tensor: torch.Tensor, gain: float = 1.0, generator: torch.Generator | None = None
+) -> torch.Tensor:
+    r"""Glorot/Xavier 正态初始化：$w \sim \mathcal N\bigl(0,\ g^2 \cdot 2/(n_{\text{in}}+n_{\text{out}})\bigr)$。
+
+    Examples
+    --------
+    >>> import torch
+    >>> w = xavier_normal_(torch.empty(300, 100), generator=torch.Generator().manual_seed(0))
+    >>> round(w.var().item() * (300 + 100) / 2, 2)
+    1.0
+    """
+    fan_in, fan_out = fans(tensor)
+    # σ = g·√(2 / (n_in + n_out))
+    std = gain * math.sqrt(2.0 / (fan_in + fan_out))
+    with torch.no_grad():
+        return tensor.normal_(0.0, std, generator=generator)
+# --8<-- [end:xavier]
+
+
+def _kaiming_std(tensor: torch.Tensor, a: float, mode: str, nonlinearity: str) -> float:
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"mode 必须是 'fan_in' 或 'fan_out'，收到 {mode!r}")
+    fan_in, fan_out = fans(tensor)
+    fan = fan_in if mode == "fan_in" else fan_out
+    # σ = g / √n，ReLU 的 g = √2，即 Var(w) = 2 / n
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+
+
+# --8<-- [start:kaiming]
+def kaiming_normal_(
+    tensor: torch.Tensor,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "relu",
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
+    r"""He/Kaiming 正态初始化：$w \sim \mathcal N(0, g^2/n)$，ReLU 时 $g^2=2$，即 $\mathrm{Var}(w)=2/n_{\text{in}}$。
+
+    Parameters
+    ----------
+    tensor : torch.Tensor
+        权重。
+    a : float
+        ``leaky_relu`` 的负斜率（只在 ``nonlinearity="leaky_relu"`` 时用到）。
+    mode : str
+        ``"fan_in"``（保持前向方差）或 ``"fan_out"``（保持反向方差）。
+    nonlinearity : str
+        见 :func:`calculate_gain`。注意 PyTorch 的默认值是 ``"leaky_relu"``，这里默认 ``"relu"``。
+    generator : torch.Generator, optional
+        随机数生成器。
+
+    Raises
+    ------
+    ValueError
+        ``mode`` 或 ``nonlinearity`` 不认识。
+
+    Examples
+    --------
+    >>> import torch
+    >>> w = kaiming_normal_(torch.empty(200, 400), generator=torch.Generator().manual_seed(0))
+    >>> round(w.var().item() * 400, 2)
+    2.0
+    """
+    std = _kaiming_std(tensor, a, mode, nonlinearity)
+    with torch.no_grad():
+        return tensor.normal_(0.0, std, generator=generator)
+# --8<-- [end:kaiming]
+
+
+def kaiming_uniform_(
+    tensor: torch.Tensor,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "relu",
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
+    r"""He/Kaiming 均匀初始化：$w \sim U(-b, b)$，$b = g\sqrt{3/n}$。
+
+    ``nn.Linear`` 的默认初始化就是 ``kaiming_uniform_(w, a=√5, nonlinearity="leaky_relu")``，
+    即 $b = 1/\sqrt{n_{\text{in}}}$、$\mathrm{Var}(w) = 1/(3n_{\text{in}})$。
+
+    Examples
+    --------
+    >>> import torch, math
+    >>> w = kaiming_uniform_(torch.empty(200, 300), a=math.sqrt(5), nonlinearity="leaky_relu")
+    >>> round(w.abs().max().item() * math.sqrt(300), 2)
+    1.0
+    """
+    # U(-b, b) 的方差是 b²/3，令它等于 g²/n：b = g·√(3/n)
+    bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
+    with torch.no_grad():
+        return tensor.uniform_(-bound, bound, generator=generator)
+
+
+# --8<-- [start:orthogonal]
+def orthogonal_(
+    tensor: torch.Tensor, gain: float = 1.0, generator: torch.Generator | None = None
+) -> torch.Tensor:
+    r"""（半）正交初始化：$W = g\,Q$，$Q$ 的行（或列）两两正交且为单位向量，所有奇异值都是 $g$。
+
+    做法：抽一个标准正态矩阵做 QR 分解，再把 $Q$ 的各列乘上 $\operatorname{sign}(R_{ii})$，
+    这样 $Q$ 在正交矩阵上均匀分布（Mezzadri, 2007）。
+
+    Examples
+    --------
+    >>> import torch
+    >>> w = orthogonal_(torch.empty(4, 4), generator=torch.Generator().manual_seed(0))
+    >>> torch.allclose(w @ w.T, torch.eye(4), atol=1e-6)
+    True
+    >>> torch.linalg.svdvals(orthogonal_(torch.empty(3, 5), gain=2.0)).round(decimals=4).tolist()
+    [2.0, 2.0, 2.0]
+    """
+    fan_in, _ = fans(tensor)
+    rows, cols = tensor.shape[0], fan_in
+    flat = tensor.new_empty((rows, cols)).normal_(0.0, 1.0, generator=generator)
+    if rows < cols:  # 宽矩阵：对转置做 QR，得到正交的行
+        flat.t_()
+    q, r = torch.linalg.qr(flat)
+    # Q ← Q·diag(sign(R_ii))：去掉 QR 分解的符号任意性，Q 才是均匀（Haar）分布的
+    q *= torch.diag(r, 0).sign()
+    if rows < cols:
+        q.t_()
+    with torch.no_grad():
+        # W = g·Q：所有奇异值都等于 g，‖Wx‖ = g‖x‖ 对（列空间里的）任何 x 成立
+        tensor.view_as(q).copy_(q)
+        return tensor.mul_(gain)
+# --8<-- [end:orthogonal]
+
+
+# --8<-- [start:weight_variance]
+def weight_variance(scheme: str, fan_in: int, fan_out: int, activation: str = "relu") -> float:
+    r"""方案 ``scheme`` 给一个 ``(fan_out, fan_in)`` 权重的方差 $\mathrm{Var}(w)$（公式值）。
+
+    Parameters
+    ----------
+    scheme : str
+        :data:`SCHEMES` 之一。
+    fan_in, fan_out : int
+        输入、输出单元数。
+    activation : str
+        ``"orthogonal"`` 方案按 :func:`calculate_gain` 取增益；其余方案与它无关。
+
+    Returns
+    -------
+    float
+        每个权重元素的方差。
+
+    Raises
+    ------
+    ValueError
+        ``scheme`` 不认识。
+
+    Examples
+    --------
+    >>> [round(weight_variance(s, 64, 64) * 64, 3) for s in ("lecun", "xavier", "he", "pytorch_default")]
+    [1.0, 1.0, 2.0, 0.333]
+    >>> round(weight_variance("xavier", 784, 256) * 784, 3)
+    1.508
+    """
+    table = {
+        "zeros": 0.0,
+        "small_normal": 0.01**2,
+        # LeCun：1/n_in
+        "lecun": 1.0 / fan_in,
+        # Glorot：2/(n_in + n_out)
+        "xavier": 2.0 / (fan_in + fan_out),
+        # He：2/n_in
+        "he": 2.0 / fan_in,
+        # 正交矩阵每行是单位向量：Σ_j w_ij² = g²，平均到每个元素 g²/n_in（行数 ≤ 列数时）
+        "orthogonal": calculate_gain(activation) ** 2 / max(fan_in, fan_out),
+        # nn.Linear 默认：U(-1/√n_in, 1/√n_in)，方差 1/(3 n_in)
+        "pytorch_default": 1.0 / (3 * fan_in),
+    }
+    if scheme not in table:
+        raise ValueError(f"scheme 必须是 {list(SCHEMES)} 之一，收到 {scheme!r}")
+    return table[scheme]
+# --8<-- [end:weight_variance]
+
+
+# --8<-- [start:init_mlp]
+def init_mlp(
+    model: nn.Module, scheme: str, activation: str = "relu", seed: int = 0
+) -> nn.Module:
+    r"""按方案名初始化 ``model`` 里所有 ``nn.Linear`` 的权重，偏置全部置 0。
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        通常是 :func:`dlguide.models.mlp` 的结果。
+    scheme : str
+        :data:`SCHEMES` 之一；``"pytorch_default"`` 按 ``nn.Linear`` 的默认分布
+        $U(-1/\sqrt{n_{\text{in}}}, 1/\sqrt{n_{\text{in}}})$ 重新抽样。
+    activation : str
+        隐藏层的激活函数名，``"orthogonal"`` 方案用它选增益。
+    seed : int
+        随机种子（CPU 生成器，任何设备上抽到的数相同）。
+
+    Returns
+    -------
+    torch.nn.Module
+        同一个 ``model``。
+
+    Raises
+    ------
+    ValueError
+        ``scheme`` 不认识。
+
+    Examples
+    --------
+    >>> from dlguide.models import mlp
+    >>> net = init_mlp(mlp([4, 3, 2]), "zeros")
+    >>> net[0].weight.abs().sum().item(), net[2].bias.abs().sum().item()
+    (0.0, 0.0)
+    """
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme 必须是 {list(SCHEMES)} 之一，收到 {scheme!r}")
+    g = torch.Generator().manual_seed(seed)
+    for layer in model.modules():
+        if not isinstance(layer, nn.Linear):
+            continue
+        w = torch.empty(layer.weight.shape)  # 先在 CPU 上抽样，再拷到参数所在的设备
+        if scheme == "pytorch_default":
+            # 与 nn.Linear 的默认初始化同分布，但用我们自己的生成器，结果可复现
+            kaiming_uniform_(w, a=math.sqrt(5), nonlinearity="leaky_relu", generator=g)
+        elif scheme == "zeros":
+            zeros_(w)
+        elif scheme == "small_normal":
+            normal_(w, 0.01, generator=g)
+        elif scheme == "lecun":
+            lecun_normal_(w, generator=g)
+        elif scheme == "xavier":
+            xavier_normal_(w, generator=g)
+        elif scheme == "he":
+            kaiming_normal_(w, nonlinearity="relu", generator=g)
+        else:
+            orthogonal_(w, gain=calculate_gain(activation), generator=g)
+        with torch.no_grad():
+            layer.weight.copy_(w)
+            if layer.bias is not None:
+                layer.bias.zero_()
+    return model
+# --8<-- [end:init_mlp]
+
+
+# --8<-- [start:signal_propagation]
+def signal_propagation(
+    scheme: str,
+    activation: str = "relu",
+    *,
+    depth: int = 50,
+    width: int = 64,
+    n: int = 256,
+    seed: int = 0,
+) -> dict[str, list[float]]:
+    r"""深层 MLP 里逐层的前向信号方差和反向梯度方差。
+
+    网络是 ``depth`` 个 ``width × width`` 的线性层，每层后接 ``activation``（最后一层也接，
+    方便逐层比较）；输入是 ``n`` 个标准正态样本，从输出端注入标准正态的梯度 $\partial L/\partial h^{[L]}$。
+
+    Parameters
+    ----------
+    scheme : str
+        :data:`SCHEMES` 之一。
+    activation : str
+        ``"tanh"``、``"relu"`` 等 :data:`dlguide.models.ACTIVATIONS` 里的名字。
+    depth, width, n : int
+        层数、宽度、样本数。
+    seed : int
+        随机种子。
+
+    Returns
+    -------
+    dict[str, list[float]]
+        ``"z_var"``：每层预激活 $z^{[l]} = W^{[l]}h^{[l-1]}$ 的方差；
+        ``"grad_var"``：每层 $\partial L / \partial z^{[l]}$ 的方差；
+        ``"weight_grad_norm"``：每层 $\lVert \partial L/\partial W^{[l]} \rVert$。
+        下标 0 是最靠近输入的层。
+
+    Raises
+    ------
+    ValueError
+        ``scheme``/``activation`` 不认识，或尺寸不是正整数。
+
+    Examples
+    --------
+    >>> out = signal_propagation("he", "relu", depth=10)
+    >>> [round(v, 1) for v in out["z_var"][::3]]  # He + ReLU：量级不随深度变化
+    [2.0, 3.5, 3.5, 4.9]
+    """
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation 必须是 {sorted(ACTIVATIONS)} 之一，收到 {activation!r}")
+    for name, value in (("depth", depth), ("width", width), ("n", n)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} 必须是正整数，收到 {value!r}")
+    device = get_device()
+    layers = [nn.Linear(width, width) for _ in range(depth)]
+    # 输入和权重用不同的种子，避免抽到相关的数
+    g = torch.Generator().manual_seed(seed + 2**31)
+    for i, layer in enumerate(layers):
+        init_mlp(layer, scheme, activation, seed=seed * 1000 + i)
+        layer.to(device)
+    act = ACTIVATIONS[activation]()
+    h = torch.randn(n, width, generator=g).to(device)
+    zs = []
+    for layer in layers:
+        z = layer(h)
+        z.retain_grad()
+        zs.append(z)
+        h = act(z)
+    # 从输出端注入标准正态的梯度 ∂L/∂h^[L]（相当于 L = Σ h^[L] ⊙ v）
+    h.backward(torch.randn(n, width, generator=g).to(device))
+    return {
+        "z_var": [z.detach().var().item() for z in zs],
+        "grad_var": [z.grad.var().item() for z in zs],
+        "weight_grad_norm": [torch.linalg.vector_norm(layer.weight.grad).item() for layer in layers],
+    }
+# --8<-- [end:signal_propagation]
+
+
+# --8<-- [start:hidden_unit_spread]
+def hidden_unit_spread(model: nn.Module) -> list[float]:
+    r"""每个隐藏层里各单元参数的最大差异 $\max_{j}\lVert(\boldsymbol w_j, b_j)-(\boldsymbol w_1, b_1)\rVert_\infty$。
+
+    结果为 0 说明这一层所有单元的输入权重和偏置完全相同，即对称性没有被打破。
+    隐藏层指除最后一个以外的所有 ``nn.Linear``。
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        含若干 ``nn.Linear`` 的模型。
+
+    Returns
+    -------
+    list[float]
+        每个隐藏层一个数，按前向顺序。
+
+    Raises
+    ------
+    TypeError
+        ``model`` 不是 ``nn.Module``。
+
+    Examples
+    --------
+    >>> from dlguide.models import mlp
+    >>> net = init_mlp(mlp([2, 4, 1]), "zeros")
+    >>> hidden_unit_spread(net)
+    [0.0]
+    >>> hidden_unit_spread(init_mlp(mlp([2, 4, 1]), "he"))[0] > 0
+    True
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model 必须是 torch.nn.Module，收到的是 {type(model).__name__}")
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    spreads = []
+    for layer in linears[:-1]:
+        params = layer.weight.detach()
+        if layer.bias is not None:
+            params = torch.cat([params, layer.bias.detach()[:, None]], dim=1)
+        # 每个单元（每一行）与第一个单元的最大差
+        spreads.append((params - params[0]).abs().max().item())
+    return spreads
+# --8<-- [end:hidden_unit_spread]

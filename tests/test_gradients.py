@@ -1,0 +1,139 @@
+"""dlguide.gradients 的监视器与梯度裁剪，对照 torch.nn.utils（页面：docs/gradients/*.md）。"""
+
+import copy
+import math
+
+import pytest
+import torch
+from torch import nn
+
+from dlguide.gradients import (
+    GradientMonitor,
+    clip_grad_norm,
+    clip_grad_value,
+    global_grad_norm,
+)
+from dlguide.models import mlp
+
+
+def _two_nets(scale: float) -> tuple[nn.Module, nn.Module]:
+    net = mlp([5, 16, 16, 3], "tanh", seed=0)
+    x = torch.randn(32, 5, generator=torch.Generator().manual_seed(1))
+    (net(x).pow(2).sum() * scale).backward()
+    twin = copy.deepcopy(net)
+    for p, q in zip(net.parameters(), twin.parameters()):
+        q.grad = p.grad.clone()
+    return net, twin
+
+
+@pytest.mark.parametrize("max_norm", [0.01, 1.0, 1e6])
+def test_clip_grad_norm_matches_torch(max_norm: float) -> None:
+    a, b = _two_nets(10.0)
+    mine = clip_grad_norm(a.parameters(), max_norm)
+    theirs = torch.nn.utils.clip_grad_norm_(b.parameters(), max_norm)
+    assert mine == pytest.approx(theirs.item(), rel=1e-6)
+    for p, q in zip(a.parameters(), b.parameters()):
+        torch.testing.assert_close(p.grad, q.grad)
+
+
+@pytest.mark.parametrize("clip", [0.01, 0.5, 1e6])
+def test_clip_grad_value_matches_torch(clip: float) -> None:
+    a, b = _two_nets(10.0)
+    clip_grad_value(a.parameters(), clip)
+    torch.nn.utils.clip_grad_value_(b.parameters(), clip)
+    for p, q in zip(a.parameters(), b.parameters()):
+        torch.testing.assert_close(p.grad, q.grad)
+
+
+def test_norm_clipping_keeps_direction_value_clipping_does_not() -> None:
+    a, b = _two_nets(10.0)
+    before = torch.cat([p.grad.flatten() for p in a.parameters()])
+    clip_grad_norm(a.parameters(), 0.1)
+    clip_grad_value(b.parameters(), 0.01)
+    after_norm = torch.cat([p.grad.flatten() for p in a.parameters()])
+    after_value = torch.cat([p.grad.flatten() for p in b.parameters()])
+    cos = nn.functional.cosine_similarity
+    assert cos(before, after_norm, dim=0).item() == pytest.approx(1.0, abs=1e-6)
+    assert cos(before, after_value, dim=0).item() < 0.99
+    assert after_norm.norm().item() == pytest.approx(0.1, rel=1e-4)
+
+
+def test_single_tensor_and_no_grad() -> None:
+    w = torch.zeros(3, requires_grad=True)
+    assert clip_grad_norm(w, 1.0) == 0.0
+    assert global_grad_norm(w) == 0.0
+
+
+def test_monitor_matches_clip_total_norm_and_flags_nan() -> None:
+    net, other = _two_nets(1.0)
+    monitor = GradientMonitor(net)
+    total = monitor.record()
+    assert total == pytest.approx(torch.nn.utils.clip_grad_norm_(other.parameters(), 1e9).item(), rel=1e-6)
+    assert len(monitor.layer_norms[0]) == 3
+    net[0].weight.grad[0, 0] = math.inf
+    monitor.record()
+    assert monitor.nonfinite_steps == [1] and monitor.first_nonfinite == 1
+
+
+def test_monitor_context_hooks_optimizer_steps_only_for_its_model() -> None:
+    net = mlp([2, 4, 1], "relu", seed=0)
+    other = nn.Linear(2, 1)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    opt_other = torch.optim.SGD(other.parameters(), lr=0.1)
+    x = torch.randn(8, 2, generator=torch.Generator().manual_seed(0))
+    with GradientMonitor(net) as monitor:
+        for _ in range(3):
+            opt.zero_grad()
+            net(x).pow(2).mean().backward()
+            opt.step()
+            other(x).sum().backward()
+            opt_other.step()
+    opt.step()  # 退出上下文后不再记录
+    assert len(monitor.global_norms) == 3
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: GradientMonitor("net"), TypeError, "model 必须是 torch.nn.Module"),
+        (lambda: clip_grad_norm([], 0.0), ValueError, "max_norm 必须在"),
+        (lambda: clip_grad_value([], -1.0), ValueError, "clip_value 必须在"),
+    ],
+)
+def test_errors(call, error, message) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_clipper_context_clips_before_each_step_like_torch() -> None:
+    from dlguide.gradients import GradientClipper
+
+    a, b = _two_nets(10.0)
+    opt_a = torch.optim.SGD(a.parameters(), lr=0.1)
+    opt_b = torch.optim.SGD(b.parameters(), lr=0.1)
+    with GradientClipper(a, max_norm=0.5):
+        opt_a.step()
+    torch.nn.utils.clip_grad_norm_(b.parameters(), 0.5)
+    opt_b.step()
+    for p, q in zip(a.parameters(), b.parameters()):
+        torch.testing.assert_close(p, q)
+    a, b = _two_nets(10.0)
+    opt_a = torch.optim.SGD(a.parameters(), lr=0.1)
+    with GradientClipper(a, clip_value=0.01):
+        opt_a.step()
+    torch.nn.utils.clip_grad_value_(b.parameters(), 0.01)
+    for p, q in zip(a.parameters(), b.parameters()):
+        torch.testing.assert_close(p.grad, q.grad)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({}, "恰好给出一个"), ({"max_norm": 1.0, "clip_value": 1.0}, "恰好给出一个"), ({"max_norm": -1.0}, "max_norm 必须在")],
+)
+def test_clipper_errors(kwargs, message) -> None:
+    from dlguide.gradients import GradientClipper
+
+    with pytest.raises(ValueError, match=message):
+        GradientClipper(nn.Linear(1, 1), **kwargs)
+    with pytest.raises(TypeError, match="model 必须是"):
+        GradientClipper("net", max_norm=1.0)
