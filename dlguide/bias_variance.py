@@ -173,7 +173,7 @@ def diagnose(
     train_error, dev_error : float
         训练集、验证集上的误差率，在 [0, 1] 内。
     bayes_error : float
-        贝叶斯误差的估计，在 [0, 1] 内，且不大于 ``train_error`` 太多也没关系（取差时按实际值）。
+        贝叶斯误差（或人类水平误差）的估计，在 [0, 1] 内。
     tolerance : float
         认为“高”的差距阈值，在 [0, 1] 内。
 
