@@ -56,3 +56,96 @@ def test_errors_name_the_parameter() -> None:
         mse_loss(torch.tensor([1, 2]), torch.zeros(2))
     with pytest.raises(ValueError, match="prediction 与 target 的形状必须相同"):
         mse_loss(z, torch.zeros(4))
+
+
+# ---- 多分类交叉熵、logistic 损失、梯度公式、成本函数（页面：docs/basics/loss-and-cost.md） ----
+from dlguide.losses import (  # noqa: E402
+    cost,
+    cross_entropy,
+    cross_entropy_grad,
+    log_softmax,
+    logistic_grad,
+    logistic_loss,
+    mse_grad,
+)
+
+
+def _logits(n: int = 64, k: int = 5) -> tuple[torch.Tensor, torch.Tensor]:
+    g = torch.Generator().manual_seed(2)
+    return torch.randn(n, k, generator=g, dtype=torch.float64) * 6, torch.randint(0, k, (n,), generator=g)
+
+
+def test_log_softmax_matches_torch_and_is_stable() -> None:
+    z, _ = _logits()
+    torch.testing.assert_close(log_softmax(z), F.log_softmax(z, dim=1))
+    big = torch.tensor([[1e4, 0.0, -1e4]])
+    assert torch.isfinite(log_softmax(big)).all()
+    torch.testing.assert_close(log_softmax(big), F.log_softmax(big, dim=1))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_matches_torch(reduction: str) -> None:
+    z, y = _logits()
+    z1, z2 = z.clone().requires_grad_(), z.clone().requires_grad_()
+    ours, ref = cross_entropy(z1, y, reduction), F.cross_entropy(z2, y, reduction=reduction)
+    torch.testing.assert_close(ours, ref)
+    ours.sum().backward()
+    ref.sum().backward()
+    torch.testing.assert_close(z1.grad, z2.grad)
+    if reduction != "none":
+        torch.testing.assert_close(cross_entropy_grad(z, y, reduction), z2.grad)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_mse_grad_matches_autograd(reduction: str) -> None:
+    p, t = _data()
+    p = p.clone().requires_grad_()
+    F.mse_loss(p, t, reduction=reduction).backward()
+    torch.testing.assert_close(mse_grad(p.detach(), t, reduction), p.grad)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_logistic_loss_equals_bce_with_01_labels(reduction: str) -> None:
+    z, y01 = _data()
+    y01 = (y01 > 0.5).double()
+    ypm = 2 * y01 - 1
+    z1, z2 = z.clone().requires_grad_(), z.clone().requires_grad_()
+    ours = logistic_loss(z1, ypm, reduction)
+    ref = F.binary_cross_entropy_with_logits(z2, y01, reduction=reduction)
+    torch.testing.assert_close(ours, ref)
+    ours.sum().backward()
+    ref.sum().backward()
+    torch.testing.assert_close(z1.grad, z2.grad)
+    if reduction != "none":
+        torch.testing.assert_close(logistic_grad(z, ypm, reduction), z2.grad)
+    assert torch.isfinite(logistic_loss(torch.tensor([1e4, -1e4]), torch.tensor([-1.0, 1.0]))).all()
+
+
+def test_cost_matches_weight_decay_gradient() -> None:
+    # λ/(2m)‖W‖² 的梯度是 (λ/m)·W，与 SGD(weight_decay=λ/m) 加到梯度上的一项相同
+    w = torch.randn(3, 4, generator=torch.Generator().manual_seed(0), dtype=torch.float64, requires_grad=True)
+    m, lam = 10, 0.3
+    cost(torch.zeros(m, dtype=torch.float64), [w], l2=lam).backward()
+    torch.testing.assert_close(w.grad, lam / m * w.detach())
+
+
+def test_new_loss_errors_name_the_parameter() -> None:
+    z, y = _logits(4, 3)
+    with pytest.raises(ValueError, match="reduction 必须是"):
+        cross_entropy(z, y, "avg")
+    with pytest.raises(ValueError, match=r"logits 的形状必须是 \(n, K\)"):
+        cross_entropy(z[0], y)
+    with pytest.raises(TypeError, match="target 必须是 int64"):
+        cross_entropy(z, y.double())
+    with pytest.raises(ValueError, match=r"target 的取值必须在 \[0, 2\] 内"):
+        cross_entropy(z, torch.tensor([0, 1, 2, 3]))
+    with pytest.raises(ValueError, match=r"target 的形状必须是 \(4,\)"):
+        cross_entropy(z, torch.tensor([0, 1]))
+    with pytest.raises(ValueError, match="y 的取值只能是 -1 或 \\+1"):
+        logistic_loss(torch.zeros(2), torch.tensor([0.0, 1.0]))
+    with pytest.raises(ValueError, match="reduction 必须是"):
+        mse_grad(torch.zeros(2), torch.zeros(2), "avg")
+    with pytest.raises(ValueError, match="per_example_loss 必须是一维"):
+        cost(torch.zeros(2, 2))
+    with pytest.raises(ValueError, match=r"l2 必须在 \[0.0, inf\] 内"):
+        cost(torch.zeros(2), l2=-1.0)
