@@ -1,0 +1,183 @@
+r"""损失曲面：鞍点、病态二次函数、Rosenbrock 函数，以及用 Hessian 判断临界点的工具。
+
+用 :func:`dlguide.optim.minimize` 在这些二元函数上比较优化算法的轨迹。
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import torch
+
+from dlguide._checks import check_in_range, check_tensor
+
+__all__ = [
+    "hessian_eigenvalues",
+    "ill_conditioned_quadratic",
+    "max_stable_lr",
+    "positive_definite_fraction",
+    "rosenbrock",
+    "saddle",
+]
+
+
+def _check_point(x: torch.Tensor) -> None:
+    check_tensor(x, "x")
+    if x.shape[-1] != 2:
+        raise ValueError(f"x 的最后一维必须是 2（二元函数），收到形状 {tuple(x.shape)}")
+
+
+# --8<-- [start:functions]
+def saddle(x: torch.Tensor) -> torch.Tensor:
+    r"""马鞍面 $f(x, y) = x^2 - y^2$：原点梯度为零，沿 $x$ 向上弯、沿 $y$ 向下弯。
+
+    Examples
+    --------
+    >>> import torch
+    >>> saddle(torch.tensor([1.0, 2.0])).item()
+    -3.0
+    """
+    _check_point(x)
+    # f(x, y) = x² − y²
+    return x[..., 0] ** 2 - x[..., 1] ** 2
+
+
+def ill_conditioned_quadratic(x: torch.Tensor, condition: float = 20.0) -> torch.Tensor:
+    r"""病态二次函数 $f(x, y) = \tfrac12(x^2 + \kappa y^2)$，Hessian 特征值为 $1$ 和 $\kappa$（条件数 $\kappa$）。
+
+    Examples
+    --------
+    >>> import torch
+    >>> ill_conditioned_quadratic(torch.tensor([2.0, 1.0]), condition=10.0).item()
+    7.0
+    """
+    _check_point(x)
+    check_in_range(condition, "condition", 1.0, float("inf"))
+    # f(x, y) = ½ (x² + κ y²)
+    return 0.5 * (x[..., 0] ** 2 + condition * x[..., 1] ** 2)
+
+
+def rosenbrock(x: torch.Tensor, a: float = 1.0, b: float = 100.0) -> torch.Tensor:
+    r"""Rosenbrock 函数 $f(x, y) = (a-x)^2 + b\,(y-x^2)^2$，最小值 0 在 $(a, a^2)$，位于一条弯曲的窄谷底。
+
+    Examples
+    --------
+    >>> import torch
+    >>> rosenbrock(torch.tensor([1.0, 1.0])).item(), rosenbrock(torch.tensor([0.0, 0.0])).item()
+    (0.0, 1.0)
+    """
+    _check_point(x)
+    # f(x, y) = (a − x)² + b (y − x²)²
+    return (a - x[..., 0]) ** 2 + b * (x[..., 1] - x[..., 0] ** 2) ** 2
+# --8<-- [end:functions]
+
+
+# --8<-- [start:hessian_eigenvalues]
+def hessian_eigenvalues(f: Callable[[torch.Tensor], torch.Tensor], x: Sequence[float]) -> list[float]:
+    """``f`` 在点 ``x`` 处 Hessian 的特征值（从小到大，float64，保留 6 位小数）。
+
+    全为正：局部极小；全为负：局部极大；有正有负：鞍点。
+
+    Parameters
+    ----------
+    f : callable
+        把形状 ``(d,)`` 的张量映射到标量的函数。
+    x : Sequence[float]
+        求值点。
+
+    Returns
+    -------
+    list[float]
+        ``d`` 个特征值。
+
+    Examples
+    --------
+    >>> hessian_eigenvalues(saddle, [0.0, 0.0])
+    [-2.0, 2.0]
+    """
+    point = torch.tensor(x, dtype=torch.float64)
+    # H_ij = ∂²f / ∂x_i ∂x_j ，用 autograd 求两次导
+    H = torch.autograd.functional.hessian(f, point)
+    return [round(v, 6) for v in torch.linalg.eigvalsh(H).tolist()]
+# --8<-- [end:hessian_eigenvalues]
+
+
+# --8<-- [start:positive_definite_fraction]
+def positive_definite_fraction(dim: int, trials: int = 10_000, seed: int = 0) -> float:
+    r"""随机对称矩阵（GOE：$H = (A + A^\top)/2$，$A_{ij}\sim\mathcal N(0,1)$）全部特征值为正的比例。
+
+    如果把高维损失曲面上一个临界点的 Hessian 粗略看成这样的随机矩阵，这个比例就是“它是局部极小而不是鞍点”的机会。
+
+    Parameters
+    ----------
+    dim : int
+        矩阵维数，≥ 1。
+    trials : int
+        抽样次数，≥ 1。
+    seed : int
+        随机种子。
+
+    Returns
+    -------
+    float
+        正定矩阵所占比例。
+
+    Raises
+    ------
+    ValueError
+        ``dim`` 或 ``trials`` 越界。
+
+    Examples
+    --------
+    >>> positive_definite_fraction(1, trials=20_000)   # 一维：一半向上弯
+    0.49
+    """
+    for value, name in ((dim, "dim"), (trials, "trials")):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} 必须是 ≥ 1 的整数，收到 {value!r}")
+    g = torch.Generator().manual_seed(seed)
+    A = torch.randn(trials, dim, dim, generator=g, dtype=torch.float64)
+    # H = (A + Aᵀ) / 2：对称的高斯随机矩阵
+    H = (A + A.transpose(1, 2)) / 2
+    # 正定 ⇔ 最小特征值 > 0
+    smallest = torch.linalg.eigvalsh(H)[:, 0]
+    return round((smallest > 0).double().mean().item(), 4)
+# --8<-- [end:positive_definite_fraction]
+
+
+# --8<-- [start:max_stable_lr]
+def max_stable_lr(H: torch.Tensor) -> float:
+    r"""二次函数 $\tfrac12 x^\top H x$ 上梯度下降的稳定上限 $2/L$，$L = \lambda_{\max}(H)$。
+
+    梯度下降把沿第 $i$ 个特征方向的分量每步乘以 $1-\alpha\lambda_i$；$\alpha > 2/L$ 时这个因子的绝对值大于 1，发散。
+
+    Parameters
+    ----------
+    H : torch.Tensor
+        对称正定矩阵。
+
+    Returns
+    -------
+    float
+        $2/\lambda_{\max}$。
+
+    Raises
+    ------
+    ValueError
+        ``H`` 不是方阵或最大特征值不为正。
+
+    Examples
+    --------
+    >>> import torch
+    >>> max_stable_lr(torch.diag(torch.tensor([1.0, 20.0])))
+    0.1
+    """
+    check_tensor(H, "H")
+    if H.ndim != 2 or H.shape[0] != H.shape[1]:
+        raise ValueError(f"H 必须是方阵，收到形状 {tuple(H.shape)}")
+    L = torch.linalg.eigvalsh(H.double()).max().item()
+    if L <= 0:
+        raise ValueError(f"H 的最大特征值必须 > 0，收到 {L}")
+    # α_max = 2 / L
+    return round(2.0 / L, 12)
+# --8<-- [end:max_stable_lr]

@@ -1,0 +1,439 @@
+r"""优化算法：按更新公式从零实现 SGD、动量、Nesterov、RMSProp、Adam、AdamW 和指数加权平均。
+
+每个 ``*_step`` 函数就地更新一个参数张量 ``p``（梯度 ``g`` 由调用者给出），状态存在调用者持有的字典
+``state`` 里。测试 ``tests/test_optim.py`` 核对它们与 ``torch.optim`` 走 N 步之后的参数一致。
+:func:`minimize` 用它们在一个二元函数上走出轨迹，供鞍点和病态二次函数的实验使用；
+:func:`iteration_losses` 在 digits 上比较全批量、小批量和单样本梯度下降。
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import torch
+
+from dlguide._checks import check_in_range, check_tensor
+
+__all__ = [
+    "OPTIMIZERS",
+    "adam_step",
+    "ewa",
+    "iteration_losses",
+    "minimize",
+    "momentum_step",
+    "nesterov_step",
+    "rmsprop_step",
+    "sgd_step",
+    "successive_diff_std",
+]
+
+
+def _check_lr(lr: float) -> None:
+    check_in_range(lr, "lr", 0.0, math.inf, low_open=True)
+
+
+def _check_beta(beta: float, name: str) -> None:
+    check_in_range(beta, name, 0.0, 1.0, high_open=True)
+
+
+# --8<-- [start:ewa]
+def ewa(values: Sequence[float], beta: float, *, bias_correction: bool = False) -> list[float]:
+    r"""指数加权平均 $v_t = \beta v_{t-1} + (1-\beta)\,\theta_t$，$v_0 = 0$；可选偏差修正 $v_t/(1-\beta^t)$。
+
+    Parameters
+    ----------
+    values : Sequence[float]
+        观测序列 $\theta_1, \theta_2, \dots$。
+    beta : float
+        衰减系数，在 [0, 1) 内；大约平均最近 $1/(1-\beta)$ 个值。
+    bias_correction : bool
+        是否除以 $1-\beta^t$，修正 $v_0=0$ 造成的开头偏小。
+
+    Returns
+    -------
+    list[float]
+        与 ``values`` 等长的平均值序列。
+
+    Raises
+    ------
+    ValueError
+        ``beta`` 越界。
+
+    Examples
+    --------
+    >>> [round(v, 3) for v in ewa([10, 10, 10], 0.9)]
+    [1.0, 1.9, 2.71]
+    >>> [round(v, 3) for v in ewa([10, 10, 10], 0.9, bias_correction=True)]
+    [10.0, 10.0, 10.0]
+    """
+    _check_beta(beta, "beta")
+    out, v = [], 0.0
+    for t, theta in enumerate(values, start=1):
+        # v_t = β v_{t−1} + (1 − β) θ_t
+        v = beta * v + (1 - beta) * float(theta)
+        # 偏差修正：v̂_t = v_t / (1 − β^t)
+        out.append(v / (1 - beta**t) if bias_correction else v)
+    return out
+# --8<-- [end:ewa]
+
+
+# --8<-- [start:sgd_step]
+@torch.no_grad()
+def sgd_step(p: torch.Tensor, g: torch.Tensor, state: dict, *, lr: float) -> None:
+    r"""普通梯度下降 $\theta \leftarrow \theta - \alpha g$（``state`` 不用，只为接口统一）。
+
+    Examples
+    --------
+    >>> import torch
+    >>> p = torch.tensor([1.0, 2.0])
+    >>> sgd_step(p, torch.tensor([1.0, -1.0]), {}, lr=0.1)
+    >>> p.tolist()
+    [0.8999999761581421, 2.0999999046325684]
+    """
+    _check_lr(lr)
+    # θ ← θ − α g
+    p.sub_(lr * g)
+# --8<-- [end:sgd_step]
+
+
+# --8<-- [start:momentum_step]
+@torch.no_grad()
+def momentum_step(
+    p: torch.Tensor, g: torch.Tensor, state: dict, *, lr: float, beta: float = 0.9, convention: str = "ng"
+) -> None:
+    r"""动量梯度下降。两种写法只差学习率的一个常数因子：
+
+    - ``"ng"``（吴恩达课程）：$v \leftarrow \beta v + (1-\beta) g$，$\theta \leftarrow \theta - \alpha v$；
+    - ``"pytorch"``（``torch.optim.SGD(momentum=β)``）：$v \leftarrow \beta v + g$，$\theta \leftarrow \theta - \alpha v$。
+
+    $v_0=0$ 时，``"ng"`` 配学习率 $\alpha$ 与 ``"pytorch"`` 配 $\alpha(1-\beta)$ 逐步相同。
+
+    Parameters
+    ----------
+    p, g : torch.Tensor
+        参数（就地更新）和它的梯度。
+    state : dict
+        该参数的状态，首次调用传空字典。
+    lr : float
+        学习率，> 0。
+    beta : float
+        动量系数，在 [0, 1) 内。
+    convention : str
+        ``"ng"`` 或 ``"pytorch"``。
+
+    Raises
+    ------
+    ValueError
+        参数越界或 ``convention`` 不认识。
+
+    Examples
+    --------
+    >>> import torch
+    >>> p, state = torch.zeros(1), {}
+    >>> for _ in range(3):
+    ...     momentum_step(p, torch.ones(1), state, lr=1.0, beta=0.9)
+    >>> round(state["v"].item(), 3), round(p.item(), 3)   # v = 0.1, 0.19, 0.271
+    (0.271, -0.561)
+    """
+    _check_lr(lr)
+    _check_beta(beta, "beta")
+    if convention not in ("ng", "pytorch"):
+        raise ValueError(f"convention 必须是 'ng' 或 'pytorch'，收到 {convention!r}")
+    v = state.setdefault("v", torch.zeros_like(p))
+    if convention == "ng":
+        # v ← β v + (1 − β) g ：梯度的指数加权平均
+        v.mul_(beta).add_((1 - beta) * g)
+    else:
+        # v ← β v + g ：梯度的指数加权“和”，约为上式的 1/(1 − β) 倍
+        v.mul_(beta).add_(g)
+    # θ ← θ − α v
+    p.sub_(lr * v)
+# --8<-- [end:momentum_step]
+
+
+# --8<-- [start:nesterov_step]
+@torch.no_grad()
+def nesterov_step(p: torch.Tensor, g: torch.Tensor, state: dict, *, lr: float, beta: float = 0.9) -> None:
+    r"""Nesterov 动量，PyTorch 的写法（``SGD(momentum=β, nesterov=True)``）。
+
+    $v \leftarrow \beta v + g$，$\theta \leftarrow \theta - \alpha\,(g + \beta v)$：用“往前看一步”的动量修正当前梯度。
+
+    Examples
+    --------
+    >>> import torch
+    >>> p, state = torch.zeros(1), {}
+    >>> nesterov_step(p, torch.ones(1), state, lr=1.0, beta=0.9)
+    >>> round(p.item(), 3)      # 第一步就走 1 + 0.9 = 1.9
+    -1.9
+    """
+    _check_lr(lr)
+    _check_beta(beta, "beta")
+    v = state.setdefault("v", torch.zeros_like(p))
+    # v ← β v + g
+    v.mul_(beta).add_(g)
+    # θ ← θ − α (g + β v)
+    p.sub_(lr * (g + beta * v))
+# --8<-- [end:nesterov_step]
+
+
+# --8<-- [start:rmsprop_step]
+@torch.no_grad()
+def rmsprop_step(
+    p: torch.Tensor, g: torch.Tensor, state: dict, *, lr: float, beta: float = 0.99, eps: float = 1e-8
+) -> None:
+    r"""RMSProp：$s \leftarrow \beta s + (1-\beta) g^2$，$\theta \leftarrow \theta - \alpha\, g / (\sqrt{s} + \epsilon)$。
+
+    PyTorch 的 ``RMSprop`` 里 $\beta$ 叫 ``alpha``，默认 0.99；$\epsilon$ 加在平方根**外面**。
+
+    Examples
+    --------
+    >>> import torch
+    >>> p, state = torch.zeros(2), {}
+    >>> rmsprop_step(p, torch.tensor([100.0, 0.01]), state, lr=0.01)
+    >>> p.round(decimals=3).tolist()   # 梯度差 10⁴ 倍，步长一样：按各自的均方根归一化
+    [-0.1, -0.1]
+    """
+    _check_lr(lr)
+    _check_beta(beta, "beta")
+    check_in_range(eps, "eps", 0.0, math.inf)
+    s = state.setdefault("s", torch.zeros_like(p))
+    # s ← β s + (1 − β) g²
+    s.mul_(beta).add_((1 - beta) * g * g)
+    # θ ← θ − α g / (√s + ε)
+    p.sub_(lr * g / (s.sqrt() + eps))
+# --8<-- [end:rmsprop_step]
+
+
+# --8<-- [start:adam_step]
+@torch.no_grad()
+def adam_step(
+    p: torch.Tensor,
+    g: torch.Tensor,
+    state: dict,
+    *,
+    lr: float,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    weight_decay: float = 0.0,
+    decoupled: bool = False,
+) -> None:
+    r"""Adam（``decoupled=False``，权重衰减当作 L2 加进梯度）或 AdamW（``decoupled=True``）。
+
+    $m \leftarrow \beta_1 m + (1-\beta_1) g$，$v \leftarrow \beta_2 v + (1-\beta_2) g^2$，
+    $\hat m = m/(1-\beta_1^t)$，$\hat v = v/(1-\beta_2^t)$，$\theta \leftarrow \theta - \alpha\,\hat m/(\sqrt{\hat v}+\epsilon)$。
+
+    Parameters
+    ----------
+    p, g : torch.Tensor
+        参数（就地更新）和梯度。
+    state : dict
+        该参数的状态，首次调用传空字典。
+    lr : float
+        学习率，> 0。
+    beta1, beta2 : float
+        一阶、二阶矩的衰减系数，在 [0, 1) 内。
+    eps : float
+        数值稳定项，≥ 0。
+    weight_decay : float
+        权重衰减系数 $\lambda$，≥ 0。
+    decoupled : bool
+        ``False``：$g \leftarrow g + \lambda\theta$（``torch.optim.Adam``）；
+        ``True``：先 $\theta \leftarrow \theta(1-\alpha\lambda)$ 再做 Adam 更新（``torch.optim.AdamW``）。
+
+    Examples
+    --------
+    >>> import torch
+    >>> p, state = torch.zeros(2), {}
+    >>> adam_step(p, torch.tensor([5.0, -0.001]), state, lr=0.1)
+    >>> p.round(decimals=3).tolist()   # 偏差修正后第一步的步长就是 α，与梯度大小无关
+    [-0.1, 0.1]
+    """
+    _check_lr(lr)
+    _check_beta(beta1, "beta1")
+    _check_beta(beta2, "beta2")
+    check_in_range(eps, "eps", 0.0, math.inf)
+    check_in_range(weight_decay, "weight_decay", 0.0, math.inf)
+    if weight_decay and decoupled:
+        # AdamW：θ ← θ (1 − α λ)，与梯度的自适应缩放无关
+        p.mul_(1 - lr * weight_decay)
+    elif weight_decay:
+        # Adam + L2：g ← g + λ θ，之后会被 √v̂ 一起缩放
+        g = g + weight_decay * p
+    m = state.setdefault("m", torch.zeros_like(p))
+    v = state.setdefault("v", torch.zeros_like(p))
+    t = state["t"] = state.get("t", 0) + 1
+    # m ← β₁ m + (1 − β₁) g ；v ← β₂ v + (1 − β₂) g²
+    m.mul_(beta1).add_((1 - beta1) * g)
+    v.mul_(beta2).add_((1 - beta2) * g * g)
+    # 偏差修正：m̂ = m / (1 − β₁ᵗ)，v̂ = v / (1 − β₂ᵗ)
+    m_hat = m / (1 - beta1**t)
+    v_hat = v / (1 - beta2**t)
+    # θ ← θ − α m̂ / (√v̂ + ε)
+    p.sub_(lr * m_hat / (v_hat.sqrt() + eps))
+# --8<-- [end:adam_step]
+
+
+def _adamw_step(p: torch.Tensor, g: torch.Tensor, state: dict, **hp: float) -> None:
+    adam_step(p, g, state, decoupled=True, **hp)
+
+
+#: 按名字取更新函数，供 :func:`minimize` 使用。
+OPTIMIZERS: dict[str, Callable[..., None]] = {
+    "sgd": sgd_step,
+    "momentum": momentum_step,
+    "nesterov": nesterov_step,
+    "rmsprop": rmsprop_step,
+    "adam": adam_step,
+    "adamw": _adamw_step,
+}
+
+
+# --8<-- [start:minimize]
+def minimize(
+    f: Callable[[torch.Tensor], torch.Tensor],
+    x0: Sequence[float],
+    method: str = "sgd",
+    *,
+    steps: int = 100,
+    **hyper: float,
+) -> torch.Tensor:
+    """从 ``x0`` 出发，用 ``method`` 对 ``f`` 走 ``steps`` 步，返回整条轨迹。
+
+    Parameters
+    ----------
+    f : callable
+        把形状 ``(d,)`` 的张量映射到标量的函数（可求导）。
+    x0 : Sequence[float]
+        起点。
+    method : str
+        :data:`OPTIMIZERS` 里的名字。
+    steps : int
+        步数，≥ 1。
+    **hyper
+        传给更新函数的超参数，至少要有 ``lr``。
+
+    Returns
+    -------
+    torch.Tensor
+        形状 ``(steps + 1, d)`` 的 float64 轨迹（第 0 行是起点）。
+
+    Raises
+    ------
+    ValueError
+        ``method`` 不认识或 ``steps`` 越界。
+
+    Examples
+    --------
+    >>> path = minimize(lambda x: (x**2).sum(), [1.0, -2.0], "sgd", steps=10, lr=0.25)
+    >>> path.shape[0], [round(v, 4) for v in path[-1].tolist()]   # 每步乘 (1 − 2·0.25) = 0.5
+    (11, [0.001, -0.002])
+    """
+    if method not in OPTIMIZERS:
+        raise ValueError(f"method 必须是 {sorted(OPTIMIZERS)} 之一，收到 {method!r}")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps 必须是 ≥ 1 的整数，收到 {steps!r}")
+    update = OPTIMIZERS[method]
+    x = torch.tensor(x0, dtype=torch.float64)
+    state: dict = {}
+    path = [x.clone()]
+    for _ in range(steps):
+        xg = x.clone().requires_grad_()
+        (grad,) = torch.autograd.grad(f(xg), xg)
+        update(x, grad, state, **hyper)
+        path.append(x.clone())
+    return torch.stack(path)
+# --8<-- [end:minimize]
+
+
+# --8<-- [start:iteration_losses]
+def iteration_losses(
+    X: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    batch_size: int | None,
+    lr: float,
+    steps: int,
+    seed: int = 0,
+) -> list[float]:
+    """在 ``(X, y)`` 上训练 softmax 回归，返回**每次更新之后**整个训练集上的交叉熵。
+
+    ``batch_size=None`` 是全批量梯度下降，``1`` 是随机梯度下降，中间是小批量。
+    记录的是全训练集的损失（而不是当前小批量的损失），所以曲线的抖动只来自更新方向的噪声。
+
+    Parameters
+    ----------
+    X : torch.Tensor
+        形状 ``(n, d)`` 的浮点输入。
+    y : torch.Tensor
+        形状 ``(n,)`` 的整数类别。
+    batch_size : int or None
+        小批量大小，≥ 1；``None`` 为全批量。
+    lr : float
+        学习率，> 0。
+    steps : int
+        更新次数，≥ 1。
+    seed : int
+        初始化和抽样的种子。
+
+    Returns
+    -------
+    list[float]
+        长度 ``steps`` 的损失序列。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型不对或越界。
+
+    Examples
+    --------
+    >>> from dlguide.data import load_digits
+    >>> X, y = load_digits()
+    >>> losses = iteration_losses(X[:200], y[:200], batch_size=None, lr=0.5, steps=20)
+    >>> len(losses), all(a > b for a, b in zip(losses, losses[1:]))
+    (20, True)
+    """
+    from dlguide.device import get_device  # noqa: PLC0415
+
+    check_tensor(X, "X")
+    _check_lr(lr)
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps 必须是 ≥ 1 的整数，收到 {steps!r}")
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
+        raise ValueError(f"batch_size 必须是正整数或 None，收到 {batch_size!r}")
+    device = get_device()
+    g = torch.Generator().manual_seed(seed)
+    n, d = X.shape
+    k = int(y.max()) + 1
+    W = (0.01 * torch.randn(d, k, generator=g)).to(device).requires_grad_()
+    b = torch.zeros(k, device=device, requires_grad=True)
+    X, y = X.to(device), y.to(device)
+    losses = []
+    for _ in range(steps):
+        idx = slice(None) if batch_size is None else torch.randint(n, (batch_size,), generator=g).to(device)
+        loss = torch.nn.functional.cross_entropy(X[idx] @ W + b, y[idx])
+        gW, gb = torch.autograd.grad(loss, (W, b))
+        with torch.no_grad():
+            W -= lr * gW
+            b -= lr * gb
+            losses.append(torch.nn.functional.cross_entropy(X @ W + b, y).item())
+    return losses
+# --8<-- [end:iteration_losses]
+
+
+def successive_diff_std(values: Sequence[float]) -> float:
+    """相邻两项之差的标准差：衡量一条曲线“抖”得有多厉害（与整体下降趋势基本无关）。
+
+    Examples
+    --------
+    >>> successive_diff_std([3.0, 2.0, 1.0, 0.0])   # 匀速下降，一点不抖
+    0.0
+    >>> round(successive_diff_std([1.0, 0.0, 1.0, 0.0]), 3)
+    1.155
+    """
+    t = torch.tensor(list(values), dtype=torch.float64)
+    if t.numel() < 3:
+        raise ValueError(f"values 至少需要 3 个数，收到 {t.numel()} 个")
+    return round(t.diff().std().item(), 6)

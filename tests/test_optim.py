@@ -1,0 +1,133 @@
+"""dlguide.optim 与 torch.optim 逐步对照（页面：docs/optimization/optimizers.md）。"""
+
+import pytest
+import torch
+
+from dlguide.optim import (
+    adam_step,
+    ewa,
+    iteration_losses,
+    minimize,
+    momentum_step,
+    nesterov_step,
+    rmsprop_step,
+    sgd_step,
+    successive_diff_std,
+)
+
+STEPS = 25
+
+
+def _problem():
+    g = torch.Generator().manual_seed(0)
+    A = torch.randn(20, 5, generator=g, dtype=torch.float64)
+    b = torch.randn(20, generator=g, dtype=torch.float64)
+    x0 = torch.randn(5, generator=g, dtype=torch.float64)
+
+    def loss(x):
+        return ((A @ x - b) ** 2).mean() + 0.1 * torch.sin(x).sum()
+
+    return loss, x0
+
+
+def _run_ours(update, **hp):
+    loss, x0 = _problem()
+    x, state = x0.clone(), {}
+    for _ in range(STEPS):
+        xg = x.clone().requires_grad_()
+        (g,) = torch.autograd.grad(loss(xg), xg)
+        update(x, g, state, **hp)
+    return x
+
+
+def _run_torch(make_opt):
+    loss, x0 = _problem()
+    x = x0.clone().requires_grad_()
+    opt = make_opt([x])
+    for _ in range(STEPS):
+        opt.zero_grad()
+        loss(x).backward()
+        opt.step()
+    return x.detach()
+
+
+CASES = [
+    (sgd_step, {"lr": 0.05}, lambda p: torch.optim.SGD(p, lr=0.05)),
+    (momentum_step, {"lr": 0.05, "beta": 0.9, "convention": "pytorch"}, lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9)),
+    # 课程写法 lr=α 等价于 PyTorch 写法 lr=α(1−β)
+    (momentum_step, {"lr": 0.5, "beta": 0.9, "convention": "ng"}, lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9)),
+    (nesterov_step, {"lr": 0.05, "beta": 0.8}, lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.8, nesterov=True)),
+    (rmsprop_step, {"lr": 0.01, "beta": 0.95, "eps": 1e-6}, lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.95, eps=1e-6)),
+    (adam_step, {"lr": 0.02}, lambda p: torch.optim.Adam(p, lr=0.02)),
+    (adam_step, {"lr": 0.02, "beta1": 0.8, "beta2": 0.99, "weight_decay": 0.1},
+     lambda p: torch.optim.Adam(p, lr=0.02, betas=(0.8, 0.99), weight_decay=0.1)),
+    (adam_step, {"lr": 0.02, "weight_decay": 0.1, "decoupled": True}, lambda p: torch.optim.AdamW(p, lr=0.02, weight_decay=0.1)),
+]
+
+
+@pytest.mark.parametrize("update,hp,make", CASES, ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(CASES)])
+def test_matches_torch_optim_after_n_steps(update, hp, make) -> None:
+    ours, theirs = _run_ours(update, **hp), _run_torch(make)
+    assert not torch.equal(ours, _problem()[1])
+    torch.testing.assert_close(ours, theirs, rtol=1e-9, atol=1e-10)
+
+
+def test_pytorch_dampening_is_not_the_course_formula_on_step_one() -> None:
+    # SGD(momentum=β, dampening=β) 第一步不衰减（buf = g），所以不等于课程里 v₁ = (1 − β) g 的写法
+    ng = _run_ours(momentum_step, lr=0.5, beta=0.9, convention="ng")
+    damp = _run_torch(lambda p: torch.optim.SGD(p, lr=0.5, momentum=0.9, dampening=0.9))
+    assert (ng - damp).abs().max() > 1e-3
+
+
+def test_ewa_matches_closed_form() -> None:
+    vals = torch.randn(50, generator=torch.Generator().manual_seed(1)).tolist()
+    beta = 0.8
+    out = ewa(vals, beta)
+    t = 50
+    closed = sum((1 - beta) * beta ** (t - i) * v for i, v in enumerate(vals, start=1))
+    assert out[-1] == pytest.approx(closed)
+    corrected = ewa([2.0] * 5, 0.99, bias_correction=True)
+    assert corrected == pytest.approx([2.0] * 5)
+
+
+def test_minimize_path_and_errors() -> None:
+    path = minimize(lambda x: (x**2).sum(), [1.0, 1.0], "adam", steps=5, lr=0.1)
+    assert path.shape == (6, 2)
+    with pytest.raises(ValueError, match="method 必须是"):
+        minimize(lambda x: x.sum(), [0.0], "lbfgs")
+    with pytest.raises(ValueError, match="steps 必须是"):
+        minimize(lambda x: x.sum(), [0.0], steps=0, lr=0.1)
+
+
+def test_bad_hyperparameters() -> None:
+    p, g = torch.zeros(2), torch.ones(2)
+    with pytest.raises(ValueError, match="lr 必须在"):
+        sgd_step(p, g, {}, lr=0.0)
+    with pytest.raises(ValueError, match="beta 必须在"):
+        momentum_step(p, g, {}, lr=0.1, beta=1.0)
+    with pytest.raises(ValueError, match="convention 必须是"):
+        momentum_step(p, g, {}, lr=0.1, convention="tf")
+    with pytest.raises(ValueError, match="beta2 必须在"):
+        adam_step(p, g, {}, lr=0.1, beta2=1.5)
+    with pytest.raises(ValueError, match="eps 必须在"):
+        rmsprop_step(p, g, {}, lr=0.1, eps=-1.0)
+    with pytest.raises(ValueError, match="beta 必须在"):
+        nesterov_step(p, g, {}, lr=0.1, beta=-0.1)
+    with pytest.raises(ValueError, match="beta 必须在"):
+        ewa([1.0], 1.0)
+    with pytest.raises(TypeError, match="lr 必须是实数"):
+        sgd_step(p, g, {}, lr="0.1")
+
+
+def test_iteration_losses_and_noise_measure() -> None:
+    X = torch.randn(64, 3, generator=torch.Generator().manual_seed(0))
+    y = (X[:, 0] > 0).long()
+    assert len(iteration_losses(X, y, batch_size=8, lr=0.1, steps=7)) == 7
+    with pytest.raises(ValueError, match="batch_size 必须是"):
+        iteration_losses(X, y, batch_size=0, lr=0.1, steps=3)
+    with pytest.raises(ValueError, match="steps 必须是"):
+        iteration_losses(X, y, batch_size=None, lr=0.1, steps=0)
+    with pytest.raises(TypeError, match="X 必须是浮点张量"):
+        iteration_losses(y.reshape(-1, 1), y, batch_size=None, lr=0.1, steps=1)
+    with pytest.raises(ValueError, match="values 至少需要 3 个数"):
+        successive_diff_std([1.0, 2.0])
