@@ -27,3 +27,41 @@ def sigmoid_and_derivative() -> Figure:
     ax.legend(loc="upper left")
     return fig
 # --8<-- [end:sigmoid_figure]
+
+
+def _decision_grid(lim: float = 2.0, steps: int = 121) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """正方形 $[-\\text{lim}, \\text{lim}]^2$ 上的网格点，用来画决策边界。"""
+    axis = torch.linspace(-lim, lim, steps)
+    xx, yy = torch.meshgrid(axis, axis, indexing="xy")
+    return xx, yy, torch.stack([xx.reshape(-1), yy.reshape(-1)], dim=1)
+
+
+# --8<-- [start:decision_boundaries_figure]
+@figure("activations/decision-boundaries.svg")
+def linear_vs_mlp_boundaries() -> Figure:
+    """异或数据上三个模型的决策区域：logistic 回归、三层不带激活的线性网络、带 tanh 的 MLP。"""
+    from dlguide.data import make_xor  # noqa: PLC0415
+    from dlguide.models import mlp  # noqa: PLC0415
+    from dlguide.training import accuracy, fit  # noqa: PLC0415
+
+    X, y = make_xor(200, noise=0.2)
+    models = {
+        "logistic 回归": mlp([2, 2], seed=0),
+        "三层线性（无激活）": mlp([2, 16, 16, 2], "identity", seed=0),
+        "MLP（tanh）": mlp([2, 8, 2], "tanh", seed=0),
+    }
+    xx, yy, grid = _decision_grid()
+    fig, axes = new_figure(3, width=9.6, height=3.4)
+    for ax, (title, net) in zip(axes, models.items()):
+        fit(net, X, y, epochs=200, lr=0.5)
+        net.cpu().eval()
+        with torch.no_grad():
+            region = net(grid).argmax(dim=1).reshape(xx.shape).float()
+        ax.contourf(xx, yy, region, levels=[-0.5, 0.5, 1.5], colors=["tab:blue", "tab:orange"], alpha=0.25)
+        ax.scatter(X[:, 0], X[:, 1], c=["tab:blue" if t == 0 else "tab:orange" for t in y.tolist()], s=8)
+        ax.set_title(f"{title}\n训练准确率 {accuracy(net, X, y):.2f}", fontsize=10)
+        ax.set_xlabel("$x_1$")
+        ax.set_aspect("equal")
+    axes[0].set_ylabel("$x_2$")
+    return fig
+# --8<-- [end:decision_boundaries_figure]
