@@ -65,3 +65,38 @@ def linear_vs_mlp_boundaries() -> Figure:
     axes[0].set_ylabel("$x_2$")
     return fig
 # --8<-- [end:decision_boundaries_figure]
+
+
+# --8<-- [start:activation_grid_figure]
+@figure("activations/activation-grid.svg")
+def activations_and_derivatives() -> Figure:
+    """九个激活函数（实线）和它们的导数（虚线，由 autograd 算出），同一坐标范围便于比较。"""
+    from dlguide.activations import elu, gelu, leaky_relu, relu, selu, silu, tanh  # noqa: PLC0415
+
+    functions = {
+        "sigmoid": sigmoid,
+        "tanh": tanh,
+        "ReLU": relu,
+        "Leaky ReLU / PReLU (α=0.1)": lambda z: leaky_relu(z, 0.1),
+        "ELU (α=1)": elu,
+        "SELU": selu,
+        "GELU": gelu,
+        "SiLU / Swish": silu,
+        "softplus（ReLU 的平滑版）": torch.nn.functional.softplus,
+    }
+    z = torch.linspace(-4, 4, 401, requires_grad=True)
+    fig, _ = new_figure(1, width=8.4, height=7.2)
+    fig.clear()
+    axes = fig.subplots(3, 3, sharex=True, sharey=True).ravel()
+    for ax, (name, fn) in zip(axes, functions.items()):
+        out = fn(z)
+        (grad,) = torch.autograd.grad(out.sum(), z)
+        ax.plot(z.detach(), out.detach(), label="f(z)")
+        ax.plot(z.detach(), grad, ls="--", label="f′(z)")
+        ax.axhline(0, color="gray", lw=0.6)
+        ax.axvline(0, color="gray", lw=0.6)
+        ax.set_title(name, fontsize=10)
+        ax.set_ylim(-2, 3)
+    axes[0].legend(loc="upper left", fontsize=8)
+    return fig
+# --8<-- [end:activation_grid_figure]
