@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 from torch import nn
+from torch.overrides import TorchFunctionMode, resolve_name
 
 from dlguide._checks import check_in_range, check_tensor
 
@@ -29,6 +31,9 @@ __all__ = [
     "silu",
     "Maxout",
     "dead_unit_fraction",
+    "traced_ops",
+    "TRANSCENDENTAL",
+    "gradient_profile",
 ]
 
 
@@ -308,9 +313,10 @@ def elu(z: torch.Tensor, alpha: float = 1.0) -> torch.Tensor:
 # --8<-- [end:elu]
 
 
-#: SELU 的两个常数（Klambauer 等，2017），使 $\mathcal N(0,1)$ 输入的输出均值 0、方差 1。
 SELU_ALPHA = 1.6732632423543772848170429916717
+r"""SELU 的 $\alpha$（Klambauer 等，2017）。"""
 SELU_SCALE = 1.0507009873554804934193349852946
+r"""SELU 的 $\lambda$；与 $\alpha$ 一起使 $\mathcal N(0,1)$ 输入的输出均值为 0、方差为 1。"""
 
 
 # --8<-- [start:selu]
@@ -526,3 +532,134 @@ def dead_unit_fraction(model: nn.Sequential, X: torch.Tensor) -> list[float]:
             h = layer(h)
     return fractions
 # --8<-- [end:dead_unit_fraction]
+
+
+
+TRANSCENDENTAL = frozenset(
+    {"exp", "expm1", "log", "log1p", "erf", "tanh", "sigmoid", "sin", "cos", "softplus", "gelu", "silu", "elu", "selu"}
+)
+"""需要调用超越函数（指数、对数、误差函数、三角函数……）的运算名，供 :func:`traced_ops` 的结果筛选。"""
+
+
+class _Recorder(TorchFunctionMode):
+    """记下 ``with`` 块里调用过的每个 torch 函数 / 张量方法的短名字。"""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+        name = resolve_name(func) or getattr(func, "__name__", repr(func))
+        short = name.rsplit(".", 1)[-1]
+        if short not in {"is_floating_point", "dim", "size"}:
+            self.names.append(short)
+        return func(*args, **(kwargs or {}))
+
+
+# --8<-- [start:traced_ops]
+def traced_ops(fn: Callable[[torch.Tensor], torch.Tensor], z: torch.Tensor | None = None) -> list[str]:
+    """运行一次 ``fn(z)``，按顺序返回它调用的 PyTorch 运算名（用 ``TorchFunctionMode`` 记录）。
+
+    用来数一个激活函数的前向要做几步、有没有超越函数（见 :data:`TRANSCENDENTAL`）。
+
+    Parameters
+    ----------
+    fn : callable
+        张量到张量的函数，例如 :func:`relu`。
+    z : torch.Tensor, optional
+        输入；默认 ``torch.linspace(-3, 3, 7)``。
+
+    Returns
+    -------
+    list[str]
+        运算的短名字，例如 ``["gt", "zeros_like", "where"]``。
+
+    Raises
+    ------
+    TypeError
+        ``fn`` 不可调用。
+
+    Examples
+    --------
+    >>> traced_ops(relu)
+    ['gt', 'zeros_like', 'where']
+    >>> [op for op in traced_ops(sigmoid) if op in TRANSCENDENTAL]
+    ['exp', 'exp']
+    """
+    if not callable(fn):
+        raise TypeError(f"fn 必须可调用，收到的是 {type(fn).__name__}")
+    z = torch.linspace(-3, 3, 7) if z is None else z
+    recorder = _Recorder()
+    with recorder:
+        fn(z)
+    return recorder.names
+# --8<-- [end:traced_ops]
+
+
+# --8<-- [start:gradient_profile]
+def gradient_profile(
+    activation: str,
+    depth: int = 10,
+    width: int = 32,
+    init: str = "default",
+    seed: int = 0,
+) -> list[float]:
+    r"""深度为 ``depth`` 的 MLP 在一批随机数据上反向传播一次，返回每个线性层权重梯度的范数。
+
+    网络是 :func:`dlguide.models.mlp` 的 ``[width] * (depth + 1) + [1]``，损失是对随机目标的 MSE；
+    范数由 :func:`dlguide.gradients.layer_grad_norms` 计算，第 0 个最靠近输入。
+
+    Parameters
+    ----------
+    activation : str
+        :data:`dlguide.models.ACTIVATIONS` 里的名字，例如 ``"sigmoid"``、``"tanh"``、``"relu"``。
+    depth : int
+        隐藏层数，≥ 1。
+    width : int
+        每层宽度，≥ 1。
+    init : str
+        ``"default"``（PyTorch 默认）、``"xavier"``（$\mathcal N(0, 2/(n_\text{in}+n_\text{out}))$）
+        或 ``"he"``（$\mathcal N(0, 2/n_\text{in})$）；偏置在后两种里置 0。
+    seed : int
+        参数和数据的随机种子。
+
+    Returns
+    -------
+    list[float]
+        ``depth + 1`` 个梯度范数。
+
+    Raises
+    ------
+    ValueError
+        ``depth``、``width`` 越界或 ``init`` 不认识。
+
+    Examples
+    --------
+    >>> norms = gradient_profile("sigmoid", depth=5)
+    >>> len(norms), norms[0] < norms[-1] / 100
+    (6, True)
+    """
+    from dlguide.device import get_device  # noqa: PLC0415
+    from dlguide.gradients import layer_grad_norms  # noqa: PLC0415
+    from dlguide.models import mlp  # noqa: PLC0415
+
+    for name, value in (("depth", depth), ("width", width)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} 必须是 ≥ 1 的整数，收到 {value!r}")
+    inits = {"default": None, "xavier": nn.init.xavier_normal_, "he": nn.init.kaiming_normal_}
+    if init not in inits:
+        raise ValueError(f"init 必须是 {sorted(inits)} 之一，收到 {init!r}")
+    net = mlp([width] * (depth + 1) + [1], activation, seed=seed)
+    if inits[init] is not None:
+        for layer in net:
+            if isinstance(layer, nn.Linear):
+                inits[init](layer.weight)
+                nn.init.zeros_(layer.bias)
+    g = torch.Generator().manual_seed(seed)
+    X, y = torch.randn(256, width, generator=g), torch.randn(256, 1, generator=g)
+    device = get_device()
+    net.to(device)
+    # 一次前向 + 反向；梯度在每层乘上 Wᵀ·diag(g'(z))，激活函数的导数决定它是缩小还是保持
+    nn.functional.mse_loss(net(X.to(device)), y.to(device)).backward()
+    return layer_grad_norms(net)
+# --8<-- [end:gradient_profile]

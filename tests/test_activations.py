@@ -175,3 +175,38 @@ def test_bad_hyperparameters_are_rejected() -> None:
         Maxout(3, 2, k=1)
     with pytest.raises(ValueError, match="num_parameters 必须是正整数"):
         PReLU(0)
+
+
+# ---- 测量工具（页面：docs/activations/relu-vs-sigmoid.md） ----
+from dlguide.activations import TRANSCENDENTAL, dead_unit_fraction, gradient_profile, traced_ops  # noqa: E402
+from dlguide.models import mlp  # noqa: E402
+
+
+def test_traced_ops_finds_transcendentals() -> None:
+    assert not set(traced_ops(relu)) & TRANSCENDENTAL
+    assert "erf" in traced_ops(gelu)
+    assert "expm1" in traced_ops(elu)
+    assert traced_ops(torch.sin) == ["sin"]
+    with pytest.raises(TypeError, match="fn 必须可调用"):
+        traced_ops(3)
+
+
+def test_gradient_profile_shapes_and_errors() -> None:
+    assert len(gradient_profile("relu", depth=3, width=4)) == 4
+    with pytest.raises(ValueError, match="init 必须是"):
+        gradient_profile("relu", init="orthogonal")
+    with pytest.raises(ValueError, match="depth 必须是 ≥ 1 的整数"):
+        gradient_profile("relu", depth=0)
+
+
+def test_dead_unit_fraction_counts_units_dead_on_every_sample() -> None:
+    net = mlp([1, 4, 1], "relu", seed=0)
+    with torch.no_grad():
+        net[0].weight.fill_(1.0)
+        net[0].bias.copy_(torch.tensor([0.0, -5.0, -10.0, 1.0]))
+    X = torch.tensor([[1.0], [2.0]])
+    assert dead_unit_fraction(net, X) == [0.5]
+    with pytest.raises(TypeError, match="model 必须是 nn.Sequential"):
+        dead_unit_fraction(nn.Linear(1, 1), X)
+    with pytest.raises(TypeError, match="X 必须是浮点张量"):
+        dead_unit_fraction(net, torch.tensor([[1]]))

@@ -100,3 +100,26 @@ def activations_and_derivatives() -> Figure:
     axes[0].legend(loc="upper left", fontsize=8)
     return fig
 # --8<-- [end:activation_grid_figure]
+
+
+# --8<-- [start:gradient_depth_figure]
+@figure("activations/gradient-depth.svg")
+def gradient_norms_by_depth() -> Figure:
+    """10 层 MLP 各层权重梯度的范数（对数坐标）：左边是 PyTorch 默认初始化，右边是与激活函数匹配的初始化。"""
+    from dlguide.activations import gradient_profile  # noqa: PLC0415
+
+    settings = [
+        ("PyTorch 默认初始化", {"sigmoid": "default", "tanh": "default", "relu": "default"}),
+        ("匹配的初始化（sigmoid/tanh: Xavier，ReLU: He）", {"sigmoid": "xavier", "tanh": "xavier", "relu": "he"}),
+    ]
+    fig, axes = new_figure(2, width=9.0, height=3.6)
+    for ax, (title, inits) in zip(axes, settings):
+        for activation, init in inits.items():
+            norms = gradient_profile(activation, depth=10, init=init)
+            ax.semilogy(range(1, len(norms) + 1), norms, marker="o", ms=3, label=activation)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("层（1 = 最靠近输入）")
+    axes[0].set_ylabel(r"$\|\partial L/\partial W^{[l]}\|_2$")
+    axes[0].legend()
+    return fig
+# --8<-- [end:gradient_depth_figure]
