@@ -123,3 +123,25 @@ def gradient_norms_by_depth() -> Figure:
     axes[0].legend()
     return fig
 # --8<-- [end:gradient_depth_figure]
+
+
+# --8<-- [start:variance_map_figure]
+@figure("activations/variance-map.svg")
+def variance_maps() -> Figure:
+    """方差映射 $v \\mapsto \\operatorname{Var} f(\\sqrt v z)$：与对角线的交点是不动点，SELU 的不动点在 1 且是吸引的。"""
+    import torch.nn.functional as F  # noqa: PLC0415
+
+    from dlguide.activations import relu, selu, tanh, variance_map  # noqa: PLC0415
+
+    v = torch.linspace(0.05, 3, 60).tolist()
+    fig, (ax,) = new_figure(width=5.6, height=4.0)
+    ax.plot(v, v, color="gray", ls="--", lw=1, label="恒等（$v_{out}=v$）")
+    for name, fn in {"SELU": selu, "tanh": tanh, "ReLU": relu, "ELU": F.elu}.items():
+        ax.plot(v, [variance_map(fn, x)[1] for x in v], label=name)
+    ax.plot([1], [1], "ko", ms=5)
+    ax.annotate("SELU 的不动点 (1, 1)", xy=(1, 1), xytext=(1.4, 0.45), arrowprops={"arrowstyle": "->"})
+    ax.set_xlabel("输入方差 $v$")
+    ax.set_ylabel(r"输出方差 $\mathrm{Var}\, f(\sqrt{v}\,z)$")
+    ax.legend()
+    return fig
+# --8<-- [end:variance_map_figure]
