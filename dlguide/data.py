@@ -10,7 +10,7 @@ import torch
 
 from dlguide._checks import check_in_range
 
-__all__ = ["make_xor", "make_moons", "load_digits", "train_val_split"]
+__all__ = ["make_xor", "make_moons", "make_sine", "load_digits", "train_val_split"]
 
 
 def _check_count(n: object, name: str, low: int = 1) -> int:
@@ -160,3 +160,42 @@ def train_val_split(
     n_val = max(1, round(len(X) * val_fraction))
     val, train = order[:n_val], order[n_val:]
     return X[train], y[train], X[val], y[val]
+
+
+def make_sine(n: int = 20, noise: float = 0.2, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """一维回归数据：$x \\sim U(-1, 1)$，$y = \\sin(\\pi x) + \\varepsilon$，$\\varepsilon \\sim \\mathcal N(0, \\text{noise}^2)$。float64。
+
+    样本少、噪声大时，高次多项式或宽网络很容易过拟合它，适合演示正则化。
+
+    Parameters
+    ----------
+    n : int
+        样本数，≥ 1。
+    noise : float
+        噪声标准差，在 [0, 1] 内。
+    seed : int
+        随机种子。
+
+    Returns
+    -------
+    tuple[torch.Tensor, torch.Tensor]
+        ``x``、``y``：形状都是 ``(n,)`` 的 float64。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``n`` 或 ``noise`` 越界。
+
+    Examples
+    --------
+    >>> x, y = make_sine(5, noise=0.0)
+    >>> x.dtype, bool((y - torch.sin(torch.pi * x)).abs().max() == 0)
+    (torch.float64, True)
+    """
+    _check_count(n, "n")
+    check_in_range(noise, "noise", 0.0, 1.0)
+    g = torch.Generator().manual_seed(seed)
+    x = torch.rand(n, generator=g, dtype=torch.float64) * 2 - 1
+    # y = sin(πx) + ε
+    y = torch.sin(torch.pi * x) + noise * torch.randn(n, generator=g, dtype=torch.float64)
+    return x, y

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
-__all__ = ["ACTIVATIONS", "ResidualBlock", "mlp", "residual_mlp"]
+__all__ = ["ACTIVATIONS", "ResidualBlock", "collapse_linear", "mlp", "residual_mlp"]
 
 #: 按名字选激活函数（全书统一的名字）。
 ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
@@ -169,3 +169,60 @@ def residual_mlp(
     blocks = [ResidualBlock(width, activation, batch_norm) for _ in range(depth)]
     return nn.Sequential(nn.Linear(in_features, width), *blocks, nn.Linear(width, out_features))
 # --8<-- [end:residual_mlp]
+
+
+# --8<-- [start:collapse_linear]
+def collapse_linear(model: nn.Sequential) -> nn.Linear:
+    r"""把只由 ``nn.Linear``（和 ``nn.Identity``）堆成的网络合并成**一个**等价的仿射层。
+
+    两层 $\boldsymbol y = W_2(W_1\boldsymbol x + \boldsymbol b_1) + \boldsymbol b_2
+    = (W_2W_1)\boldsymbol x + (W_2\boldsymbol b_1 + \boldsymbol b_2)$，逐层重复即可。
+
+    Parameters
+    ----------
+    model : torch.nn.Sequential
+        只含 ``nn.Linear`` 与 ``nn.Identity`` 的网络（例如 ``mlp(sizes, "identity")``）。
+
+    Returns
+    -------
+    torch.nn.Linear
+        一个新的线性层，对任何输入都与 ``model`` 给出相同的输出（差别只有浮点舍入）。
+
+    Raises
+    ------
+    TypeError
+        ``model`` 不是 ``nn.Sequential``，或其中含有别的层（例如非线性激活函数）。
+
+    Examples
+    --------
+    >>> net = mlp([3, 5, 4, 2], "identity", seed=0)
+    >>> one = collapse_linear(net)
+    >>> one
+    Linear(in_features=3, out_features=2, bias=True)
+    >>> x = torch.randn(6, 3, generator=torch.Generator().manual_seed(0))
+    >>> torch.allclose(net(x), one(x), atol=1e-6)
+    True
+    """
+    if not isinstance(model, nn.Sequential):
+        raise TypeError(f"model 必须是 nn.Sequential，收到的是 {type(model).__name__}")
+    linears = []
+    for layer in model:
+        if isinstance(layer, nn.Linear):
+            linears.append(layer)
+        elif not isinstance(layer, nn.Identity):
+            raise TypeError(f"model 只能含 nn.Linear 和 nn.Identity，收到 {type(layer).__name__}")
+    if not linears:
+        raise TypeError("model 里至少要有一个 nn.Linear")
+    first = linears[0]
+    weight = first.weight.detach().clone()
+    bias = first.bias.detach().clone() if first.bias is not None else torch.zeros(first.out_features, device=weight.device, dtype=weight.dtype)
+    for layer in linears[1:]:
+        # W ← W_l W，b ← W_l b + b_l：两次仿射变换的复合仍是仿射变换
+        weight = layer.weight.detach() @ weight
+        bias = layer.weight.detach() @ bias + (layer.bias.detach() if layer.bias is not None else 0)
+    merged = nn.Linear(weight.shape[1], weight.shape[0]).to(weight.device, weight.dtype)
+    with torch.no_grad():
+        merged.weight.copy_(weight)
+        merged.bias.copy_(bias)
+    return merged
+# --8<-- [end:collapse_linear]

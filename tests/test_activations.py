@@ -38,3 +38,210 @@ def test_rejects_bad_input(fn) -> None:
         fn([0.0, 1.0])
     with pytest.raises(TypeError, match="z 必须是浮点张量"):
         fn(torch.tensor([0, 1]))
+
+
+# ---- tanh、ReLU 一族、GELU、SiLU、Maxout（页面：docs/activations/activation-functions.md） ----
+import torch.nn.functional as F  # noqa: E402
+from torch import nn  # noqa: E402
+
+from dlguide.activations import (  # noqa: E402
+    Maxout,
+    PReLU,
+    elu,
+    gelu,
+    gelu_tanh,
+    leaky_relu,
+    prelu,
+    relu,
+    selu,
+    silu,
+    tanh,
+)
+
+PAIRS = {
+    "tanh": (tanh, torch.tanh),
+    "relu": (relu, F.relu),
+    "leaky_relu": (leaky_relu, F.leaky_relu),
+    "leaky_relu_0.2": (lambda z: leaky_relu(z, 0.2), lambda z: F.leaky_relu(z, 0.2)),
+    "elu": (elu, F.elu),
+    "elu_0.5": (lambda z: elu(z, 0.5), lambda z: F.elu(z, 0.5)),
+    "selu": (selu, F.selu),
+    "gelu": (gelu, F.gelu),
+    "gelu_tanh": (gelu_tanh, lambda z: F.gelu(z, approximate="tanh")),
+    "silu": (silu, F.silu),
+    "prelu": (lambda z: prelu(z, torch.tensor([0.25], dtype=z.dtype)), lambda z: F.prelu(z, torch.tensor([0.25], dtype=z.dtype))),
+}
+# 梯度的对照不含 ±1e4：那里 gelu_tanh 的 z³ 在 float64 里也没问题，但为了与 sigmoid 的测试同一组点，保留全部。
+GRID = torch.cat([EDGE, torch.linspace(-6, 6, 241)])
+
+
+@pytest.mark.parametrize("name", PAIRS)
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_values_match_torch(name: str, dtype: torch.dtype) -> None:
+    ours, theirs = PAIRS[name]
+    z = torch.cat([GRID, torch.randn(1000, generator=torch.Generator().manual_seed(0)) * 5]).to(dtype)
+    torch.testing.assert_close(ours(z), theirs(z), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", PAIRS)
+def test_autograd_matches_torch_including_zero(name: str) -> None:
+    ours, theirs = PAIRS[name]
+    z1 = GRID.clone().double().requires_grad_()
+    z2 = GRID.clone().double().requires_grad_()
+    ours(z1).sum().backward()
+    theirs(z2).sum().backward()
+    assert torch.isfinite(z1.grad).all(), name  # z = ±1e4 时也不能出现 inf·0 = nan
+    torch.testing.assert_close(z1.grad, z2.grad)
+    # z = 0 处的约定与 PyTorch 一致（ReLU 取 0，Leaky/PReLU 取斜率，ELU/SELU 取 α·λ 一侧）
+    zero = GRID == 0
+    torch.testing.assert_close(z1.grad[zero], z2.grad[zero])
+
+
+def test_gradient_conventions_at_zero() -> None:
+    z = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    expected = {"relu": 0.0, "leaky_relu": 0.01, "elu": 1.0, "gelu": 0.5, "silu": 0.5, "tanh": 1.0}
+    for name, value in expected.items():
+        (g,) = torch.autograd.grad(PAIRS[name][0](z).sum(), z)
+        assert g.item() == pytest.approx(value), name
+
+
+def test_selu_gradient_at_zero_is_left_branch() -> None:
+    z = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    (g,) = torch.autograd.grad(selu(z).sum(), z)
+    assert g.item() == pytest.approx(1.0507009873554805 * 1.6732632423543772)
+
+
+def test_prelu_per_channel_and_weight_grad_match_torch() -> None:
+    g = torch.Generator().manual_seed(0)
+    z = torch.randn(4, 3, 5, 5, generator=g, dtype=torch.float64)
+    z[0, 0, 0, 0] = 0.0
+    w1 = torch.tensor([0.1, 0.2, 0.3], dtype=torch.float64, requires_grad=True)
+    w2 = w1.detach().clone().requires_grad_()
+    z1, z2 = z.clone().requires_grad_(), z.clone().requires_grad_()
+    out1, out2 = prelu(z1, w1), F.prelu(z2, w2)
+    torch.testing.assert_close(out1, out2)
+    out1.square().sum().backward()
+    out2.square().sum().backward()
+    torch.testing.assert_close(w1.grad, w2.grad)
+    torch.testing.assert_close(z1.grad, z2.grad)
+
+
+def test_prelu_module_matches_torch_module() -> None:
+    ours, theirs = PReLU(3), nn.PReLU(3)
+    x = torch.randn(8, 3)
+    torch.testing.assert_close(ours(x), theirs(x))
+    assert sum(p.numel() for p in ours.parameters()) == 3
+
+
+def test_maxout_is_max_of_pieces_and_generalises_relu() -> None:
+    torch.manual_seed(0)
+    layer = Maxout(4, 3, k=2)
+    x = torch.randn(10, 4)
+    W, b = layer.linear.weight.view(3, 2, 4), layer.linear.bias.view(3, 2)
+    pieces = torch.einsum("ojk,nk->noj", W, x) + b
+    torch.testing.assert_close(layer(x), pieces.amax(-1))
+    # 一组 (w, b) 全为 0 时，maxout 就是 ReLU(另一组)
+    with torch.no_grad():
+        layer.linear.weight.view(3, 2, 4)[:, 1] = 0
+        layer.linear.bias.view(3, 2)[:, 1] = 0
+    first = torch.einsum("ok,nk->no", layer.linear.weight.view(3, 2, 4)[:, 0], x) + layer.linear.bias.view(3, 2)[:, 0]
+    torch.testing.assert_close(layer(x), F.relu(first))
+
+
+@pytest.mark.parametrize("k", [2, 3, 5])
+def test_maxout_has_k_times_the_parameters(k: int) -> None:
+    assert sum(p.numel() for p in Maxout(10, 7, k).parameters()) == k * sum(p.numel() for p in nn.Linear(10, 7).parameters())
+
+
+@pytest.mark.parametrize("fn", [tanh, relu, leaky_relu, elu, selu, gelu, gelu_tanh, silu])
+def test_new_activations_reject_bad_input(fn) -> None:
+    with pytest.raises(TypeError, match="z 必须是 torch.Tensor"):
+        fn([0.0, 1.0])
+    with pytest.raises(TypeError, match="z 必须是浮点张量"):
+        fn(torch.tensor([0, 1]))
+
+
+def test_bad_hyperparameters_are_rejected() -> None:
+    z = torch.zeros(3)
+    with pytest.raises(ValueError, match=r"negative_slope 必须在 \[0.0, 1.0\) 内"):
+        leaky_relu(z, 1.5)
+    with pytest.raises(ValueError, match=r"alpha 必须在 \(0.0, inf\] 内"):
+        elu(z, 0.0)
+    with pytest.raises(ValueError, match="weight 的元素个数必须是 1 或通道数 3"):
+        prelu(torch.zeros(2, 3), torch.zeros(2))
+    with pytest.raises(TypeError, match="weight 必须是 torch.Tensor"):
+        prelu(z, 0.25)
+    with pytest.raises(ValueError, match="k 必须是 ≥ 2 的整数"):
+        Maxout(3, 2, k=1)
+    with pytest.raises(ValueError, match="num_parameters 必须是正整数"):
+        PReLU(0)
+
+
+# ---- 测量工具（页面：docs/activations/relu-vs-sigmoid.md） ----
+from dlguide.activations import TRANSCENDENTAL, dead_unit_fraction, gradient_profile, traced_ops  # noqa: E402
+from dlguide.models import mlp  # noqa: E402
+
+
+def test_traced_ops_finds_transcendentals() -> None:
+    assert not set(traced_ops(relu)) & TRANSCENDENTAL
+    assert "erf" in traced_ops(gelu)
+    assert "expm1" in traced_ops(elu)
+    assert traced_ops(torch.sin) == ["sin"]
+    with pytest.raises(TypeError, match="fn 必须可调用"):
+        traced_ops(3)
+
+
+def test_gradient_profile_shapes_and_errors() -> None:
+    assert len(gradient_profile("relu", depth=3, width=4)) == 4
+    with pytest.raises(ValueError, match="init 必须是"):
+        gradient_profile("relu", init="orthogonal")
+    with pytest.raises(ValueError, match="depth 必须是 ≥ 1 的整数"):
+        gradient_profile("relu", depth=0)
+
+
+def test_dead_unit_fraction_counts_units_dead_on_every_sample() -> None:
+    net = mlp([1, 4, 1], "relu", seed=0)
+    with torch.no_grad():
+        net[0].weight.fill_(1.0)
+        net[0].bias.copy_(torch.tensor([0.0, -5.0, -10.0, 1.0]))
+    X = torch.tensor([[1.0], [2.0]])
+    assert dead_unit_fraction(net, X) == [0.5]
+    with pytest.raises(TypeError, match="model 必须是 nn.Sequential"):
+        dead_unit_fraction(nn.Linear(1, 1), X)
+    with pytest.raises(TypeError, match="X 必须是浮点张量"):
+        dead_unit_fraction(net, torch.tensor([[1]]))
+
+
+# ---- 性质的数值检查（页面：docs/activations/properties.md） ----
+from dlguide.activations import activation_properties, properties_table, variance_map  # noqa: E402
+
+
+def test_properties_of_known_functions() -> None:
+    ident = activation_properties(lambda z: z)
+    assert not ident["nonlinear"] and ident["identity_at_0"] and ident["kinks"] == 0 and not ident["self_normalizing"]
+    step = activation_properties(lambda z: (z > 0).to(z.dtype))
+    assert step["kinks"] == -1 and step["saturates"] == "两侧"
+    assert activation_properties(selu)["self_normalizing"]
+    assert activation_properties(elu)["kinks"] == 0  # α = 1 时 ELU 是 C¹ 的
+    assert activation_properties(selu)["kinks"] == 1
+    assert activation_properties(PReLU())["parameters"] == 1
+    assert activation_properties(sigmoid)["bounded"] == "两侧"
+    assert activation_properties(relu)["bounded"] == "下"
+    assert not activation_properties(gelu)["monotonic"]
+
+
+def test_variance_map_matches_closed_forms() -> None:
+    # ReLU：E f = √(v/2π)，E f² = v/2
+    mean, var = variance_map(relu, 2.0)
+    assert mean == pytest.approx((2.0 / (2 * torch.pi)) ** 0.5, rel=1e-6)
+    assert var == pytest.approx(1.0 - mean**2, rel=1e-6)
+    assert variance_map(lambda z: z, 3.0)[1] == pytest.approx(3.0, rel=1e-6)
+
+
+def test_property_helpers_reject_bad_input() -> None:
+    with pytest.raises(TypeError, match="fn 必须可调用"):
+        activation_properties("relu")
+    with pytest.raises(TypeError, match="functions 必须是"):
+        properties_table([relu])
+    with pytest.raises(ValueError, match="variance 必须在"):
+        variance_map(relu, 0.0)
