@@ -99,3 +99,17 @@ def test_no_remote_images(page: Path) -> None:
     text = page.read_text(encoding="utf-8")
     assert not re.search(r"!\[[^\]]*\]\(\s*(https?:)?//", text), f"{page}: 图片必须由站点自己提供"
     assert not re.search(r"<(img|script|link)[^>]+(src|href)=\"(https?:)?//", text), page
+
+
+def test_glossary_has_one_term_per_concept() -> None:
+    """术语表：每个中文术语、每个英文概念都只出现一次（d2l 式的“一个概念一个译名”）。"""
+    rows = [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in (DOCS / "glossary.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| ") and not line.startswith(("| 中文", "| ---"))
+    ]
+    assert len(rows) >= 20
+    chinese = [row[0] for row in rows]
+    english = [row[1].lower() for row in rows]
+    assert sorted({t for t in chinese if chinese.count(t) > 1}) == []
+    assert sorted({t for t in english if english.count(t) > 1}) == []
