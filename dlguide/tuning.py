@@ -1,4 +1,6 @@
-r"""超参数调试：随机搜索与网格搜索、对数尺度采样、学习率范围测试、梯度裁剪、集成等调参技巧。
+r"""超参数调试：随机搜索与网格搜索、对数尺度采样、学习率范围测试、集成等调参技巧。
+
+梯度裁剪见 :mod:`dlguide.gradients`（:func:`dlguide.gradients.clip_grad_norm`）。
 
 所有采样函数都用独立的 CPU 生成器，同样的种子在任何机器上给出同样的点。
 """
@@ -16,7 +18,6 @@ from dlguide._checks import check_in_range, check_tensor
 __all__ = [
     "averaging_window",
     "cell_memory",
-    "clip_by_global_norm",
     "condition_number",
     "ensemble_accuracy",
     "grid_points",
@@ -213,43 +214,6 @@ def lr_range_test(
         losses.append(loss.item())
     return lrs, losses
 # --8<-- [end:lr_range_test]
-
-
-# --8<-- [start:clip_by_global_norm]
-@torch.no_grad()
-def clip_by_global_norm(grads: Sequence[torch.Tensor], max_norm: float) -> float:
-    r"""按全局范数裁剪梯度（就地）：$\|g\| = \sqrt{\sum_i \|g_i\|^2}$，若 $\|g\| > c$ 则每个 $g_i \leftarrow g_i \cdot c/\|g\|$。
-
-    与 ``torch.nn.utils.clip_grad_norm_`` 相同：只缩放长度，不改变方向；返回裁剪**前**的全局范数。
-
-    Parameters
-    ----------
-    grads : Sequence[torch.Tensor]
-        各参数的梯度（就地修改）。
-    max_norm : float
-        阈值 $c$，> 0。
-
-    Returns
-    -------
-    float
-        裁剪前的全局范数。
-
-    Examples
-    --------
-    >>> import torch
-    >>> gs = [torch.tensor([3.0]), torch.tensor([4.0])]
-    >>> clip_by_global_norm(gs, 1.0), [round(g.item(), 2) for g in gs]
-    (5.0, [0.6, 0.8])
-    """
-    check_in_range(max_norm, "max_norm", 0.0, math.inf, low_open=True)
-    # ‖g‖ = √(Σ_i ‖g_i‖²)：所有参数的梯度拼成一个向量后的长度（不是权重的范数）
-    total = math.sqrt(sum(float((g.double() ** 2).sum()) for g in grads))
-    if total > max_norm:
-        # g_i ← g_i · c / ‖g‖
-        for g in grads:
-            g.mul_(max_norm / (total + 1e-6))
-    return total
-# --8<-- [end:clip_by_global_norm]
 
 
 def condition_number(X: torch.Tensor) -> float:
