@@ -18,6 +18,7 @@ import math
 import torch
 from torch import nn
 
+from dlguide._checks import check_in_range
 from dlguide.device import get_device
 from dlguide.init import orthogonal_, xavier_uniform_
 
@@ -182,7 +183,9 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
     Raises
     ------
     TypeError
-        ``lstm`` 不是 ``nn.LSTM``。
+        ``lstm`` 不是 ``nn.LSTM``，或 ``value`` 不是实数。
+    ValueError
+        ``lstm`` 没有偏置（``bias=False``），或 ``value`` 是 ``nan``。
 
     Examples
     --------
@@ -192,6 +195,9 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
     """
     if not isinstance(lstm, nn.LSTM):
         raise TypeError(f"lstm 必须是 torch.nn.LSTM，收到的是 {type(lstm).__name__}")
+    if not lstm.bias:
+        raise ValueError("lstm 必须带偏置（bias=True），否则没有遗忘门偏置可设")
+    check_in_range(value, "value", -math.inf, math.inf)
     H = lstm.hidden_size
     with torch.no_grad():
         for name, bias in lstm.named_parameters():

@@ -17,7 +17,6 @@ from dlguide._checks import check_in_range, check_tensor
 
 __all__ = [
     "averaging_window",
-    "cell_memory",
     "condition_number",
     "ensemble_accuracy",
     "grid_points",
@@ -25,7 +24,6 @@ __all__ = [
     "random_points",
     "sample_beta",
     "sample_log_uniform",
-    "set_forget_gate_bias",
     "sgd_accuracy",
 ]
 
@@ -266,58 +264,6 @@ def ensemble_accuracy(models: Sequence[nn.Module], X: torch.Tensor, y: torch.Ten
         mean = torch.stack(probs).mean(0)
     return singles, round((mean.argmax(1) == y).double().mean().item(), 4)
 # --8<-- [end:ensemble]
-
-
-# --8<-- [start:forget_gate]
-@torch.no_grad()
-def set_forget_gate_bias(lstm: nn.LSTM, value: float = 1.0) -> None:
-    r"""把 ``nn.LSTM`` 每一层遗忘门的**总**偏置设为 ``value``（Jozefowicz 等, 2015 建议 1.0）。
-
-    PyTorch 的门按 $(i, f, g, o)$ 排列，每层有 ``bias_ih`` 和 ``bias_hh`` 两个偏置，**两者相加**才是门的偏置；
-    这里把 ``value`` 放进 ``bias_ih``、把 ``bias_hh`` 的遗忘门部分置 0。
-
-    Examples
-    --------
-    >>> import torch
-    >>> lstm = torch.nn.LSTM(3, 4)
-    >>> set_forget_gate_bias(lstm, 1.0)
-    >>> (lstm.bias_ih_l0 + lstm.bias_hh_l0)[4:8].tolist()
-    [1.0, 1.0, 1.0, 1.0]
-    """
-    if not isinstance(lstm, nn.LSTM) or not lstm.bias:
-        raise TypeError("lstm 必须是带偏置的 torch.nn.LSTM")
-    check_in_range(value, "value", -math.inf, math.inf)
-    h = lstm.hidden_size
-    for name, param in lstm.named_parameters():
-        if name.startswith("bias_"):
-            # 门的顺序 (i, f, g, o)：遗忘门是第 h 到 2h 行
-            param[h : 2 * h] = value if name.startswith("bias_ih") else 0.0
-# --8<-- [end:forget_gate]
-
-
-def cell_memory(lstm: nn.LSTM, steps: int = 30, seed: int = 0) -> float:
-    r"""在随机输入上跑 ``steps`` 步，返回 $\|\partial c_T / \partial c_0\|$ 的平均：记忆单元把初始信息保留了多少。
-
-    Examples
-    --------
-    >>> import torch
-    >>> torch.manual_seed(0) is not None
-    True
-    >>> lstm = torch.nn.LSTM(4, 8)
-    >>> cell_memory(lstm, steps=5) > cell_memory(lstm, steps=30)
-    True
-    """
-    if not isinstance(lstm, nn.LSTM):
-        raise TypeError("lstm 必须是 torch.nn.LSTM")
-    _check_count(steps, "steps")
-    g = torch.Generator().manual_seed(seed)
-    x = torch.randn(steps, 16, lstm.input_size, generator=g)
-    h0 = torch.zeros(lstm.num_layers, 16, lstm.hidden_size)
-    c0 = torch.zeros(lstm.num_layers, 16, lstm.hidden_size, requires_grad=True)
-    _, (_, cT) = lstm(x, (h0, c0))
-    # ∂c_T/∂c_0 沿记忆单元这条路是 ∏_t f_t：遗忘门越接近 1，保留得越多
-    (grad,) = torch.autograd.grad(cT.sum(), c0)
-    return grad.abs().mean().item()
 
 
 # --8<-- [start:train_in_order]
