@@ -19,17 +19,9 @@ from typing import NamedTuple
 
 import torch
 
-from dlguide._checks import check_in_range
+from dlguide._checks import check_in_range, check_int
 
 __all__ = ["true_function", "bias_variance_decomposition", "Diagnosis", "diagnose"]
-
-
-def _check_int(value: object, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} 必须是整数，收到的是 {type(value).__name__}")
-    if value < low:
-        raise ValueError(f"{name} 必须 ≥ {low}，收到 {value}")
-    return value
 
 
 def true_function(x: torch.Tensor) -> torch.Tensor:
@@ -96,10 +88,10 @@ def bias_variance_decomposition(
     >>> abs(r["sum"] - r["test_error"]) < 0.01
     True
     """
-    _check_int(degree, "degree", 0)
-    _check_int(n_train, "n_train", 1)
-    _check_int(n_trials, "n_trials", 2)
-    _check_int(n_test, "n_test", 1)
+    check_int(degree, "degree", low=0)
+    check_int(n_train, "n_train", low=1)
+    check_int(n_trials, "n_trials", low=2)
+    check_int(n_test, "n_test", low=1)
     check_in_range(noise, "noise", 0.0, 10.0)
     g = torch.Generator().manual_seed(seed)
     dt = torch.float64

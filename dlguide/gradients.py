@@ -10,7 +10,7 @@ import torch
 from torch import nn
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 
-from dlguide._checks import check_in_range
+from dlguide._checks import check_positive
 
 __all__ = ["GradientClipper", "GradientMonitor", "clip_grad_norm", "clip_grad_value", "global_grad_norm", "layer_grad_norms"]
 
@@ -210,7 +210,7 @@ def clip_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor, max_norm: 
     >>> clip_grad_norm([w], max_norm=1.0), w.grad.round(decimals=4).tolist()
     (50.0, [0.6, 0.8])
     """
-    check_in_range(max_norm, "max_norm", 0.0, float("inf"), low_open=True)
+    check_positive(max_norm, "max_norm")
     grads = _grads(parameters)
     if not grads:
         return 0.0
@@ -249,7 +249,7 @@ def clip_grad_value(parameters: Iterable[torch.Tensor] | torch.Tensor, clip_valu
     >>> w.grad.round(decimals=4).tolist()
     [1.0, 0.4]
     """
-    check_in_range(clip_value, "clip_value", 0.0, float("inf"), low_open=True)
+    check_positive(clip_value, "clip_value")
     for g in _grads(parameters):
         # 每个分量单独截到 [-c, c]
         g.clamp_(-clip_value, clip_value)
@@ -297,9 +297,9 @@ class GradientClipper:
         if (max_norm is None) == (clip_value is None):
             raise ValueError("max_norm 与 clip_value 必须恰好给出一个")
         if max_norm is not None:
-            check_in_range(max_norm, "max_norm", 0.0, float("inf"), low_open=True)
+            check_positive(max_norm, "max_norm")
         if clip_value is not None:
-            check_in_range(clip_value, "clip_value", 0.0, float("inf"), low_open=True)
+            check_positive(clip_value, "clip_value")
         self.model, self.max_norm, self.clip_value = model, max_norm, clip_value
         self._handle = None
 

@@ -14,7 +14,7 @@ import math
 import torch
 from torch import nn
 
-from dlguide._checks import check_in_range, check_tensor
+from dlguide._checks import check_in_range, check_int, check_tensor
 from dlguide.device import get_device
 from dlguide.models import ACTIVATIONS
 
@@ -515,8 +515,7 @@ def signal_propagation(
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation 必须是 {sorted(ACTIVATIONS)} 之一，收到 {activation!r}")
     for name, value in (("depth", depth), ("width", width), ("n", n)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} 必须是正整数，收到 {value!r}")
+        check_int(value, name, low=1)
     device = get_device()
     layers = [nn.Linear(width, width) for _ in range(depth)]
     # 输入和权重用不同的种子，避免抽到相关的数

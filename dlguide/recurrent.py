@@ -18,7 +18,7 @@ import math
 import torch
 from torch import nn
 
-from dlguide._checks import check_in_range
+from dlguide._checks import check_in_range, check_int
 from dlguide.device import get_device
 from dlguide.init import orthogonal_, xavier_uniform_
 
@@ -26,12 +26,6 @@ __all__ = ["RECURRENT_INITS", "lstm_state_grad_norms", "recurrent_weight", "rnn_
 
 #: :func:`recurrent_weight` 认识的循环权重初始化。
 RECURRENT_INITS = ("normal", "identity", "orthogonal")
-
-
-def _check_positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} 必须是正整数，收到 {value!r}")
-    return value
 
 
 # --8<-- [start:recurrent_weight]
@@ -69,7 +63,7 @@ def recurrent_weight(hidden: int, init: str = "normal", scale: float = 1.0, seed
     >>> round(torch.linalg.eigvals(recurrent_weight(256, "normal")).abs().max().item(), 1)
     1.0
     """
-    _check_positive_int(hidden, "hidden")
+    check_int(hidden, "hidden", low=1)
     if not scale > 0:
         raise ValueError(f"scale 必须 > 0，收到 {scale!r}")
     g = torch.Generator().manual_seed(seed)
@@ -134,8 +128,8 @@ def rnn_state_grad_norms(
     >>> round(norms[0], 4), round(0.9 ** 20, 4)
     (0.1216, 0.1216)
     """
-    _check_positive_int(steps, "steps")
-    _check_positive_int(batch, "batch")
+    check_int(steps, "steps", low=1)
+    check_int(batch, "batch", low=1)
     phis = {"tanh": torch.tanh, "relu": torch.relu, "identity": lambda a: a}
     if activation not in phis:
         raise ValueError(f"activation 必须是 {sorted(phis)} 之一，收到 {activation!r}")
@@ -245,8 +239,8 @@ def lstm_state_grad_norms(
     >>> norms[-1], norms[0] > 0.1
     (1.0, True)
     """
-    _check_positive_int(steps, "steps")
-    _check_positive_int(batch, "batch")
+    check_int(steps, "steps", low=1)
+    check_int(batch, "batch", low=1)
     device = get_device()
     torch.manual_seed(seed)
     lstm = set_forget_bias(nn.LSTM(4, hidden), forget_bias).to(device)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from dlguide._checks import check_in_range
+from dlguide._checks import check_in_range, check_int, check_positive
 from dlguide.device import get_device
 
 __all__ = ["accuracy", "fit"]
@@ -75,14 +75,13 @@ def fit(
     >>> accuracy(net, X, y)
     1.0
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs 必须是 ≥ 1 的整数，收到 {epochs!r}")
-    check_in_range(lr, "lr", 0.0, float("inf"), low_open=True)
+    check_int(epochs, "epochs", low=1)
+    check_positive(lr, "lr")
     check_in_range(weight_decay, "weight_decay", 0.0, float("inf"))
     if len(X) != len(y):
         raise ValueError(f"X 与 y 的样本数必须相同，收到 {len(X)} 和 {len(y)}")
-    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"batch_size 必须是正整数或 None，收到 {batch_size!r}")
+    if batch_size is not None:
+        check_int(batch_size, "batch_size", low=1)
     optimizers = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
     if optimizer not in optimizers:
         raise ValueError(f"optimizer 必须是 {sorted(optimizers)} 之一，收到 {optimizer!r}")

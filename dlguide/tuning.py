@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from dlguide._checks import check_in_range, check_tensor
+from dlguide._checks import check_in_range, check_int, check_positive, check_tensor
 
 __all__ = [
     "averaging_window",
@@ -28,14 +28,6 @@ __all__ = [
 ]
 
 
-def _check_count(n: object, name: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"{name} 必须是整数，收到的是 {type(n).__name__}")
-    if n < 1:
-        raise ValueError(f"{name} 必须 ≥ 1，收到 {n}")
-    return n
-
-
 # --8<-- [start:search]
 def grid_points(per_axis: int, dims: int = 2) -> torch.Tensor:
     """网格搜索：每一维在 [0, 1] 上取 ``per_axis`` 个等距值，共 ``per_axis ** dims`` 个点。
@@ -45,8 +37,8 @@ def grid_points(per_axis: int, dims: int = 2) -> torch.Tensor:
     >>> grid_points(3).tolist()[:4]
     [[0.0, 0.0], [0.0, 0.5], [0.0, 1.0], [0.5, 0.0]]
     """
-    _check_count(per_axis, "per_axis")
-    _check_count(dims, "dims")
+    check_int(per_axis, "per_axis", low=1)
+    check_int(dims, "dims", low=1)
     axis = torch.linspace(0, 1, per_axis, dtype=torch.float64)
     # 笛卡儿积：每一维都只有 per_axis 个不同的值
     return torch.cartesian_prod(*[axis] * dims).reshape(-1, dims)
@@ -61,8 +53,8 @@ def random_points(n: int, dims: int = 2, seed: int = 0) -> torch.Tensor:
     >>> tuple(pts.shape), len(set(pts[:, 0].tolist()))   # 9 个点，第一维有 9 个不同的值
     ((9, 2), 9)
     """
-    _check_count(n, "n")
-    _check_count(dims, "dims")
+    check_int(n, "n", low=1)
+    check_int(dims, "dims", low=1)
     g = torch.Generator().manual_seed(seed)
     # 每个点的每一维独立均匀采样：n 个点在每一维上都投影出 n 个不同的值
     return torch.rand(n, dims, generator=g, dtype=torch.float64)
@@ -98,8 +90,8 @@ def sample_log_uniform(low: float, high: float, n: int, seed: int = 0) -> list[f
     >>> sum(lr < 1e-3 for lr in lrs), sum(lr > 0.1 for lr in lrs)   # 每个数量级约四分之一
     (254, 242)
     """
-    _check_count(n, "n")
-    check_in_range(low, "low", 0.0, math.inf, low_open=True)
+    check_int(n, "n", low=1)
+    check_positive(low, "low")
     check_in_range(high, "high", low, math.inf, low_open=True)
     g = torch.Generator().manual_seed(seed)
     # r ~ U(log₁₀ low, log₁₀ high)，α = 10^r
@@ -185,11 +177,10 @@ def lr_range_test(
     from dlguide.device import get_device  # noqa: PLC0415
 
     check_tensor(X, "X")
-    check_in_range(lr_min, "lr_min", 0.0, math.inf, low_open=True)
+    check_positive(lr_min, "lr_min")
     check_in_range(lr_max, "lr_max", lr_min, math.inf, low_open=True)
-    if _check_count(steps, "steps") < 2:
-        raise ValueError(f"steps 必须 ≥ 2，收到 {steps}")
-    _check_count(batch_size, "batch_size")
+    check_int(steps, "steps", low=2)
+    check_int(batch_size, "batch_size", low=1)
     device = get_device()
     model.to(device)
     X, y = X.to(device), y.to(device)
@@ -292,9 +283,9 @@ def sgd_accuracy(
     from dlguide.device import get_device  # noqa: PLC0415
     from dlguide.training import accuracy  # noqa: PLC0415
 
-    _check_count(epochs, "epochs")
-    _check_count(batch_size, "batch_size")
-    check_in_range(lr, "lr", 0.0, math.inf, low_open=True)
+    check_int(epochs, "epochs", low=1)
+    check_int(batch_size, "batch_size", low=1)
+    check_positive(lr, "lr")
     device = get_device()
     model.to(device)
     Xd, yd = X.to(device), y.to(device)

@@ -84,7 +84,7 @@ def test_residual_mlp_structure_and_errors() -> None:
     J = torch.autograd.functional.jacobian(lambda v: block(v.unsqueeze(0)).squeeze(0), h)
     JF = torch.autograd.functional.jacobian(lambda v: block.act(block.linear(v)), h)
     torch.testing.assert_close(J, torch.eye(3) + JF)
-    with pytest.raises(ValueError, match="depth 必须是正整数"):
+    with pytest.raises(ValueError, match="depth 必须 ≥ 1"):
         residual_mlp(3, 5, 0, 2)
     with pytest.raises(ValueError, match="activation 必须是"):
         residual_mlp(3, 5, 1, 2, "swish")
