@@ -169,9 +169,7 @@ def step_decay(lr0: float, epoch: int, step_size: int = 10, gamma: float = 0.1) 
     """
     check_positive(lr0, "lr0")
     check_int(epoch, "epoch", low=0)
-    check_int(step_size, "step_size", low=0)
-    if step_size < 1:
-        raise ValueError(f"step_size 必须 ≥ 1，收到 {step_size}")
+    check_int(step_size, "step_size", low=1)
     check_in_range(gamma, "gamma", 0.0, 1.0, low_open=True)
     # α = γ^⌊epoch / step_size⌋ · α₀
     return gamma ** (epoch // step_size) * lr0

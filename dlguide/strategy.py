@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 import torch
 
-from dlguide._checks import check_in_range
+from dlguide._checks import check_in_range, check_int
 
 __all__ = [
     "error_analysis_ceiling",
@@ -150,8 +150,7 @@ def shift_digits(X: torch.Tensor, *, pixels: int = 1, noise: float = 0.3, seed: 
     """
     if X.ndim != 2 or X.shape[1] != 64:
         raise ValueError(f"X 的形状必须是 (n, 64)，收到 {tuple(X.shape)}")
-    if not 0 <= pixels <= 7:
-        raise ValueError(f"pixels 必须在 [0, 7] 内，收到 {pixels}")
+    check_int(pixels, "pixels", low=0, high=7)
     check_in_range(noise, "noise", 0.0, float("inf"))
     g = torch.Generator().manual_seed(seed)
     imgs = X.reshape(-1, 8, 8)
