@@ -69,6 +69,11 @@ def _grads(parameters: Iterable[torch.Tensor] | torch.Tensor) -> list[torch.Tens
 
 
 # --8<-- [start:global_grad_norm]
+def _total_norm(grads: list[torch.Tensor]) -> torch.Tensor:
+    # ‖g‖ = √(Σ_p ‖g_p‖²)：所有参数的梯度拼成一个长向量后的 L2 范数
+    return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
+
+
 def global_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor) -> float:
     r"""所有参数的梯度拼成一个长向量后的 L2 范数 $\sqrt{\sum_p \lVert g_p \rVert_2^2}$。
 
@@ -81,10 +86,7 @@ def global_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor) -> float
     5.0
     """
     grads = _grads(parameters)
-    if not grads:
-        return 0.0
-    # ‖g‖ = √(Σ_p ‖g_p‖²)
-    return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads])).item()
+    return _total_norm(grads).item() if grads else 0.0
 # --8<-- [end:global_grad_norm]
 
 
@@ -214,8 +216,8 @@ def clip_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor, max_norm: 
     grads = _grads(parameters)
     if not grads:
         return 0.0
-    # ‖g‖ = √(Σ_p ‖g_p‖²)，所有参数一起算
-    total = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
+    # ‖g‖ = √(Σ_p ‖g_p‖²)，所有参数一起算（与 global_grad_norm 同一个函数）
+    total = _total_norm(grads)
     # 缩放系数 min(1, c / (‖g‖ + ε))：没超过阈值就不动
     scale = torch.clamp(max_norm / (total + 1e-6), max=1.0)
     for g in grads:
