@@ -26,6 +26,7 @@ def fit(
     weight_decay: float = 0.0,
     optimizer: str = "sgd",
     seed: int = 0,
+    shuffle: bool = True,
 ) -> list[float]:
     """用小批量梯度下降训练 ``model``，返回每个 epoch 的平均训练损失。
 
@@ -52,6 +53,8 @@ def fit(
         ``"sgd"`` 或 ``"adam"``。
     seed : int
         打乱顺序的随机种子。
+    shuffle : bool
+        每轮重新打乱（默认）；``False`` 时每轮都按原顺序喂数据（演示不打乱的坏处）。
 
     Returns
     -------
@@ -97,7 +100,7 @@ def fit(
     history = []
     model.train()
     for _ in range(epochs):
-        order = torch.randperm(n, generator=g).to(device)
+        order = (torch.randperm(n, generator=g) if shuffle else torch.arange(n)).to(device)
         total = 0.0
         for start in range(0, n, size):
             idx = order[start : start + size]

@@ -280,24 +280,9 @@ def sgd_accuracy(
     >>> sgd_accuracy(mlp([2, 2], seed=0), X, y, shuffle=True, epochs=50, lr=0.5) > 0.9
     True
     """
-    from dlguide.device import get_device  # noqa: PLC0415
-    from dlguide.training import accuracy  # noqa: PLC0415
+    from dlguide.training import accuracy, fit  # noqa: PLC0415
 
-    check_int(epochs, "epochs", low=1)
-    check_int(batch_size, "batch_size", low=1)
-    check_positive(lr, "lr")
-    device = get_device()
-    model.to(device)
-    Xd, yd = X.to(device), y.to(device)
-    opt = torch.optim.SGD(model.parameters(), lr=lr)
-    g = torch.Generator().manual_seed(seed)
-    for _ in range(epochs):
-        # 不打乱：每轮都按原顺序（例如按类别排好）喂数据
-        order = torch.randperm(len(X), generator=g) if shuffle else torch.arange(len(X))
-        for start in range(0, len(X), batch_size):
-            idx = order[start : start + batch_size].to(device)
-            opt.zero_grad()
-            nn.functional.cross_entropy(model(Xd[idx]), yd[idx]).backward()
-            opt.step()
+    # 不打乱（shuffle=False）：每轮都按原顺序（例如按类别排好）喂数据
+    fit(model, X, y, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, shuffle=shuffle)
     return accuracy(model, X, y)
 # --8<-- [end:train_in_order]
