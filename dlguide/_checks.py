@@ -74,3 +74,10 @@ def check_sizes(sizes: object, name: str = "sizes") -> list[int]:
     if len(sizes) < 2 or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in sizes):
         raise ValueError(f"{name} 必须是至少 2 个正整数（含输入层和输出层），收到 {sizes}")
     return sizes
+
+
+def check_module(value: object, name: str, kind: type[torch.nn.Module] = torch.nn.Module) -> torch.nn.Module:
+    """确认 ``value`` 是 ``kind``（默认任何 ``torch.nn.Module``）的实例，否则抛 ``TypeError``。"""
+    if not isinstance(value, kind):
+        raise TypeError(f"{name} 必须是 torch.nn.{kind.__name__}，收到的是 {type(value).__name__}")
+    return value

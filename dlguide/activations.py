@@ -13,7 +13,13 @@ import torch
 from torch import nn
 from torch.overrides import TorchFunctionMode, resolve_name
 
-from dlguide._checks import check_in_range, check_int, check_positive, check_tensor
+from dlguide._checks import (
+    check_in_range,
+    check_int,
+    check_module,
+    check_positive,
+    check_tensor,
+)
 
 __all__ = [
     "sigmoid",
@@ -519,8 +525,7 @@ def dead_unit_fraction(model: nn.Sequential, X: torch.Tensor) -> list[float]:
     >>> dead_unit_fraction(net, torch.tensor([[1.0], [2.0]]))
     [0.5]
     """
-    if not isinstance(model, nn.Sequential):
-        raise TypeError(f"model 必须是 nn.Sequential，收到的是 {type(model).__name__}")
+    check_module(model, "model", nn.Sequential)
     check_tensor(X, "X")
     fractions = []
     h = X.to(next(model.parameters()).device)

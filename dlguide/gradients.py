@@ -10,7 +10,7 @@ import torch
 from torch import nn
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 
-from dlguide._checks import check_positive
+from dlguide._checks import check_module, check_positive
 
 __all__ = ["GradientClipper", "GradientMonitor", "clip_grad_norm", "clip_grad_value", "global_grad_norm", "layer_grad_norms"]
 
@@ -50,8 +50,7 @@ def layer_grad_norms(model: nn.Module, kind: type[nn.Module] = nn.Linear) -> lis
     >>> [round(g, 4) for g in layer_grad_norms(net)]
     [3.1623, 4.2426]
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model 必须是 torch.nn.Module，收到的是 {type(model).__name__}")
+    check_module(model, "model")
     norms = []
     for layer in model.modules():
         if isinstance(layer, kind):
@@ -138,8 +137,7 @@ class GradientMonitor:
     """
 
     def __init__(self, model: nn.Module, kind: type[nn.Module] = nn.Linear) -> None:
-        if not isinstance(model, nn.Module):
-            raise TypeError(f"model 必须是 torch.nn.Module，收到的是 {type(model).__name__}")
+        check_module(model, "model")
         self.model = model
         self.kind = kind
         self.global_norms: list[float] = []
@@ -294,8 +292,7 @@ class GradientClipper:
     """
 
     def __init__(self, model: nn.Module, *, max_norm: float | None = None, clip_value: float | None = None) -> None:
-        if not isinstance(model, nn.Module):
-            raise TypeError(f"model 必须是 torch.nn.Module，收到的是 {type(model).__name__}")
+        check_module(model, "model")
         if (max_norm is None) == (clip_value is None):
             raise ValueError("max_norm 与 clip_value 必须恰好给出一个")
         if max_norm is not None:

@@ -14,7 +14,7 @@ import math
 import torch
 from torch import nn
 
-from dlguide._checks import check_in_range, check_int, check_tensor
+from dlguide._checks import check_in_range, check_int, check_module, check_tensor
 from dlguide.device import get_device
 from dlguide.models import ACTIVATIONS
 
@@ -572,8 +572,7 @@ def hidden_unit_spread(model: nn.Module) -> list[float]:
     >>> hidden_unit_spread(init_mlp(mlp([2, 4, 1]), "he"))[0] > 0
     True
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model 必须是 torch.nn.Module，收到的是 {type(model).__name__}")
+    check_module(model, "model")
     linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
     spreads = []
     for layer in linears[:-1]:

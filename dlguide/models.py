@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
-from dlguide._checks import check_int, check_sizes
+from dlguide._checks import check_int, check_module, check_sizes
 
 __all__ = ["ACTIVATIONS", "ResidualBlock", "collapse_linear", "mlp", "residual_mlp"]
 
@@ -202,8 +202,7 @@ def collapse_linear(model: nn.Sequential) -> nn.Linear:
     >>> torch.allclose(net(x), one(x), atol=1e-6)
     True
     """
-    if not isinstance(model, nn.Sequential):
-        raise TypeError(f"model 必须是 nn.Sequential，收到的是 {type(model).__name__}")
+    check_module(model, "model", nn.Sequential)
     linears = []
     for layer in model:
         if isinstance(layer, nn.Linear):

@@ -18,7 +18,7 @@ import math
 import torch
 from torch import nn
 
-from dlguide._checks import check_in_range, check_int
+from dlguide._checks import check_in_range, check_int, check_module
 from dlguide.device import get_device
 from dlguide.init import orthogonal_, xavier_uniform_
 
@@ -187,8 +187,7 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
     >>> (lstm.bias_ih_l0 + lstm.bias_hh_l0).view(4, 4).tolist()[1]  # 第二段是遗忘门
     [1.0, 1.0, 1.0, 1.0]
     """
-    if not isinstance(lstm, nn.LSTM):
-        raise TypeError(f"lstm 必须是 torch.nn.LSTM，收到的是 {type(lstm).__name__}")
+    check_module(lstm, "lstm", nn.LSTM)
     if not lstm.bias:
         raise ValueError("lstm 必须带偏置（bias=True），否则没有遗忘门偏置可设")
     check_in_range(value, "value", -math.inf, math.inf)

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from torch import nn
 
-from dlguide._checks import check_int, check_sizes
+from dlguide._checks import check_int, check_module, check_sizes
 
 __all__ = ["layer_shapes", "check_linear_shapes"]
 
@@ -96,8 +96,7 @@ def check_linear_shapes(model: nn.Module, sizes: Sequence[int]) -> None:
     ...
     ValueError: 第 2 层：weight 应为 (1, 4)（n^[2]×n^[1]），实际是 (1, 5)
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model 必须是 torch.nn.Module，收到的是 {type(model).__name__}")
+    check_module(model, "model")
     expected = layer_shapes(sizes, m=1)
     linears = [layer for layer in model.modules() if isinstance(layer, nn.Linear)]
     if len(linears) != len(expected):

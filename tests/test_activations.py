@@ -206,7 +206,7 @@ def test_dead_unit_fraction_counts_units_dead_on_every_sample() -> None:
         net[0].bias.copy_(torch.tensor([0.0, -5.0, -10.0, 1.0]))
     X = torch.tensor([[1.0], [2.0]])
     assert dead_unit_fraction(net, X) == [0.5]
-    with pytest.raises(TypeError, match="model 必须是 nn.Sequential"):
+    with pytest.raises(TypeError, match="model 必须是 torch.nn.Sequential"):
         dead_unit_fraction(nn.Linear(1, 1), X)
     with pytest.raises(TypeError, match="X 必须是浮点张量"):
         dead_unit_fraction(net, torch.tensor([[1]]))

@@ -55,3 +55,16 @@ def test_check_positive_and_sizes() -> None:
     for bad in ([2], [2, 0], [2, True], [2, 1.5]):
         with pytest.raises(ValueError, match="sizes 必须是至少 2 个正整数"):
             check_sizes(bad)
+
+
+def test_check_module() -> None:
+    import torch
+
+    from dlguide._checks import check_module
+
+    lin = torch.nn.Linear(1, 1)
+    assert check_module(lin, "model") is lin
+    with pytest.raises(TypeError, match="model 必须是 torch.nn.Module，收到的是 str"):
+        check_module("net", "model")
+    with pytest.raises(TypeError, match="lstm 必须是 torch.nn.LSTM，收到的是 GRU"):
+        check_module(torch.nn.GRU(1, 1), "lstm", torch.nn.LSTM)
