@@ -13,7 +13,13 @@ import torch
 from torch import nn
 from torch.overrides import TorchFunctionMode, resolve_name
 
-from dlguide._checks import check_in_range, check_tensor
+from dlguide._checks import (
+    check_in_range,
+    check_int,
+    check_module,
+    check_positive,
+    check_tensor,
+)
 
 __all__ = [
     "sigmoid",
@@ -106,7 +112,6 @@ def sigmoid_grad(z: torch.Tensor) -> torch.Tensor:
     # σ'(z) = σ(z)(1 − σ(z))：导数可以由前向的输出直接算出
     return s * (1 - s)
 # --8<-- [end:sigmoid_grad]
-
 
 
 # --8<-- [start:tanh]
@@ -270,8 +275,7 @@ class PReLU(nn.Module):
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25) -> None:
         super().__init__()
-        if isinstance(num_parameters, bool) or not isinstance(num_parameters, int) or num_parameters < 1:
-            raise ValueError(f"num_parameters 必须是正整数，收到 {num_parameters!r}")
+        check_int(num_parameters, "num_parameters", low=1)
         self.weight = nn.Parameter(torch.full((num_parameters,), float(init)))
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
@@ -309,7 +313,7 @@ def elu(z: torch.Tensor, alpha: float = 1.0) -> torch.Tensor:
     [-1.0, 0.0, 2.0]
     """
     check_tensor(z, "z")
-    check_in_range(alpha, "alpha", 0.0, math.inf, low_open=True)
+    check_positive(alpha, "alpha")
     # 只对 z ≤ 0 的部分求 e^z − 1（expm1 在 0 附近更精确）；z 很大时不算 e^z，反向不会出现 inf·0
     negative = alpha * torch.expm1(z.clamp(max=0))
     # ELU(z) = z（z > 0），α(e^z − 1)（z ≤ 0）
@@ -473,8 +477,7 @@ class Maxout(nn.Module):
     def __init__(self, in_features: int, out_features: int, k: int = 2) -> None:
         super().__init__()
         for name, value, low in (("in_features", in_features, 1), ("out_features", out_features, 1), ("k", k, 2)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise ValueError(f"{name} 必须是 ≥ {low} 的整数，收到 {value!r}")
+            check_int(value, name, low=low)
         self.out_features, self.k = out_features, k
         # k 组 (W_j, b_j) 放在一个线性层里：输出 out_features·k 个数
         self.linear = nn.Linear(in_features, out_features * k)
@@ -486,7 +489,6 @@ class Maxout(nn.Module):
         # h_i = max_j z_{ij}
         return z.amax(dim=-1)
 # --8<-- [end:maxout]
-
 
 
 # --8<-- [start:dead_unit_fraction]
@@ -523,8 +525,7 @@ def dead_unit_fraction(model: nn.Sequential, X: torch.Tensor) -> list[float]:
     >>> dead_unit_fraction(net, torch.tensor([[1.0], [2.0]]))
     [0.5]
     """
-    if not isinstance(model, nn.Sequential):
-        raise TypeError(f"model 必须是 nn.Sequential，收到的是 {type(model).__name__}")
+    check_module(model, "model", nn.Sequential)
     check_tensor(X, "X")
     fractions = []
     h = X.to(next(model.parameters()).device)
@@ -536,7 +537,6 @@ def dead_unit_fraction(model: nn.Sequential, X: torch.Tensor) -> list[float]:
             h = layer(h)
     return fractions
 # --8<-- [end:dead_unit_fraction]
-
 
 
 TRANSCENDENTAL = frozenset(
@@ -648,8 +648,7 @@ def gradient_profile(
     from dlguide.models import mlp  # noqa: PLC0415
 
     for name, value in (("depth", depth), ("width", width)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} 必须是 ≥ 1 的整数，收到 {value!r}")
+        check_int(value, name, low=1)
     inits = {"default": None, "xavier": nn.init.xavier_normal_, "he": nn.init.kaiming_normal_}
     if init not in inits:
         raise ValueError(f"init 必须是 {sorted(inits)} 之一，收到 {init!r}")
@@ -667,7 +666,6 @@ def gradient_profile(
     nn.functional.mse_loss(net(X.to(device)), y.to(device)).backward()
     return layer_grad_norms(net)
 # --8<-- [end:gradient_profile]
-
 
 
 def _derivative(fn: Callable[[torch.Tensor], torch.Tensor], z: torch.Tensor, h: float = 1e-4) -> torch.Tensor:
@@ -707,7 +705,7 @@ def variance_map(fn: Callable[[torch.Tensor], torch.Tensor], variance: float) ->
     >>> round(variance_map(relu, 1.0)[0], 4)  # 1/√(2π)
     0.3989
     """
-    check_in_range(variance, "variance", 0.0, math.inf, low_open=True)
+    check_positive(variance, "variance")
     u = torch.linspace(-12, 12, 24001, dtype=torch.float64)
     pdf = torch.exp(-0.5 * u**2) / math.sqrt(2 * math.pi)
     values = fn(math.sqrt(variance) * u)

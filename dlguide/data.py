@@ -8,17 +8,9 @@ from __future__ import annotations
 
 import torch
 
-from dlguide._checks import check_in_range
+from dlguide._checks import check_in_range, check_int
 
 __all__ = ["make_xor", "make_moons", "make_sine", "load_digits", "train_val_split"]
-
-
-def _check_count(n: object, name: str, low: int = 1) -> int:
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"{name} 必须是整数，收到的是 {type(n).__name__}")
-    if n < low:
-        raise ValueError(f"{name} 必须 ≥ {low}，收到 {n}")
-    return n
 
 
 # --8<-- [start:make_xor]
@@ -50,7 +42,7 @@ def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[torch.Ten
     >>> X[:4].tolist(), y[:4].tolist()
     ([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]], [0, 1, 1, 0])
     """
-    _check_count(n, "n", low=4)
+    check_int(n, "n", low=4)
     check_in_range(noise, "noise", 0.0, 1.0)
     g = torch.Generator().manual_seed(seed)
     corners = torch.tensor([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
@@ -87,7 +79,7 @@ def make_moons(n: int = 400, noise: float = 0.2, seed: int = 0) -> tuple[torch.T
     """
     from sklearn.datasets import make_moons as sk_make_moons  # noqa: PLC0415
 
-    _check_count(n, "n", low=2)
+    check_int(n, "n", low=2)
     check_in_range(noise, "noise", 0.0, 1.0)
     X, y = sk_make_moons(n_samples=n, noise=noise, random_state=seed)
     return torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.int64)
@@ -192,7 +184,7 @@ def make_sine(n: int = 20, noise: float = 0.2, seed: int = 0) -> tuple[torch.Ten
     >>> x.dtype, bool((y - torch.sin(torch.pi * x)).abs().max() == 0)
     (torch.float64, True)
     """
-    _check_count(n, "n")
+    check_int(n, "n", low=1)
     check_in_range(noise, "noise", 0.0, 1.0)
     g = torch.Generator().manual_seed(seed)
     x = torch.rand(n, generator=g, dtype=torch.float64) * 2 - 1

@@ -10,7 +10,7 @@ import torch
 from torch import nn
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 
-from dlguide._checks import check_in_range
+from dlguide._checks import check_module, check_positive
 
 __all__ = ["GradientClipper", "GradientMonitor", "clip_grad_norm", "clip_grad_value", "global_grad_norm", "layer_grad_norms"]
 
@@ -50,8 +50,7 @@ def layer_grad_norms(model: nn.Module, kind: type[nn.Module] = nn.Linear) -> lis
     >>> [round(g, 4) for g in layer_grad_norms(net)]
     [3.1623, 4.2426]
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model 必须是 torch.nn.Module，收到的是 {type(model).__name__}")
+    check_module(model, "model")
     norms = []
     for layer in model.modules():
         if isinstance(layer, kind):
@@ -69,6 +68,11 @@ def _grads(parameters: Iterable[torch.Tensor] | torch.Tensor) -> list[torch.Tens
 
 
 # --8<-- [start:global_grad_norm]
+def _total_norm(grads: list[torch.Tensor]) -> torch.Tensor:
+    # ‖g‖ = √(Σ_p ‖g_p‖²)：所有参数的梯度拼成一个长向量后的 L2 范数
+    return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
+
+
 def global_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor) -> float:
     r"""所有参数的梯度拼成一个长向量后的 L2 范数 $\sqrt{\sum_p \lVert g_p \rVert_2^2}$。
 
@@ -81,10 +85,7 @@ def global_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor) -> float
     5.0
     """
     grads = _grads(parameters)
-    if not grads:
-        return 0.0
-    # ‖g‖ = √(Σ_p ‖g_p‖²)
-    return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads])).item()
+    return _total_norm(grads).item() if grads else 0.0
 # --8<-- [end:global_grad_norm]
 
 
@@ -136,8 +137,7 @@ class GradientMonitor:
     """
 
     def __init__(self, model: nn.Module, kind: type[nn.Module] = nn.Linear) -> None:
-        if not isinstance(model, nn.Module):
-            raise TypeError(f"model 必须是 torch.nn.Module，收到的是 {type(model).__name__}")
+        check_module(model, "model")
         self.model = model
         self.kind = kind
         self.global_norms: list[float] = []
@@ -210,12 +210,12 @@ def clip_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor, max_norm: 
     >>> clip_grad_norm([w], max_norm=1.0), w.grad.round(decimals=4).tolist()
     (50.0, [0.6, 0.8])
     """
-    check_in_range(max_norm, "max_norm", 0.0, float("inf"), low_open=True)
+    check_positive(max_norm, "max_norm")
     grads = _grads(parameters)
     if not grads:
         return 0.0
-    # ‖g‖ = √(Σ_p ‖g_p‖²)，所有参数一起算
-    total = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
+    # ‖g‖ = √(Σ_p ‖g_p‖²)，所有参数一起算（与 global_grad_norm 同一个函数）
+    total = _total_norm(grads)
     # 缩放系数 min(1, c / (‖g‖ + ε))：没超过阈值就不动
     scale = torch.clamp(max_norm / (total + 1e-6), max=1.0)
     for g in grads:
@@ -249,7 +249,7 @@ def clip_grad_value(parameters: Iterable[torch.Tensor] | torch.Tensor, clip_valu
     >>> w.grad.round(decimals=4).tolist()
     [1.0, 0.4]
     """
-    check_in_range(clip_value, "clip_value", 0.0, float("inf"), low_open=True)
+    check_positive(clip_value, "clip_value")
     for g in _grads(parameters):
         # 每个分量单独截到 [-c, c]
         g.clamp_(-clip_value, clip_value)
@@ -292,14 +292,13 @@ class GradientClipper:
     """
 
     def __init__(self, model: nn.Module, *, max_norm: float | None = None, clip_value: float | None = None) -> None:
-        if not isinstance(model, nn.Module):
-            raise TypeError(f"model 必须是 torch.nn.Module，收到的是 {type(model).__name__}")
+        check_module(model, "model")
         if (max_norm is None) == (clip_value is None):
             raise ValueError("max_norm 与 clip_value 必须恰好给出一个")
         if max_norm is not None:
-            check_in_range(max_norm, "max_norm", 0.0, float("inf"), low_open=True)
+            check_positive(max_norm, "max_norm")
         if clip_value is not None:
-            check_in_range(clip_value, "clip_value", 0.0, float("inf"), low_open=True)
+            check_positive(clip_value, "clip_value")
         self.model, self.max_norm, self.clip_value = model, max_norm, clip_value
         self._handle = None
 

@@ -14,7 +14,7 @@ import math
 import torch
 from torch import nn
 
-from dlguide._checks import check_in_range, check_tensor
+from dlguide._checks import check_in_range, check_int, check_module, check_tensor
 from dlguide.device import get_device
 from dlguide.models import ACTIVATIONS
 
@@ -515,8 +515,7 @@ def signal_propagation(
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation 必须是 {sorted(ACTIVATIONS)} 之一，收到 {activation!r}")
     for name, value in (("depth", depth), ("width", width), ("n", n)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} 必须是正整数，收到 {value!r}")
+        check_int(value, name, low=1)
     device = get_device()
     layers = [nn.Linear(width, width) for _ in range(depth)]
     # 输入和权重用不同的种子，避免抽到相关的数
@@ -573,8 +572,7 @@ def hidden_unit_spread(model: nn.Module) -> list[float]:
     >>> hidden_unit_spread(init_mlp(mlp([2, 4, 1]), "he"))[0] > 0
     True
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model 必须是 torch.nn.Module，收到的是 {type(model).__name__}")
+    check_module(model, "model")
     linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
     spreads = []
     for layer in linears[:-1]:

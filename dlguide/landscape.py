@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from dlguide._checks import check_in_range, check_tensor
+from dlguide._checks import check_in_range, check_int, check_tensor
 
 __all__ = [
     "hessian_eigenvalues",
@@ -133,8 +133,7 @@ def positive_definite_fraction(dim: int, trials: int = 10_000, seed: int = 0) ->
     0.49
     """
     for value, name in ((dim, "dim"), (trials, "trials")):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} 必须是 ≥ 1 的整数，收到 {value!r}")
+        check_int(value, name, low=1)
     g = torch.Generator().manual_seed(seed)
     A = torch.randn(trials, dim, dim, generator=g, dtype=torch.float64)
     # H = (A + Aᵀ) / 2：对称的高斯随机矩阵

@@ -9,6 +9,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from dlguide._checks import check_int
+
 __all__ = ["fixed_permutation", "permute_features", "digits_cnn"]
 
 
@@ -37,8 +39,7 @@ def fixed_permutation(n_features: int, seed: int = 0) -> torch.Tensor:
     >>> sorted(fixed_permutation(5).tolist())
     [0, 1, 2, 3, 4]
     """
-    if isinstance(n_features, bool) or not isinstance(n_features, int) or n_features < 1:
-        raise ValueError(f"n_features 必须是正整数，收到 {n_features!r}")
+    check_int(n_features, "n_features", low=1)
     return torch.randperm(n_features, generator=torch.Generator().manual_seed(seed))
 
 
@@ -112,8 +113,7 @@ def digits_cnn(channels: int = 16, seed: int | None = None) -> nn.Sequential:
     >>> tuple(net(torch.zeros(5, 64)).shape)
     (5, 10)
     """
-    if isinstance(channels, bool) or not isinstance(channels, int) or channels < 1:
-        raise ValueError(f"channels 必须是正整数，收到 {channels!r}")
+    check_int(channels, "channels", low=1)
     if seed is not None:
         torch.manual_seed(seed)
     return nn.Sequential(

@@ -7,6 +7,8 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
+from dlguide._checks import check_int, check_module, check_sizes
+
 __all__ = ["ACTIVATIONS", "ResidualBlock", "collapse_linear", "mlp", "residual_mlp"]
 
 #: 按名字选激活函数（全书统一的名字）。
@@ -66,9 +68,7 @@ def mlp(
     >>> sum(p.numel() for p in net.parameters())
     33
     """
-    sizes = list(sizes)
-    if len(sizes) < 2 or any(not isinstance(s, int) or s < 1 for s in sizes):
-        raise ValueError(f"sizes 必须是至少 2 个正整数，收到 {sizes}")
+    sizes = check_sizes(sizes)
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation 必须是 {sorted(ACTIVATIONS)} 之一，收到 {activation!r}")
     if seed is not None:
@@ -160,8 +160,7 @@ def residual_mlp(
     5
     """
     for name, value in (("in_features", in_features), ("width", width), ("depth", depth), ("out_features", out_features)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} 必须是正整数，收到 {value!r}")
+        check_int(value, name, low=1)
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation 必须是 {sorted(ACTIVATIONS)} 之一，收到 {activation!r}")
     if seed is not None:
@@ -203,8 +202,7 @@ def collapse_linear(model: nn.Sequential) -> nn.Linear:
     >>> torch.allclose(net(x), one(x), atol=1e-6)
     True
     """
-    if not isinstance(model, nn.Sequential):
-        raise TypeError(f"model 必须是 nn.Sequential，收到的是 {type(model).__name__}")
+    check_module(model, "model", nn.Sequential)
     linears = []
     for layer in model:
         if isinstance(layer, nn.Linear):

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from dlguide._checks import check_in_range, check_tensor
+from dlguide._checks import check_in_range, check_int, check_positive, check_tensor
 
 __all__ = [
     "OPTIMIZERS",
@@ -27,14 +27,6 @@ __all__ = [
     "sgd_step",
     "successive_diff_std",
 ]
-
-
-def _check_lr(lr: float) -> None:
-    check_in_range(lr, "lr", 0.0, math.inf, low_open=True)
-
-
-def _check_beta(beta: float, name: str) -> None:
-    check_in_range(beta, name, 0.0, 1.0, high_open=True)
 
 
 # --8<-- [start:ewa]
@@ -67,7 +59,7 @@ def ewa(values: Sequence[float], beta: float, *, bias_correction: bool = False) 
     >>> [round(v, 3) for v in ewa([10, 10, 10], 0.9, bias_correction=True)]
     [10.0, 10.0, 10.0]
     """
-    _check_beta(beta, "beta")
+    check_in_range(beta, "beta", 0.0, 1.0, high_open=True)
     out, v = [], 0.0
     for t, theta in enumerate(values, start=1):
         # v_t = β v_{t−1} + (1 − β) θ_t
@@ -91,7 +83,7 @@ def sgd_step(p: torch.Tensor, g: torch.Tensor, state: dict, *, lr: float) -> Non
     >>> p.tolist()
     [0.8999999761581421, 2.0999999046325684]
     """
-    _check_lr(lr)
+    check_positive(lr, "lr")
     # θ ← θ − α g
     p.sub_(lr * g)
 # --8<-- [end:sgd_step]
@@ -136,8 +128,8 @@ def momentum_step(
     >>> round(state["v"].item(), 3), round(p.item(), 3)   # v = 0.1, 0.19, 0.271
     (0.271, -0.561)
     """
-    _check_lr(lr)
-    _check_beta(beta, "beta")
+    check_positive(lr, "lr")
+    check_in_range(beta, "beta", 0.0, 1.0, high_open=True)
     if convention not in ("ng", "pytorch"):
         raise ValueError(f"convention 必须是 'ng' 或 'pytorch'，收到 {convention!r}")
     v = state.setdefault("v", torch.zeros_like(p))
@@ -167,8 +159,8 @@ def nesterov_step(p: torch.Tensor, g: torch.Tensor, state: dict, *, lr: float, b
     >>> round(p.item(), 3)      # 第一步就走 1 + 0.9 = 1.9
     -1.9
     """
-    _check_lr(lr)
-    _check_beta(beta, "beta")
+    check_positive(lr, "lr")
+    check_in_range(beta, "beta", 0.0, 1.0, high_open=True)
     v = state.setdefault("v", torch.zeros_like(p))
     # v ← β v + g
     v.mul_(beta).add_(g)
@@ -194,8 +186,8 @@ def rmsprop_step(
     >>> p.round(decimals=3).tolist()   # 梯度差 10⁴ 倍，步长一样：按各自的均方根归一化
     [-0.1, -0.1]
     """
-    _check_lr(lr)
-    _check_beta(beta, "beta")
+    check_positive(lr, "lr")
+    check_in_range(beta, "beta", 0.0, 1.0, high_open=True)
     check_in_range(eps, "eps", 0.0, math.inf)
     s = state.setdefault("s", torch.zeros_like(p))
     # s ← β s + (1 − β) g²
@@ -250,9 +242,9 @@ def adam_step(
     >>> p.round(decimals=3).tolist()   # 偏差修正后第一步的步长就是 α，与梯度大小无关
     [-0.1, 0.1]
     """
-    _check_lr(lr)
-    _check_beta(beta1, "beta1")
-    _check_beta(beta2, "beta2")
+    check_positive(lr, "lr")
+    check_in_range(beta1, "beta1", 0.0, 1.0, high_open=True)
+    check_in_range(beta2, "beta2", 0.0, 1.0, high_open=True)
     check_in_range(eps, "eps", 0.0, math.inf)
     check_in_range(weight_decay, "weight_decay", 0.0, math.inf)
     if weight_decay and decoupled:
@@ -332,8 +324,7 @@ def minimize(
     """
     if method not in OPTIMIZERS:
         raise ValueError(f"method 必须是 {sorted(OPTIMIZERS)} 之一，收到 {method!r}")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps 必须是 ≥ 1 的整数，收到 {steps!r}")
+    check_int(steps, "steps", low=1)
     update = OPTIMIZERS[method]
     x = torch.tensor(x0, dtype=torch.float64)
     state: dict = {}
@@ -398,11 +389,10 @@ def iteration_losses(
     from dlguide.device import get_device  # noqa: PLC0415
 
     check_tensor(X, "X")
-    _check_lr(lr)
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps 必须是 ≥ 1 的整数，收到 {steps!r}")
-    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"batch_size 必须是正整数或 None，收到 {batch_size!r}")
+    check_positive(lr, "lr")
+    check_int(steps, "steps", low=1)
+    if batch_size is not None:
+        check_int(batch_size, "batch_size", low=1)
     device = get_device()
     g = torch.Generator().manual_seed(seed)
     n, d = X.shape

@@ -18,6 +18,7 @@ import math
 import torch
 from torch import nn
 
+from dlguide._checks import check_in_range, check_int, check_module
 from dlguide.device import get_device
 from dlguide.init import orthogonal_, xavier_uniform_
 
@@ -25,12 +26,6 @@ __all__ = ["RECURRENT_INITS", "lstm_state_grad_norms", "recurrent_weight", "rnn_
 
 #: :func:`recurrent_weight` 认识的循环权重初始化。
 RECURRENT_INITS = ("normal", "identity", "orthogonal")
-
-
-def _check_positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} 必须是正整数，收到 {value!r}")
-    return value
 
 
 # --8<-- [start:recurrent_weight]
@@ -68,7 +63,7 @@ def recurrent_weight(hidden: int, init: str = "normal", scale: float = 1.0, seed
     >>> round(torch.linalg.eigvals(recurrent_weight(256, "normal")).abs().max().item(), 1)
     1.0
     """
-    _check_positive_int(hidden, "hidden")
+    check_int(hidden, "hidden", low=1)
     if not scale > 0:
         raise ValueError(f"scale 必须 > 0，收到 {scale!r}")
     g = torch.Generator().manual_seed(seed)
@@ -133,8 +128,8 @@ def rnn_state_grad_norms(
     >>> round(norms[0], 4), round(0.9 ** 20, 4)
     (0.1216, 0.1216)
     """
-    _check_positive_int(steps, "steps")
-    _check_positive_int(batch, "batch")
+    check_int(steps, "steps", low=1)
+    check_int(batch, "batch", low=1)
     phis = {"tanh": torch.tanh, "relu": torch.relu, "identity": lambda a: a}
     if activation not in phis:
         raise ValueError(f"activation 必须是 {sorted(phis)} 之一，收到 {activation!r}")
@@ -182,7 +177,9 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
     Raises
     ------
     TypeError
-        ``lstm`` 不是 ``nn.LSTM``。
+        ``lstm`` 不是 ``nn.LSTM``，或 ``value`` 不是实数。
+    ValueError
+        ``lstm`` 没有偏置（``bias=False``），或 ``value`` 是 ``nan``。
 
     Examples
     --------
@@ -190,8 +187,10 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
     >>> (lstm.bias_ih_l0 + lstm.bias_hh_l0).view(4, 4).tolist()[1]  # 第二段是遗忘门
     [1.0, 1.0, 1.0, 1.0]
     """
-    if not isinstance(lstm, nn.LSTM):
-        raise TypeError(f"lstm 必须是 torch.nn.LSTM，收到的是 {type(lstm).__name__}")
+    check_module(lstm, "lstm", nn.LSTM)
+    if not lstm.bias:
+        raise ValueError("lstm 必须带偏置（bias=True），否则没有遗忘门偏置可设")
+    check_in_range(value, "value", -math.inf, math.inf)
     H = lstm.hidden_size
     with torch.no_grad():
         for name, bias in lstm.named_parameters():
@@ -239,8 +238,8 @@ def lstm_state_grad_norms(
     >>> norms[-1], norms[0] > 0.1
     (1.0, True)
     """
-    _check_positive_int(steps, "steps")
-    _check_positive_int(batch, "batch")
+    check_int(steps, "steps", low=1)
+    check_int(batch, "batch", low=1)
     device = get_device()
     torch.manual_seed(seed)
     lstm = set_forget_bias(nn.LSTM(4, hidden), forget_bias).to(device)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import torch
 
-from dlguide._checks import check_in_range, check_tensor
+from dlguide._checks import check_in_range, check_int, check_tensor
 
 __all__ = [
     "l2_penalty",
@@ -200,8 +200,7 @@ def polynomial_features(x: torch.Tensor, degree: int) -> torch.Tensor:
     check_tensor(x, "x")
     if x.ndim != 1:
         raise ValueError(f"x 必须是一维张量，收到形状 {tuple(x.shape)}")
-    if isinstance(degree, bool) or not isinstance(degree, int) or degree < 1:
-        raise ValueError(f"degree 必须是正整数，收到 {degree!r}")
+    check_int(degree, "degree", low=1)
     return torch.stack([x**k for k in range(1, degree + 1)], dim=1)
 
 
@@ -299,8 +298,7 @@ def lasso_ista(
     """
     _check_xy(X, y)
     check_in_range(lam, "lam", 0.0, math.inf)
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps 必须是 ≥ 1 的整数，收到 {steps!r}")
+    check_int(steps, "steps", low=1)
     n, d = X.shape
     x_mean, y_mean = X.mean(dim=0), y.mean()
     Xc, yc = X - x_mean, y - y_mean

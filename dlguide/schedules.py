@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from dlguide._checks import check_in_range
+from dlguide._checks import check_in_range, check_int, check_positive
 
 __all__ = [
     "cosine_with_warmup",
@@ -19,18 +19,6 @@ __all__ = [
     "one_cycle",
     "step_decay",
 ]
-
-
-def _check_step(step: object, name: str = "step") -> int:
-    if isinstance(step, bool) or not isinstance(step, int):
-        raise TypeError(f"{name} 必须是整数，收到的是 {type(step).__name__}")
-    if step < 0:
-        raise ValueError(f"{name} 必须 ≥ 0，收到 {step}")
-    return step
-
-
-def _check_lr(lr: float, name: str = "lr0") -> float:
-    return check_in_range(lr, name, 0.0, math.inf, low_open=True)
 
 
 # --8<-- [start:inverse_time_decay]
@@ -61,8 +49,8 @@ def inverse_time_decay(lr0: float, epoch: int, decay_rate: float = 1.0) -> float
     >>> [round(inverse_time_decay(0.2, e, decay_rate=1.0), 4) for e in range(4)]
     [0.2, 0.1, 0.0667, 0.05]
     """
-    _check_lr(lr0)
-    _check_step(epoch, "epoch")
+    check_positive(lr0, "lr0")
+    check_int(epoch, "epoch", low=0)
     check_in_range(decay_rate, "decay_rate", 0.0, math.inf)
     # α = α₀ / (1 + decay_rate · epoch)
     return lr0 / (1 + decay_rate * epoch)
@@ -97,8 +85,8 @@ def exponential_decay(lr0: float, epoch: int, gamma: float = 0.95) -> float:
     >>> round(exponential_decay(0.1, 10), 5), round(exponential_decay(0.1, 45), 4)
     (0.05987, 0.0099)
     """
-    _check_lr(lr0)
-    _check_step(epoch, "epoch")
+    check_positive(lr0, "lr0")
+    check_int(epoch, "epoch", low=0)
     check_in_range(gamma, "gamma", 0.0, 1.0, low_open=True)
     # α = γ^epoch · α₀
     return gamma**epoch * lr0
@@ -139,11 +127,11 @@ def inverse_sqrt_decay(lr0: float, t: int, k: float = 1.0) -> float:
     ...
     ValueError: t 必须 ≥ 1（公式 k/√t 在 t = 0 处除以零），收到 0
     """
-    _check_lr(lr0)
-    _check_step(t, "t")
+    check_positive(lr0, "lr0")
+    check_int(t, "t", low=0)
     if t < 1:
         raise ValueError(f"t 必须 ≥ 1（公式 k/√t 在 t = 0 处除以零），收到 {t}")
-    check_in_range(k, "k", 0.0, math.inf, low_open=True)
+    check_positive(k, "k")
     # α = k / √t · α₀
     return k / math.sqrt(t) * lr0
 # --8<-- [end:inverse_sqrt_decay]
@@ -179,11 +167,9 @@ def step_decay(lr0: float, epoch: int, step_size: int = 10, gamma: float = 0.1) 
     >>> [step_decay(1.0, e, step_size=2, gamma=0.5) for e in range(6)]
     [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
     """
-    _check_lr(lr0)
-    _check_step(epoch, "epoch")
-    _check_step(step_size, "step_size")
-    if step_size < 1:
-        raise ValueError(f"step_size 必须 ≥ 1，收到 {step_size}")
+    check_positive(lr0, "lr0")
+    check_int(epoch, "epoch", low=0)
+    check_int(step_size, "step_size", low=1)
     check_in_range(gamma, "gamma", 0.0, 1.0, low_open=True)
     # α = γ^⌊epoch / step_size⌋ · α₀
     return gamma ** (epoch // step_size) * lr0
@@ -229,10 +215,10 @@ def cosine_with_warmup(
     >>> [round(cosine_with_warmup(1.0, t, total_steps=10, warmup_steps=2), 3) for t in (0, 1, 2, 6, 10)]
     [0.1, 0.55, 1.0, 0.5, 0.0]
     """
-    _check_lr(lr0)
-    _check_step(step)
-    _check_step(warmup_steps, "warmup_steps")
-    _check_step(total_steps, "total_steps")
+    check_positive(lr0, "lr0")
+    check_int(step, "step", low=0)
+    check_int(warmup_steps, "warmup_steps", low=0)
+    check_int(total_steps, "total_steps", low=0)
     if total_steps <= warmup_steps:
         raise ValueError(f"total_steps 必须 > warmup_steps，收到 {total_steps} 和 {warmup_steps}")
     check_in_range(start_factor, "start_factor", 0.0, 1.0, low_open=True)
@@ -291,9 +277,9 @@ def one_cycle(
     >>> [round(one_cycle(1.0, t, total_steps=11), 4) for t in (0, 2, 10)]
     [0.04, 1.0, 0.0]
     """
-    _check_lr(max_lr, "max_lr")
-    _check_step(step)
-    _check_step(total_steps, "total_steps")
+    check_positive(max_lr, "max_lr")
+    check_int(step, "step", low=0)
+    check_int(total_steps, "total_steps", low=0)
     if total_steps < 2 or step >= total_steps:
         raise ValueError(f"需要 total_steps ≥ 2 且 0 ≤ step < total_steps，收到 step={step}, total_steps={total_steps}")
     check_in_range(pct_start, "pct_start", 0.0, 1.0, low_open=True, high_open=True)

@@ -19,14 +19,9 @@ from collections.abc import Sequence
 
 from torch import nn
 
+from dlguide._checks import check_int, check_module, check_sizes
+
 __all__ = ["layer_shapes", "check_linear_shapes"]
-
-
-def _check_sizes(sizes: Sequence[int]) -> list[int]:
-    sizes = list(sizes)
-    if len(sizes) < 2 or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in sizes):
-        raise ValueError(f"sizes 必须是至少 2 个正整数（含输入层和输出层），收到 {sizes}")
-    return sizes
 
 
 # --8<-- [start:layer_shapes]
@@ -60,9 +55,8 @@ def layer_shapes(sizes: Sequence[int], m: int) -> list[dict[str, tuple[int, ...]
     >>> layer_shapes([3, 4, 1], m=5)[0]
     {'W': (4, 3), 'b': (4, 1), 'Z': (4, 5), 'A': (4, 5), 'weight': (4, 3), 'bias': (4,), 'output': (5, 4)}
     """
-    sizes = _check_sizes(sizes)
-    if isinstance(m, bool) or not isinstance(m, int) or m < 1:
-        raise ValueError(f"m 必须是正整数，收到 {m!r}")
+    sizes = check_sizes(sizes)
+    check_int(m, "m", low=1)
     table = []
     for n_prev, n in zip(sizes[:-1], sizes[1:]):
         table.append({
@@ -102,8 +96,7 @@ def check_linear_shapes(model: nn.Module, sizes: Sequence[int]) -> None:
     ...
     ValueError: 第 2 层：weight 应为 (1, 4)（n^[2]×n^[1]），实际是 (1, 5)
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model 必须是 torch.nn.Module，收到的是 {type(model).__name__}")
+    check_module(model, "model")
     expected = layer_shapes(sizes, m=1)
     linears = [layer for layer in model.modules() if isinstance(layer, nn.Linear)]
     if len(linears) != len(expected):

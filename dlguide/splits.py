@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from dlguide._checks import check_in_range
+from dlguide._checks import check_in_range, check_int, check_positive
 
 __all__ = ["split_counts", "accuracy_standard_error", "required_test_size"]
 
@@ -41,8 +41,7 @@ def split_counts(n: int, fractions: Sequence[float]) -> list[int]:
     >>> split_counts(1_000_000, [0.98, 0.01, 0.01])
     [980000, 10000, 10000]
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n 必须是正整数，收到 {n!r}")
+    check_int(n, "n", low=1)
     fractions = [check_in_range(f, "fractions 的每一项", 0.0, 1.0, low_open=True) for f in fractions]
     if not fractions or abs(sum(fractions) - 1) > 1e-9:
         raise ValueError(f"fractions 的总和必须为 1，收到 {sum(fractions)}")
@@ -77,8 +76,7 @@ def accuracy_standard_error(accuracy: float, n: int) -> float:
     0.003
     """
     check_in_range(accuracy, "accuracy", 0.0, 1.0)
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n 必须是正整数，收到 {n!r}")
+    check_int(n, "n", low=1)
     # SE = √(p(1 − p) / n)：n 次伯努利试验的均值的标准差
     return math.sqrt(accuracy * (1 - accuracy) / n)
 
@@ -111,7 +109,7 @@ def required_test_size(margin: float, accuracy: float = 0.9, z: float = 1.96) ->
     """
     check_in_range(margin, "margin", 0.0, 1.0, low_open=True, high_open=True)
     check_in_range(accuracy, "accuracy", 0.0, 1.0)
-    check_in_range(z, "z", 0.0, float("inf"), low_open=True)
+    check_positive(z, "z")
     # z·√(p(1−p)/n) ≤ margin  ⇔  n ≥ z² p(1−p) / margin²
     return max(1, math.ceil(z**2 * accuracy * (1 - accuracy) / margin**2 - 1e-9))
 # --8<-- [end:standard_error]

@@ -1,4 +1,7 @@
-"""机器学习开发策略：单一评估指标、满足指标、偏差 / 方差 / 数据不匹配的诊断、误差分析，以及分布偏移的数据。"""
+"""机器学习开发策略：单一评估指标、满足指标、误差分析，以及分布偏移的数据。
+
+偏差 / 方差 / 数据不匹配的诊断见 :func:`dlguide.bias_variance.diagnose`。
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,9 @@ from collections.abc import Mapping, Sequence
 
 import torch
 
-from dlguide._checks import check_in_range
+from dlguide._checks import check_in_range, check_int
 
 __all__ = [
-    "diagnose",
     "error_analysis_ceiling",
     "precision_recall_f1",
     "select_model",
@@ -96,55 +98,6 @@ def select_model(
 # --8<-- [end:select_model]
 
 
-# --8<-- [start:diagnose]
-def diagnose(
-    human: float, train: float, dev: float, *, train_dev: float | None = None, test: float | None = None
-) -> dict[str, float | str]:
-    """把相邻两级误差之差拆成几个可以分别处理的问题，并指出最大的那个。
-
-    - 可避免偏差 = 训练误差 − 人类水平（作为贝叶斯误差的近似）；
-    - 方差 = 训练-验证误差 − 训练误差（没有 ``train_dev`` 时用验证误差）；
-    - 数据不匹配 = 验证误差 − 训练-验证误差；
-    - 对验证集过拟合 = 测试误差 − 验证误差。
-
-    Parameters
-    ----------
-    human, train, dev : float
-        人类水平误差、训练误差、验证集误差，都在 [0, 1] 内。
-    train_dev : float, optional
-        训练-验证集（与训练集同分布、但不参与训练）的误差。
-    test : float, optional
-        测试集误差。
-
-    Returns
-    -------
-    dict
-        各项差值（保留 4 位小数）和 ``"focus"``：差值最大的一项。
-
-    Examples
-    --------
-    >>> diagnose(human=0.01, train=0.08, dev=0.10)
-    {'avoidable_bias': 0.07, 'variance': 0.02, 'focus': 'avoidable_bias'}
-    >>> diagnose(human=0.075, train=0.08, dev=0.10)['focus']
-    'variance'
-    """
-    for value, name in ((human, "human"), (train, "train"), (dev, "dev")):
-        check_in_range(value, name, 0.0, 1.0)
-    out: dict[str, float | str] = {"avoidable_bias": round(train - human, 4)}
-    if train_dev is None:
-        out["variance"] = round(dev - train, 4)
-    else:
-        check_in_range(train_dev, "train_dev", 0.0, 1.0)
-        out["variance"] = round(train_dev - train, 4)
-        out["data_mismatch"] = round(dev - train_dev, 4)
-    if test is not None:
-        check_in_range(test, "test", 0.0, 1.0)
-        out["dev_overfitting"] = round(test - dev, 4)
-    out["focus"] = max((k for k in out if k != "focus"), key=lambda k: out[k])
-    return out
-# --8<-- [end:diagnose]
-
-
 def error_analysis_ceiling(dev_error: float, n_errors_sampled: int, n_in_category: int) -> float:
     """误差分析的“天花板”：把某一类错误全部修好，验证集误差最多能降到多少。
 
@@ -197,8 +150,7 @@ def shift_digits(X: torch.Tensor, *, pixels: int = 1, noise: float = 0.3, seed: 
     """
     if X.ndim != 2 or X.shape[1] != 64:
         raise ValueError(f"X 的形状必须是 (n, 64)，收到 {tuple(X.shape)}")
-    if not 0 <= pixels <= 7:
-        raise ValueError(f"pixels 必须在 [0, 7] 内，收到 {pixels}")
+    check_int(pixels, "pixels", low=0, high=7)
     check_in_range(noise, "noise", 0.0, float("inf"))
     g = torch.Generator().manual_seed(seed)
     imgs = X.reshape(-1, 8, 8)

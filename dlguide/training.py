@@ -7,7 +7,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from dlguide._checks import check_in_range
+from dlguide._checks import check_in_range, check_int, check_positive
 from dlguide.device import get_device
 
 __all__ = ["accuracy", "fit"]
@@ -26,6 +26,7 @@ def fit(
     weight_decay: float = 0.0,
     optimizer: str = "sgd",
     seed: int = 0,
+    shuffle: bool = True,
 ) -> list[float]:
     """用小批量梯度下降训练 ``model``，返回每个 epoch 的平均训练损失。
 
@@ -52,6 +53,8 @@ def fit(
         ``"sgd"`` 或 ``"adam"``。
     seed : int
         打乱顺序的随机种子。
+    shuffle : bool
+        每轮重新打乱（默认）；``False`` 时每轮都按原顺序喂数据（演示不打乱的坏处）。
 
     Returns
     -------
@@ -75,14 +78,13 @@ def fit(
     >>> accuracy(net, X, y)
     1.0
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs 必须是 ≥ 1 的整数，收到 {epochs!r}")
-    check_in_range(lr, "lr", 0.0, float("inf"), low_open=True)
+    check_int(epochs, "epochs", low=1)
+    check_positive(lr, "lr")
     check_in_range(weight_decay, "weight_decay", 0.0, float("inf"))
     if len(X) != len(y):
         raise ValueError(f"X 与 y 的样本数必须相同，收到 {len(X)} 和 {len(y)}")
-    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"batch_size 必须是正整数或 None，收到 {batch_size!r}")
+    if batch_size is not None:
+        check_int(batch_size, "batch_size", low=1)
     optimizers = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
     if optimizer not in optimizers:
         raise ValueError(f"optimizer 必须是 {sorted(optimizers)} 之一，收到 {optimizer!r}")
@@ -98,7 +100,7 @@ def fit(
     history = []
     model.train()
     for _ in range(epochs):
-        order = torch.randperm(n, generator=g).to(device)
+        order = (torch.randperm(n, generator=g) if shuffle else torch.arange(n)).to(device)
         total = 0.0
         for start in range(0, n, size):
             idx = order[start : start + size]

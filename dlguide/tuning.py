@@ -1,4 +1,6 @@
-r"""超参数调试：随机搜索与网格搜索、对数尺度采样、学习率范围测试、梯度裁剪、集成等调参技巧。
+r"""超参数调试：随机搜索与网格搜索、对数尺度采样、学习率范围测试、集成等调参技巧。
+
+梯度裁剪见 :mod:`dlguide.gradients`（:func:`dlguide.gradients.clip_grad_norm`）。
 
 所有采样函数都用独立的 CPU 生成器，同样的种子在任何机器上给出同样的点。
 """
@@ -11,12 +13,10 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from dlguide._checks import check_in_range, check_tensor
+from dlguide._checks import check_in_range, check_int, check_positive, check_tensor
 
 __all__ = [
     "averaging_window",
-    "cell_memory",
-    "clip_by_global_norm",
     "condition_number",
     "ensemble_accuracy",
     "grid_points",
@@ -24,17 +24,8 @@ __all__ = [
     "random_points",
     "sample_beta",
     "sample_log_uniform",
-    "set_forget_gate_bias",
     "sgd_accuracy",
 ]
-
-
-def _check_count(n: object, name: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"{name} 必须是整数，收到的是 {type(n).__name__}")
-    if n < 1:
-        raise ValueError(f"{name} 必须 ≥ 1，收到 {n}")
-    return n
 
 
 # --8<-- [start:search]
@@ -46,8 +37,8 @@ def grid_points(per_axis: int, dims: int = 2) -> torch.Tensor:
     >>> grid_points(3).tolist()[:4]
     [[0.0, 0.0], [0.0, 0.5], [0.0, 1.0], [0.5, 0.0]]
     """
-    _check_count(per_axis, "per_axis")
-    _check_count(dims, "dims")
+    check_int(per_axis, "per_axis", low=1)
+    check_int(dims, "dims", low=1)
     axis = torch.linspace(0, 1, per_axis, dtype=torch.float64)
     # 笛卡儿积：每一维都只有 per_axis 个不同的值
     return torch.cartesian_prod(*[axis] * dims).reshape(-1, dims)
@@ -62,8 +53,8 @@ def random_points(n: int, dims: int = 2, seed: int = 0) -> torch.Tensor:
     >>> tuple(pts.shape), len(set(pts[:, 0].tolist()))   # 9 个点，第一维有 9 个不同的值
     ((9, 2), 9)
     """
-    _check_count(n, "n")
-    _check_count(dims, "dims")
+    check_int(n, "n", low=1)
+    check_int(dims, "dims", low=1)
     g = torch.Generator().manual_seed(seed)
     # 每个点的每一维独立均匀采样：n 个点在每一维上都投影出 n 个不同的值
     return torch.rand(n, dims, generator=g, dtype=torch.float64)
@@ -99,8 +90,8 @@ def sample_log_uniform(low: float, high: float, n: int, seed: int = 0) -> list[f
     >>> sum(lr < 1e-3 for lr in lrs), sum(lr > 0.1 for lr in lrs)   # 每个数量级约四分之一
     (254, 242)
     """
-    _check_count(n, "n")
-    check_in_range(low, "low", 0.0, math.inf, low_open=True)
+    check_int(n, "n", low=1)
+    check_positive(low, "low")
     check_in_range(high, "high", low, math.inf, low_open=True)
     g = torch.Generator().manual_seed(seed)
     # r ~ U(log₁₀ low, log₁₀ high)，α = 10^r
@@ -186,11 +177,10 @@ def lr_range_test(
     from dlguide.device import get_device  # noqa: PLC0415
 
     check_tensor(X, "X")
-    check_in_range(lr_min, "lr_min", 0.0, math.inf, low_open=True)
+    check_positive(lr_min, "lr_min")
     check_in_range(lr_max, "lr_max", lr_min, math.inf, low_open=True)
-    if _check_count(steps, "steps") < 2:
-        raise ValueError(f"steps 必须 ≥ 2，收到 {steps}")
-    _check_count(batch_size, "batch_size")
+    check_int(steps, "steps", low=2)
+    check_int(batch_size, "batch_size", low=1)
     device = get_device()
     model.to(device)
     X, y = X.to(device), y.to(device)
@@ -213,43 +203,6 @@ def lr_range_test(
         losses.append(loss.item())
     return lrs, losses
 # --8<-- [end:lr_range_test]
-
-
-# --8<-- [start:clip_by_global_norm]
-@torch.no_grad()
-def clip_by_global_norm(grads: Sequence[torch.Tensor], max_norm: float) -> float:
-    r"""按全局范数裁剪梯度（就地）：$\|g\| = \sqrt{\sum_i \|g_i\|^2}$，若 $\|g\| > c$ 则每个 $g_i \leftarrow g_i \cdot c/\|g\|$。
-
-    与 ``torch.nn.utils.clip_grad_norm_`` 相同：只缩放长度，不改变方向；返回裁剪**前**的全局范数。
-
-    Parameters
-    ----------
-    grads : Sequence[torch.Tensor]
-        各参数的梯度（就地修改）。
-    max_norm : float
-        阈值 $c$，> 0。
-
-    Returns
-    -------
-    float
-        裁剪前的全局范数。
-
-    Examples
-    --------
-    >>> import torch
-    >>> gs = [torch.tensor([3.0]), torch.tensor([4.0])]
-    >>> clip_by_global_norm(gs, 1.0), [round(g.item(), 2) for g in gs]
-    (5.0, [0.6, 0.8])
-    """
-    check_in_range(max_norm, "max_norm", 0.0, math.inf, low_open=True)
-    # ‖g‖ = √(Σ_i ‖g_i‖²)：所有参数的梯度拼成一个向量后的长度（不是权重的范数）
-    total = math.sqrt(sum(float((g.double() ** 2).sum()) for g in grads))
-    if total > max_norm:
-        # g_i ← g_i · c / ‖g‖
-        for g in grads:
-            g.mul_(max_norm / (total + 1e-6))
-    return total
-# --8<-- [end:clip_by_global_norm]
 
 
 def condition_number(X: torch.Tensor) -> float:
@@ -304,58 +257,6 @@ def ensemble_accuracy(models: Sequence[nn.Module], X: torch.Tensor, y: torch.Ten
 # --8<-- [end:ensemble]
 
 
-# --8<-- [start:forget_gate]
-@torch.no_grad()
-def set_forget_gate_bias(lstm: nn.LSTM, value: float = 1.0) -> None:
-    r"""把 ``nn.LSTM`` 每一层遗忘门的**总**偏置设为 ``value``（Jozefowicz 等, 2015 建议 1.0）。
-
-    PyTorch 的门按 $(i, f, g, o)$ 排列，每层有 ``bias_ih`` 和 ``bias_hh`` 两个偏置，**两者相加**才是门的偏置；
-    这里把 ``value`` 放进 ``bias_ih``、把 ``bias_hh`` 的遗忘门部分置 0。
-
-    Examples
-    --------
-    >>> import torch
-    >>> lstm = torch.nn.LSTM(3, 4)
-    >>> set_forget_gate_bias(lstm, 1.0)
-    >>> (lstm.bias_ih_l0 + lstm.bias_hh_l0)[4:8].tolist()
-    [1.0, 1.0, 1.0, 1.0]
-    """
-    if not isinstance(lstm, nn.LSTM) or not lstm.bias:
-        raise TypeError("lstm 必须是带偏置的 torch.nn.LSTM")
-    check_in_range(value, "value", -math.inf, math.inf)
-    h = lstm.hidden_size
-    for name, param in lstm.named_parameters():
-        if name.startswith("bias_"):
-            # 门的顺序 (i, f, g, o)：遗忘门是第 h 到 2h 行
-            param[h : 2 * h] = value if name.startswith("bias_ih") else 0.0
-# --8<-- [end:forget_gate]
-
-
-def cell_memory(lstm: nn.LSTM, steps: int = 30, seed: int = 0) -> float:
-    r"""在随机输入上跑 ``steps`` 步，返回 $\|\partial c_T / \partial c_0\|$ 的平均：记忆单元把初始信息保留了多少。
-
-    Examples
-    --------
-    >>> import torch
-    >>> torch.manual_seed(0) is not None
-    True
-    >>> lstm = torch.nn.LSTM(4, 8)
-    >>> cell_memory(lstm, steps=5) > cell_memory(lstm, steps=30)
-    True
-    """
-    if not isinstance(lstm, nn.LSTM):
-        raise TypeError("lstm 必须是 torch.nn.LSTM")
-    _check_count(steps, "steps")
-    g = torch.Generator().manual_seed(seed)
-    x = torch.randn(steps, 16, lstm.input_size, generator=g)
-    h0 = torch.zeros(lstm.num_layers, 16, lstm.hidden_size)
-    c0 = torch.zeros(lstm.num_layers, 16, lstm.hidden_size, requires_grad=True)
-    _, (_, cT) = lstm(x, (h0, c0))
-    # ∂c_T/∂c_0 沿记忆单元这条路是 ∏_t f_t：遗忘门越接近 1，保留得越多
-    (grad,) = torch.autograd.grad(cT.sum(), c0)
-    return grad.abs().mean().item()
-
-
 # --8<-- [start:train_in_order]
 def sgd_accuracy(
     model: nn.Module,
@@ -379,24 +280,9 @@ def sgd_accuracy(
     >>> sgd_accuracy(mlp([2, 2], seed=0), X, y, shuffle=True, epochs=50, lr=0.5) > 0.9
     True
     """
-    from dlguide.device import get_device  # noqa: PLC0415
-    from dlguide.training import accuracy  # noqa: PLC0415
+    from dlguide.training import accuracy, fit  # noqa: PLC0415
 
-    _check_count(epochs, "epochs")
-    _check_count(batch_size, "batch_size")
-    check_in_range(lr, "lr", 0.0, math.inf, low_open=True)
-    device = get_device()
-    model.to(device)
-    Xd, yd = X.to(device), y.to(device)
-    opt = torch.optim.SGD(model.parameters(), lr=lr)
-    g = torch.Generator().manual_seed(seed)
-    for _ in range(epochs):
-        # 不打乱：每轮都按原顺序（例如按类别排好）喂数据
-        order = torch.randperm(len(X), generator=g) if shuffle else torch.arange(len(X))
-        for start in range(0, len(X), batch_size):
-            idx = order[start : start + batch_size].to(device)
-            opt.zero_grad()
-            nn.functional.cross_entropy(model(Xd[idx]), yd[idx]).backward()
-            opt.step()
+    # 不打乱（shuffle=False）：每轮都按原顺序（例如按类别排好）喂数据
+    fit(model, X, y, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, shuffle=shuffle)
     return accuracy(model, X, y)
 # --8<-- [end:train_in_order]

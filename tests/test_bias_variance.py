@@ -41,6 +41,22 @@ def test_diagnose(train: float, dev: float, bayes: float, verdict: str) -> None:
     assert bool(d.remedies) == (verdict != "偏差和方差都低")
 
 
+def test_diagnose_full() -> None:
+    d = diagnose(0.02, 0.10, 0.01, train_dev_error=0.03, test_error=0.15)
+    assert d.gaps() == {"avoidable_bias": 0.01, "variance": 0.01, "data_mismatch": 0.07, "dev_overfitting": 0.05}
+    assert d.focus == "data_mismatch"
+    assert d.verdict == "数据不匹配且对验证集过拟合"
+    assert d.remedies[-1] == "换一个更大的验证集"
+
+
+def test_diagnose_focus_without_train_dev() -> None:
+    d = diagnose(0.08, 0.10, 0.01)
+    assert (d.gaps(), d.focus) == ({"avoidable_bias": 0.07, "variance": 0.02}, "avoidable_bias")
+    assert d.data_mismatch is None and d.dev_overfitting is None
+    assert diagnose(0.08, 0.10, 0.075).focus == "variance"
+    assert diagnose(0.02, 0.03, 0.01, train_dev_error=0.025).verdict == "各项差距都低"
+
+
 def test_errors_name_the_parameter() -> None:
     with pytest.raises(TypeError, match="degree 必须是整数"):
         bias_variance_decomposition(2.0)
@@ -52,3 +68,9 @@ def test_errors_name_the_parameter() -> None:
         diagnose(0.1, 1.5)
     with pytest.raises(TypeError, match="bayes_error 必须是实数"):
         diagnose(0.1, 0.2, "0")
+    with pytest.raises(ValueError, match=r"train_error 必须在 \[0.0, 1.0\] 内"):
+        diagnose(1.5, 0.1, 0.01)
+    with pytest.raises(ValueError, match=r"train_dev_error 必须在 \[0.0, 1.0\] 内"):
+        diagnose(0.1, 0.1, 0.01, train_dev_error=-0.1)
+    with pytest.raises(ValueError, match=r"test_error 必须在 \[0.0, 1.0\] 内"):
+        diagnose(0.1, 0.1, 0.01, test_error=1.1)

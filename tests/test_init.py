@@ -117,7 +117,7 @@ def test_signal_propagation_shapes_and_he_keeps_scale() -> None:
         (lambda: I.weight_variance("glorot", 2, 2), ValueError, "scheme 必须是"),
         (lambda: I.init_mlp(mlp([2, 2]), "glorot"), ValueError, "scheme 必须是"),
         (lambda: I.signal_propagation("he", "swish"), ValueError, "activation 必须是"),
-        (lambda: I.signal_propagation("he", depth=0), ValueError, "depth 必须是正整数"),
+        (lambda: I.signal_propagation("he", depth=0), ValueError, "depth 必须 ≥ 1"),
     ],
 )
 def test_errors(call, error, message) -> None:

@@ -39,7 +39,7 @@ def test_bad_inputs() -> None:
         rosenbrock(torch.zeros(2, dtype=torch.long))
     with pytest.raises(ValueError, match="condition 必须在"):
         ill_conditioned_quadratic(torch.zeros(2), condition=0.5)
-    with pytest.raises(ValueError, match="dim 必须是"):
+    with pytest.raises(ValueError, match="dim 必须 ≥ 1"):
         positive_definite_fraction(0)
     with pytest.raises(ValueError, match="H 必须是方阵"):
         max_stable_lr(torch.zeros(2, 3))

@@ -35,9 +35,9 @@ def test_digits_cnn_shapes_and_parameter_count() -> None:
 
 
 def test_errors() -> None:
-    with pytest.raises(ValueError, match="n_features 必须是正整数"):
+    with pytest.raises(ValueError, match="n_features 必须 ≥ 1"):
         fixed_permutation(0)
     with pytest.raises(ValueError, match=r"X 必须是形状为 \(n, d\) 的二维张量"):
         permute_features(torch.zeros(3))
-    with pytest.raises(ValueError, match="channels 必须是正整数"):
+    with pytest.raises(ValueError, match="channels 必须 ≥ 1"):
         digits_cnn(0)

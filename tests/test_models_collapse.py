@@ -25,7 +25,7 @@ def test_collapse_without_bias() -> None:
 def test_collapse_rejects_nonlinear_layers() -> None:
     with pytest.raises(TypeError, match="只能含 nn.Linear"):
         collapse_linear(mlp([2, 4, 2], "relu"))
-    with pytest.raises(TypeError, match="model 必须是 nn.Sequential"):
+    with pytest.raises(TypeError, match="model 必须是 torch.nn.Sequential"):
         collapse_linear(nn.Linear(2, 2))
     with pytest.raises(TypeError, match="至少要有一个"):
         collapse_linear(nn.Sequential(nn.Identity()))

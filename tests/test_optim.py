@@ -95,7 +95,7 @@ def test_minimize_path_and_errors() -> None:
     assert path.shape == (6, 2)
     with pytest.raises(ValueError, match="method 必须是"):
         minimize(lambda x: x.sum(), [0.0], "lbfgs")
-    with pytest.raises(ValueError, match="steps 必须是"):
+    with pytest.raises(ValueError, match="steps 必须 ≥ 1"):
         minimize(lambda x: x.sum(), [0.0], steps=0, lr=0.1)
 
 
@@ -123,9 +123,9 @@ def test_iteration_losses_and_noise_measure() -> None:
     X = torch.randn(64, 3, generator=torch.Generator().manual_seed(0))
     y = (X[:, 0] > 0).long()
     assert len(iteration_losses(X, y, batch_size=8, lr=0.1, steps=7)) == 7
-    with pytest.raises(ValueError, match="batch_size 必须是"):
+    with pytest.raises(ValueError, match="batch_size 必须 ≥ 1"):
         iteration_losses(X, y, batch_size=0, lr=0.1, steps=3)
-    with pytest.raises(ValueError, match="steps 必须是"):
+    with pytest.raises(ValueError, match="steps 必须 ≥ 1"):
         iteration_losses(X, y, batch_size=None, lr=0.1, steps=0)
     with pytest.raises(TypeError, match="X 必须是浮点张量"):
         iteration_losses(y.reshape(-1, 1), y, batch_size=None, lr=0.1, steps=1)

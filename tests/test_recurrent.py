@@ -66,12 +66,15 @@ def test_larger_forget_bias_carries_gradient_further() -> None:
     ("call", "error", "message"),
     [
         (lambda: recurrent_weight(4, "xavier"), ValueError, "init 必须是"),
-        (lambda: recurrent_weight(0), ValueError, "hidden 必须是正整数"),
+        (lambda: recurrent_weight(0), ValueError, "hidden 必须 ≥ 1"),
         (lambda: recurrent_weight(4, scale=0.0), ValueError, "scale 必须 > 0"),
         (lambda: rnn_state_grad_norms(5, activation="sigmoid"), ValueError, "activation 必须是"),
-        (lambda: rnn_state_grad_norms(0), ValueError, "steps 必须是正整数"),
-        (lambda: lstm_state_grad_norms(5, batch=0), ValueError, "batch 必须是正整数"),
+        (lambda: rnn_state_grad_norms(0), ValueError, "steps 必须 ≥ 1"),
+        (lambda: lstm_state_grad_norms(5, batch=0), ValueError, "batch 必须 ≥ 1"),
         (lambda: set_forget_bias(nn.GRU(2, 2), 1.0), TypeError, "lstm 必须是 torch.nn.LSTM"),
+        (lambda: set_forget_bias(nn.LSTM(2, 2, bias=False), 1.0), ValueError, "lstm 必须带偏置"),
+        (lambda: set_forget_bias(nn.LSTM(2, 2), float("nan")), ValueError, "value 必须在"),
+        (lambda: set_forget_bias(nn.LSTM(2, 2), "1"), TypeError, "value 必须是实数"),
     ],
 )
 def test_errors(call, error, message) -> None:

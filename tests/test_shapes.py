@@ -39,7 +39,7 @@ def test_gradients_have_parameter_shapes() -> None:
 def test_errors() -> None:
     with pytest.raises(ValueError, match="sizes 必须是至少 2 个正整数"):
         layer_shapes([3], 2)
-    with pytest.raises(ValueError, match="m 必须是正整数"):
+    with pytest.raises(ValueError, match="m 必须 ≥ 1"):
         layer_shapes([3, 2], 0)
     with pytest.raises(TypeError, match="model 必须是 torch.nn.Module"):
         check_linear_shapes("net", [3, 2])

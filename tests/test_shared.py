@@ -84,9 +84,18 @@ def test_residual_mlp_structure_and_errors() -> None:
     J = torch.autograd.functional.jacobian(lambda v: block(v.unsqueeze(0)).squeeze(0), h)
     JF = torch.autograd.functional.jacobian(lambda v: block.act(block.linear(v)), h)
     torch.testing.assert_close(J, torch.eye(3) + JF)
-    with pytest.raises(ValueError, match="depth 必须是正整数"):
+    with pytest.raises(ValueError, match="depth 必须 ≥ 1"):
         residual_mlp(3, 5, 0, 2)
     with pytest.raises(ValueError, match="activation 必须是"):
         residual_mlp(3, 5, 1, 2, "swish")
     with pytest.raises(ValueError, match="activation 必须是"):
         ResidualBlock(3, "swish")
+
+
+def test_fit_without_shuffle_keeps_order_and_ignores_seed() -> None:
+    X = torch.randn(16, 2, generator=torch.Generator().manual_seed(0))
+    y = (X[:, 0] > 0).long()
+    runs = {(s, seed): fit(mlp([2, 2], seed=0), X, y, epochs=3, batch_size=4, seed=seed, shuffle=s)
+            for s in (False, True) for seed in (0, 1)}
+    assert runs[(False, 0)] == runs[(False, 1)]
+    assert runs[(True, 0)] != runs[(True, 1)]

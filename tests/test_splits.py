@@ -33,7 +33,7 @@ def test_split_counts_sum_to_n() -> None:
 
 
 def test_errors() -> None:
-    with pytest.raises(ValueError, match="n 必须是正整数"):
+    with pytest.raises(ValueError, match="n 必须 ≥ 1"):
         split_counts(0, [1.0])
     with pytest.raises(ValueError, match="fractions 的总和必须为 1"):
         split_counts(10, [0.5, 0.4])
@@ -41,7 +41,7 @@ def test_errors() -> None:
         split_counts(10, [1.5, -0.5])
     with pytest.raises(ValueError, match=r"accuracy 必须在 \[0.0, 1.0\] 内"):
         accuracy_standard_error(1.2, 10)
-    with pytest.raises(ValueError, match="n 必须是正整数"):
+    with pytest.raises(ValueError, match="n 必须 ≥ 1"):
         accuracy_standard_error(0.5, 0)
     with pytest.raises(ValueError, match=r"margin 必须在 \(0.0, 1.0\) 内"):
         required_test_size(0.0)

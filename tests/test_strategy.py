@@ -4,7 +4,7 @@ import pytest
 import torch
 from sklearn.metrics import precision_recall_fscore_support
 
-from dlguide.strategy import diagnose, error_analysis_ceiling, precision_recall_f1, select_model, shift_digits
+from dlguide.strategy import error_analysis_ceiling, precision_recall_f1, select_model, shift_digits
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -26,12 +26,6 @@ def test_select_model_none_feasible() -> None:
     assert select_model({"A": {"acc": 1.0, "ms": 200}}, "acc", {"ms": 100}) is None
 
 
-def test_diagnose_full() -> None:
-    d = diagnose(0.01, 0.02, 0.10, train_dev=0.03, test=0.15)
-    assert d == {"avoidable_bias": 0.01, "variance": 0.01, "data_mismatch": 0.07, "dev_overfitting": 0.05,
-                 "focus": "data_mismatch"}
-
-
 def test_shift_digits_keeps_range_and_moves_mass() -> None:
     X = torch.rand(5, 64, generator=torch.Generator().manual_seed(0))
     S = shift_digits(X, pixels=2, noise=0.0)
@@ -43,10 +37,6 @@ def test_shift_digits_keeps_range_and_moves_mass() -> None:
 def test_bad_arguments() -> None:
     with pytest.raises(ValueError, match="y_true 与 y_pred 必须等长且非空"):
         precision_recall_f1([1], [1, 0])
-    with pytest.raises(ValueError, match="train 必须在"):
-        diagnose(0.01, 1.5, 0.1)
-    with pytest.raises(ValueError, match="train_dev 必须在"):
-        diagnose(0.01, 0.1, 0.1, train_dev=-0.1)
     with pytest.raises(ValueError, match="n_in_category ≤ n_errors_sampled"):
         error_analysis_ceiling(0.1, 10, 11)
     with pytest.raises(ValueError, match="X 的形状必须是"):

@@ -4,12 +4,10 @@ import math
 
 import pytest
 import torch
-from torch import nn
 
 from dlguide.models import mlp
 from dlguide.tuning import (
     averaging_window,
-    clip_by_global_norm,
     condition_number,
     ensemble_accuracy,
     grid_points,
@@ -33,20 +31,6 @@ def test_log_uniform_is_uniform_in_log_space() -> None:
     betas = sample_beta(0.9, 0.9999, 3000)
     assert all(0.9 <= b <= 0.9999 for b in betas)
     assert averaging_window(0.98) == pytest.approx(50)
-
-
-def test_clip_matches_torch() -> None:
-    g = torch.Generator().manual_seed(0)
-    net1 = mlp([4, 8, 3], seed=0)
-    net2 = mlp([4, 8, 3], seed=0)
-    X = torch.randn(16, 4, generator=g) * 10
-    for net in (net1, net2):
-        (net(X) ** 2).sum().backward()
-    ours = clip_by_global_norm([p.grad for p in net1.parameters()], 1.0)
-    theirs = nn.utils.clip_grad_norm_(net2.parameters(), 1.0)
-    assert ours == pytest.approx(theirs.item(), rel=1e-5)
-    for a, b in zip(net1.parameters(), net2.parameters()):
-        torch.testing.assert_close(a.grad, b.grad)
 
 
 def test_condition_number_of_standardized_data_is_small() -> None:
@@ -85,8 +69,6 @@ def test_bad_arguments() -> None:
         sample_beta(0.9, 1.0, 3)
     with pytest.raises(ValueError, match="beta 必须在"):
         averaging_window(1.0)
-    with pytest.raises(ValueError, match="max_norm 必须在"):
-        clip_by_global_norm([torch.ones(2)], 0.0)
     with pytest.raises(ValueError, match="steps 必须 ≥ 2"):
         lr_range_test(mlp([2, 2]), torch.zeros(4, 2), torch.zeros(4, dtype=torch.long), steps=1)
     with pytest.raises(ValueError, match="models 至少要有一个模型"):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from dlguide.bias_variance import diagnose
 from dlguide.figures import figure, new_figure
-from dlguide.strategy import diagnose
 
 #: 三个示意场景（误差，单位 %）：人类水平、训练、训练-验证、验证。
 SCENARIOS: dict[str, tuple[float, float, float, float]] = {
@@ -22,7 +22,8 @@ def error_staircase() -> Figure:
     labels = {"avoidable_bias": "可避免偏差", "variance": "方差", "data_mismatch": "数据不匹配"}
     fig, axes = new_figure(3, width=9.0, height=3.4)
     for ax, (title, errs) in zip(axes, SCENARIOS.items()):
-        focus = diagnose(*(e / 100 for e in (errs[0], errs[1], errs[3])), train_dev=errs[2] / 100)["focus"]
+        human, train, train_dev, dev = (e / 100 for e in errs)
+        focus = diagnose(train, dev, bayes_error=human, train_dev_error=train_dev).focus
         ax.step(range(4), errs, where="mid", color="tab:blue")
         ax.bar(range(4), errs, color=["tab:gray", "tab:blue", "tab:cyan", "tab:orange"], alpha=0.6)
         ax.set_xticks(range(4), names, fontsize=8)
