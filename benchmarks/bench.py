@@ -1,6 +1,7 @@
 """性能测量（不是测试，不做断言）：测试套件、页面 doctest、站点构建的耗时，站点体积，
 以及 Chromium 首次打开（无缓存）最重页面时传输的字节数和最后一个公式排版完成的时间。
-传输字节数给两个：本地服务器（不压缩）实际发送的，和同样内容按 gzip 压缩后的（静态托管通常会压缩）。
+传输字节数测两遍：一遍由像常见静态托管那样做 gzip 的本地服务器提供（线上读者实际下载的量），
+一遍不压缩（`mkdocs serve` 和 `python -m http.server` 的情形）。
 
 用法：python benchmarks/bench.py [--skip-suite]
 结果打印成 Markdown 表格，同时写入 benchmarks/results/latest.json。
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import functools
 import gzip
+import io
 import http.server
 import json
 import os
@@ -41,11 +43,38 @@ def site_bytes(site: Path) -> int:
     return sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
 
 
-def first_load(site: Path) -> list[dict]:
-    """每个页面在全新浏览器上下文（无缓存）里的传输字节数和公式排版完成时间。"""
+class _GzipHandler(_QuietHandler):
+    """像常见的静态托管那样：浏览器声明支持 gzip 时，文本类文件压缩后发送。"""
+
+    COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".xml", ".py", ".txt")
+
+    def send_head(self):  # type: ignore[override]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        if (
+            "gzip" not in self.headers.get("Accept-Encoding", "")
+            or not path.is_file()
+            or path.suffix not in self.COMPRESSIBLE
+        ):
+            return super().send_head()  # 目录重定向、二进制文件等照常处理
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def first_load(site: Path, *, compress: bool) -> list[dict]:
+    """每个页面在全新浏览器上下文（无缓存）里实际传输的字节数和公式排版完成时间。
+
+    ``compress=True`` 时服务器像静态托管那样对文本文件做 gzip，字节数是线上实际传输的量。
+    """
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
-    handler = functools.partial(_QuietHandler, directory=str(site))
+    handler = functools.partial(_GzipHandler if compress else _QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -59,13 +88,10 @@ def first_load(site: Path) -> list[dict]:
             context = browser.new_context()
             page = context.new_page()
             raw: list[int] = []
-            gz: list[int] = []
 
             def finished(request) -> None:
-                sizes = request.sizes()
+                sizes = request.sizes()  # responseBodySize 是线上（压缩后）的字节数
                 raw.append(sizes["responseBodySize"] + sizes["responseHeadersSize"])
-                body = request.response().body()
-                gz.append(len(gzip.compress(body, 6)) + sizes["responseHeadersSize"])
 
             page.on("requestfinished", finished)
             page.goto(base + path)
@@ -78,7 +104,6 @@ def first_load(site: Path) -> list[dict]:
                 {
                     "page": path,
                     "bytes": sum(raw),
-                    "bytes_if_gzipped": sum(gz),
                     "requests": len(raw),
                     "typeset_ms": round(typeset_ms) if typeset_ms else None,
                 }
@@ -107,11 +132,11 @@ def main() -> None:
         report["mkdocs_build_s"] = timed([py, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)])
         report["site_bytes"] = site_bytes(site)
         if chromium_path():
-            loads = first_load(site)
-            heaviest = max(loads, key=lambda r: r["bytes"])
-            report["heaviest_page"] = heaviest
-            topic_pages = [r for r in loads if r["typeset_ms"] is not None]
-            report["heaviest_page_with_math"] = max(topic_pages, key=lambda r: r["bytes"])
+            for label, compress in (("gzip", True), ("uncompressed", False)):
+                loads = first_load(site, compress=compress)
+                report[f"heaviest_page_{label}"] = max(loads, key=lambda r: r["bytes"])
+                topics = [r for r in loads if not r["page"].startswith("/api/") and r["page"].count("/") > 2]
+                report[f"heaviest_topic_page_{label}"] = max(topics, key=lambda r: r["bytes"])
             report["pages_measured"] = len(loads)
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
