@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Callable
 
 import matplotlib
+import torch
 from matplotlib.figure import Figure
 
 __all__ = ["figure", "new_figure", "registered", "render", "render_all", "show", "to_svg"]
@@ -129,8 +130,14 @@ def render(name: str) -> str:
     _load_all()
     if name not in _REGISTRY:
         raise KeyError(f"没有注册名为 {name!r} 的图；已有：{sorted(_REGISTRY)}")
-    with matplotlib.rc_context(_STYLE):
-        return to_svg(_REGISTRY[name]())
+    # 单线程计算图里的数据：浮点求和顺序与机器核数无关，任何机器画出的文件逐字节相同。
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with matplotlib.rc_context(_STYLE):
+            return to_svg(_REGISTRY[name]())
+    finally:
+        torch.set_num_threads(threads)
 
 
 def to_svg(fig: Figure) -> str:
