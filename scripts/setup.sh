@@ -16,7 +16,7 @@ if [ -z "${VIRTUAL_ENV:-}" ]; then
 fi
 
 stamp=".venv/.dlguide-installed"
-want="$(cat constraints.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
+want="$(python -c 'import hashlib, pathlib; print(hashlib.sha256(b"".join(pathlib.Path(f).read_bytes() for f in ("constraints.txt", "pyproject.toml"))).hexdigest())')"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && python -c 'import dlguide, mkdocs, sybil' 2>/dev/null; then
   exit 0
 fi
