@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import functools
 import gzip
-import io
 import http.server
+import io
 import json
 import os
 import platform
@@ -89,7 +89,7 @@ def first_load(site: Path, *, compress: bool) -> list[dict]:
             page = context.new_page()
             raw: list[int] = []
 
-            def finished(request) -> None:
+            def finished(request, raw: list[int] = raw) -> None:
                 sizes = request.sizes()  # responseBodySize 是线上（压缩后）的字节数
                 raw.append(sizes["responseBodySize"] + sizes["responseHeadersSize"])
 

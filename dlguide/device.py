@@ -6,9 +6,10 @@ import os
 
 import torch
 
-__all__ = ["get_device"]
+__all__ = [
+    "get_device",
+]
 
-# --8<-- [start:get_device]
 def get_device() -> torch.device:
     """返回示例使用的计算设备。
 
@@ -52,4 +53,3 @@ def get_device() -> torch.device:
     if torch.backends.mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
-# --8<-- [end:get_device]

@@ -12,10 +12,16 @@ from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from dlguide._checks import check_module, check_positive
 
-__all__ = ["GradientClipper", "GradientMonitor", "clip_grad_norm", "clip_grad_value", "global_grad_norm", "layer_grad_norms"]
+__all__ = [
+    "GradientClipper",
+    "GradientMonitor",
+    "clip_grad_norm",
+    "clip_grad_value",
+    "global_grad_norm",
+    "layer_grad_norms",
+]
 
 
-# --8<-- [start:layer_grad_norms]
 def layer_grad_norms(model: nn.Module, kind: type[nn.Module] = nn.Linear) -> list[float]:
     """按前向顺序返回每个 ``kind`` 层（默认 ``nn.Linear``）权重梯度的 L2 范数。
 
@@ -58,7 +64,6 @@ def layer_grad_norms(model: nn.Module, kind: type[nn.Module] = nn.Linear) -> lis
             # ‖∂L/∂W‖₂（把整个矩阵看成一个向量）
             norms.append(0.0 if grad is None else torch.linalg.vector_norm(grad).item())
     return norms
-# --8<-- [end:layer_grad_norms]
 
 
 def _grads(parameters: Iterable[torch.Tensor] | torch.Tensor) -> list[torch.Tensor]:
@@ -67,7 +72,6 @@ def _grads(parameters: Iterable[torch.Tensor] | torch.Tensor) -> list[torch.Tens
     return [p.grad for p in parameters if p.grad is not None]
 
 
-# --8<-- [start:global_grad_norm]
 def _total_norm(grads: list[torch.Tensor]) -> torch.Tensor:
     # ‖g‖ = √(Σ_p ‖g_p‖²)：所有参数的梯度拼成一个长向量后的 L2 范数
     return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
@@ -86,10 +90,8 @@ def global_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor) -> float
     """
     grads = _grads(parameters)
     return _total_norm(grads).item() if grads else 0.0
-# --8<-- [end:global_grad_norm]
 
 
-# --8<-- [start:GradientMonitor]
 class GradientMonitor:
     """训练时逐步记录梯度范数，并标出梯度里出现 ``inf``/``nan`` 的步。
 
@@ -176,10 +178,8 @@ class GradientMonitor:
         if self._handle is not None:
             self._handle.remove()
             self._handle = None
-# --8<-- [end:GradientMonitor]
 
 
-# --8<-- [start:clip_grad_norm]
 def clip_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor, max_norm: float) -> float:
     r"""按总范数裁剪（就地）：$\lVert g\rVert > c$ 时 $g \leftarrow g\cdot c/\lVert g\rVert$，方向不变。
 
@@ -221,10 +221,8 @@ def clip_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor, max_norm: 
     for g in grads:
         g.mul_(scale.to(g.device))
     return total.item()
-# --8<-- [end:clip_grad_norm]
 
 
-# --8<-- [start:clip_grad_value]
 def clip_grad_value(parameters: Iterable[torch.Tensor] | torch.Tensor, clip_value: float) -> None:
     r"""按元素裁剪（就地）：$g_i \leftarrow \min(\max(g_i, -c), c)$。超阈值的分量被压平，方向一般会变。
 
@@ -253,10 +251,8 @@ def clip_grad_value(parameters: Iterable[torch.Tensor] | torch.Tensor, clip_valu
     for g in _grads(parameters):
         # 每个分量单独截到 [-c, c]
         g.clamp_(-clip_value, clip_value)
-# --8<-- [end:clip_grad_value]
 
 
-# --8<-- [start:GradientClipper]
 class GradientClipper:
     """上下文管理器：块内 ``model`` 的优化器每次 ``step()`` 之前自动裁剪梯度，训练循环不用改。
 
@@ -320,4 +316,3 @@ class GradientClipper:
         if self._handle is not None:
             self._handle.remove()
             self._handle = None
-# --8<-- [end:GradientClipper]

@@ -14,23 +14,19 @@ import math
 import torch
 from torch import nn
 
-from dlguide._checks import check_in_range, check_int, check_module, check_tensor
-from dlguide.device import get_device
-from dlguide.models import ACTIVATIONS
+from dlguide._checks import check_in_range, check_tensor
 
 __all__ = [
     "SCHEMES",
     "calculate_gain",
     "constant_",
     "fans",
-    "hidden_unit_spread",
     "init_mlp",
     "kaiming_normal_",
     "kaiming_uniform_",
     "lecun_normal_",
     "normal_",
     "orthogonal_",
-    "signal_propagation",
     "weight_variance",
     "xavier_normal_",
     "xavier_uniform_",
@@ -43,7 +39,6 @@ SCHEMES = ("zeros", "small_normal", "lecun", "xavier", "he", "orthogonal", "pyto
 _GAIN_FREE = ("linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d")
 
 
-# --8<-- [start:calculate_gain]
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     r"""激活函数的推荐增益 $g$：初始化的标准差要乘上它，抵消激活函数对方差的缩放。
 
@@ -88,7 +83,6 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     raise ValueError(
         f"nonlinearity 必须是 {sorted((*_GAIN_FREE, 'tanh', 'relu', 'leaky_relu', 'selu'))} 之一，收到 {nonlinearity!r}"
     )
-# --8<-- [end:calculate_gain]
 
 
 def fans(tensor: torch.Tensor) -> tuple[int, int]:
@@ -180,7 +174,6 @@ def normal_(
         return tensor.normal_(0.0, std, generator=generator)
 
 
-# --8<-- [start:lecun_normal]
 def lecun_normal_(tensor: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
     r"""LeCun 初始化：$w \sim \mathcal N(0, 1/n_{\text{in}})$，只看输入个数。
 
@@ -198,10 +191,8 @@ def lecun_normal_(tensor: torch.Tensor, generator: torch.Generator | None = None
     std = math.sqrt(1.0 / fan_in)
     with torch.no_grad():
         return tensor.normal_(0.0, std, generator=generator)
-# --8<-- [end:lecun_normal]
 
 
-# --8<-- [start:xavier]
 def xavier_uniform_(
     tensor: torch.Tensor, gain: float = 1.0, generator: torch.Generator | None = None
 ) -> torch.Tensor:
@@ -239,7 +230,6 @@ def xavier_normal_(
     std = gain * math.sqrt(2.0 / (fan_in + fan_out))
     with torch.no_grad():
         return tensor.normal_(0.0, std, generator=generator)
-# --8<-- [end:xavier]
 
 
 def _kaiming_std(tensor: torch.Tensor, a: float, mode: str, nonlinearity: str) -> float:
@@ -251,7 +241,6 @@ def _kaiming_std(tensor: torch.Tensor, a: float, mode: str, nonlinearity: str) -
     return calculate_gain(nonlinearity, a) / math.sqrt(fan)
 
 
-# --8<-- [start:kaiming]
 def kaiming_normal_(
     tensor: torch.Tensor,
     a: float = 0.0,
@@ -289,7 +278,6 @@ def kaiming_normal_(
     std = _kaiming_std(tensor, a, mode, nonlinearity)
     with torch.no_grad():
         return tensor.normal_(0.0, std, generator=generator)
-# --8<-- [end:kaiming]
 
 
 def kaiming_uniform_(
@@ -317,7 +305,6 @@ def kaiming_uniform_(
         return tensor.uniform_(-bound, bound, generator=generator)
 
 
-# --8<-- [start:orthogonal]
 def orthogonal_(
     tensor: torch.Tensor, gain: float = 1.0, generator: torch.Generator | None = None
 ) -> torch.Tensor:
@@ -349,10 +336,8 @@ def orthogonal_(
         # W = g·Q：所有奇异值都等于 g，‖Wx‖ = g‖x‖ 对（列空间里的）任何 x 成立
         tensor.view_as(q).copy_(q)
         return tensor.mul_(gain)
-# --8<-- [end:orthogonal]
 
 
-# --8<-- [start:weight_variance]
 def weight_variance(scheme: str, fan_in: int, fan_out: int, activation: str = "relu") -> float:
     r"""方案 ``scheme`` 给一个 ``(fan_out, fan_in)`` 权重的方差 $\mathrm{Var}(w)$（公式值）。
 
@@ -399,10 +384,8 @@ def weight_variance(scheme: str, fan_in: int, fan_out: int, activation: str = "r
     if scheme not in table:
         raise ValueError(f"scheme 必须是 {list(SCHEMES)} 之一，收到 {scheme!r}")
     return table[scheme]
-# --8<-- [end:weight_variance]
 
 
-# --8<-- [start:init_mlp]
 def init_mlp(
     model: nn.Module, scheme: str, activation: str = "relu", seed: int = 0
 ) -> nn.Module:
@@ -464,122 +447,5 @@ def init_mlp(
             if layer.bias is not None:
                 layer.bias.zero_()
     return model
-# --8<-- [end:init_mlp]
 
 
-# --8<-- [start:signal_propagation]
-def signal_propagation(
-    scheme: str,
-    activation: str = "relu",
-    *,
-    depth: int = 50,
-    width: int = 64,
-    n: int = 256,
-    seed: int = 0,
-) -> dict[str, list[float]]:
-    r"""深层 MLP 里逐层的前向信号方差和反向梯度方差。
-
-    网络是 ``depth`` 个 ``width × width`` 的线性层，每层后接 ``activation``（最后一层也接，
-    方便逐层比较）；输入是 ``n`` 个标准正态样本，从输出端注入标准正态的梯度 $\partial L/\partial h^{[L]}$。
-
-    Parameters
-    ----------
-    scheme : str
-        :data:`SCHEMES` 之一。
-    activation : str
-        ``"tanh"``、``"relu"`` 等 :data:`dlguide.models.ACTIVATIONS` 里的名字。
-    depth, width, n : int
-        层数、宽度、样本数。
-    seed : int
-        随机种子。
-
-    Returns
-    -------
-    dict[str, list[float]]
-        ``"z_var"``：每层预激活 $z^{[l]} = W^{[l]}h^{[l-1]}$ 的方差；
-        ``"grad_var"``：每层 $\partial L / \partial z^{[l]}$ 的方差；
-        ``"weight_grad_norm"``：每层 $\lVert \partial L/\partial W^{[l]} \rVert$。
-        下标 0 是最靠近输入的层。
-
-    Raises
-    ------
-    ValueError
-        ``scheme``/``activation`` 不认识，或尺寸不是正整数。
-
-    Examples
-    --------
-    >>> out = signal_propagation("he", "relu", depth=10)
-    >>> [round(v, 1) for v in out["z_var"][::3]]  # He + ReLU：量级不随深度变化
-    [2.0, 3.5, 3.5, 4.9]
-    """
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation 必须是 {sorted(ACTIVATIONS)} 之一，收到 {activation!r}")
-    for name, value in (("depth", depth), ("width", width), ("n", n)):
-        check_int(value, name, low=1)
-    device = get_device()
-    layers = [nn.Linear(width, width) for _ in range(depth)]
-    # 输入和权重用不同的种子，避免抽到相关的数
-    g = torch.Generator().manual_seed(seed + 2**31)
-    for i, layer in enumerate(layers):
-        init_mlp(layer, scheme, activation, seed=seed * 1000 + i)
-        layer.to(device)
-    act = ACTIVATIONS[activation]()
-    h = torch.randn(n, width, generator=g).to(device)
-    zs = []
-    for layer in layers:
-        z = layer(h)
-        z.retain_grad()
-        zs.append(z)
-        h = act(z)
-    # 从输出端注入标准正态的梯度 ∂L/∂h^[L]（相当于 L = Σ h^[L] ⊙ v）
-    h.backward(torch.randn(n, width, generator=g).to(device))
-    return {
-        "z_var": [z.detach().var().item() for z in zs],
-        "grad_var": [z.grad.var().item() for z in zs],
-        "weight_grad_norm": [torch.linalg.vector_norm(layer.weight.grad).item() for layer in layers],
-    }
-# --8<-- [end:signal_propagation]
-
-
-# --8<-- [start:hidden_unit_spread]
-def hidden_unit_spread(model: nn.Module) -> list[float]:
-    r"""每个隐藏层里各单元参数的最大差异 $\max_{j}\lVert(\boldsymbol w_j, b_j)-(\boldsymbol w_1, b_1)\rVert_\infty$。
-
-    结果为 0 说明这一层所有单元的输入权重和偏置完全相同，即对称性没有被打破。
-    隐藏层指除最后一个以外的所有 ``nn.Linear``。
-
-    Parameters
-    ----------
-    model : torch.nn.Module
-        含若干 ``nn.Linear`` 的模型。
-
-    Returns
-    -------
-    list[float]
-        每个隐藏层一个数，按前向顺序。
-
-    Raises
-    ------
-    TypeError
-        ``model`` 不是 ``nn.Module``。
-
-    Examples
-    --------
-    >>> from dlguide.models import mlp
-    >>> net = init_mlp(mlp([2, 4, 1]), "zeros")
-    >>> hidden_unit_spread(net)
-    [0.0]
-    >>> hidden_unit_spread(init_mlp(mlp([2, 4, 1]), "he"))[0] > 0
-    True
-    """
-    check_module(model, "model")
-    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
-    spreads = []
-    for layer in linears[:-1]:
-        params = layer.weight.detach()
-        if layer.bias is not None:
-            params = torch.cat([params, layer.bias.detach()[:, None]], dim=1)
-        # 每个单元（每一行）与第一个单元的最大差
-        spreads.append((params - params[0]).abs().max().item())
-    return spreads
-# --8<-- [end:hidden_unit_spread]

@@ -9,13 +9,12 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from dlguide._checks import check_in_range, check_int, check_tensor
+from dlguide._checks import check_in_range, check_tensor
 
 __all__ = [
     "hessian_eigenvalues",
     "ill_conditioned_quadratic",
     "max_stable_lr",
-    "positive_definite_fraction",
     "rosenbrock",
     "saddle",
 ]
@@ -27,7 +26,6 @@ def _check_point(x: torch.Tensor) -> None:
         raise ValueError(f"x 的最后一维必须是 2（二元函数），收到形状 {tuple(x.shape)}")
 
 
-# --8<-- [start:functions]
 def saddle(x: torch.Tensor) -> torch.Tensor:
     r"""马鞍面 $f(x, y) = x^2 - y^2$：原点梯度为零，沿 $x$ 向上弯、沿 $y$ 向下弯。
 
@@ -69,10 +67,8 @@ def rosenbrock(x: torch.Tensor, a: float = 1.0, b: float = 100.0) -> torch.Tenso
     _check_point(x)
     # f(x, y) = (a − x)² + b (y − x²)²
     return (a - x[..., 0]) ** 2 + b * (x[..., 1] - x[..., 0] ** 2) ** 2
-# --8<-- [end:functions]
 
 
-# --8<-- [start:hessian_eigenvalues]
 def hessian_eigenvalues(f: Callable[[torch.Tensor], torch.Tensor], x: Sequence[float]) -> list[float]:
     """``f`` 在点 ``x`` 处 Hessian 的特征值（从小到大，float64，保留 6 位小数）。
 
@@ -99,52 +95,8 @@ def hessian_eigenvalues(f: Callable[[torch.Tensor], torch.Tensor], x: Sequence[f
     # H_ij = ∂²f / ∂x_i ∂x_j ，用 autograd 求两次导
     H = torch.autograd.functional.hessian(f, point)
     return [round(v, 6) for v in torch.linalg.eigvalsh(H).tolist()]
-# --8<-- [end:hessian_eigenvalues]
 
 
-# --8<-- [start:positive_definite_fraction]
-def positive_definite_fraction(dim: int, trials: int = 10_000, seed: int = 0) -> float:
-    r"""随机对称矩阵（GOE：$H = (A + A^\top)/2$，$A_{ij}\sim\mathcal N(0,1)$）全部特征值为正的比例。
-
-    如果把高维损失曲面上一个临界点的 Hessian 粗略看成这样的随机矩阵，这个比例就是“它是局部极小而不是鞍点”的机会。
-
-    Parameters
-    ----------
-    dim : int
-        矩阵维数，≥ 1。
-    trials : int
-        抽样次数，≥ 1。
-    seed : int
-        随机种子。
-
-    Returns
-    -------
-    float
-        正定矩阵所占比例。
-
-    Raises
-    ------
-    ValueError
-        ``dim`` 或 ``trials`` 越界。
-
-    Examples
-    --------
-    >>> positive_definite_fraction(1, trials=20_000)   # 一维：一半向上弯
-    0.49
-    """
-    for value, name in ((dim, "dim"), (trials, "trials")):
-        check_int(value, name, low=1)
-    g = torch.Generator().manual_seed(seed)
-    A = torch.randn(trials, dim, dim, generator=g, dtype=torch.float64)
-    # H = (A + Aᵀ) / 2：对称的高斯随机矩阵
-    H = (A + A.transpose(1, 2)) / 2
-    # 正定 ⇔ 最小特征值 > 0
-    smallest = torch.linalg.eigvalsh(H)[:, 0]
-    return round((smallest > 0).double().mean().item(), 4)
-# --8<-- [end:positive_definite_fraction]
-
-
-# --8<-- [start:max_stable_lr]
 def max_stable_lr(H: torch.Tensor) -> float:
     r"""二次函数 $\tfrac12 x^\top H x$ 上梯度下降的稳定上限 $2/L$，$L = \lambda_{\max}(H)$。
 
@@ -179,4 +131,3 @@ def max_stable_lr(H: torch.Tensor) -> float:
         raise ValueError(f"H 的最大特征值必须 > 0，收到 {L}")
     # α_max = 2 / L
     return round(2.0 / L, 12)
-# --8<-- [end:max_stable_lr]

@@ -38,7 +38,6 @@ def _scale(n: int, reduction: str) -> float:
     return 1.0 / n if reduction == "mean" else 1.0
 
 
-# --8<-- [start:bce_with_logits]
 def binary_cross_entropy_with_logits(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     r"""以 logit ``z`` 为输入的二元交叉熵（对样本取平均）。
 
@@ -84,10 +83,8 @@ def binary_cross_entropy_with_logits(z: torch.Tensor, y: torch.Tensor) -> torch.
     # ℓ = max(z, 0) − z·y + log(1 + e^{−|z|})
     loss = z.clamp(min=0) - z * y + torch.log1p(torch.exp(-z.abs()))
     return loss.mean()
-# --8<-- [end:bce_with_logits]
 
 
-# --8<-- [start:mse_loss]
 def mse_loss(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     r"""均方误差 $\frac{1}{n}\sum_i (\hat y_i - y_i)^2$。
 
@@ -121,11 +118,9 @@ def mse_loss(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     check_same_shape(prediction, target, "prediction", "target")
     # MSE = (1/n) Σ (ŷ − y)²
     return ((prediction - target) ** 2).mean()
-# --8<-- [end:mse_loss]
 
 
 
-# --8<-- [start:mse_grad]
 def mse_grad(prediction: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
     r"""均方误差对预测值的梯度（手推公式，不用 autograd）。
 
@@ -165,7 +160,6 @@ def mse_grad(prediction: torch.Tensor, target: torch.Tensor, reduction: str = "m
     check_same_shape(prediction, target, "prediction", "target")
     # ∂MSE/∂ŷ = 2(ŷ − y)/n （sum 时不除以 n）
     return 2 * (prediction - target) * _scale(prediction.numel(), reduction)
-# --8<-- [end:mse_grad]
 
 
 def _check_logits_target(logits: torch.Tensor, target: torch.Tensor) -> None:
@@ -180,7 +174,6 @@ def _check_logits_target(logits: torch.Tensor, target: torch.Tensor) -> None:
         raise ValueError(f"target 的取值必须在 [0, {logits.shape[1] - 1}] 内")
 
 
-# --8<-- [start:cross_entropy]
 def log_softmax(logits: torch.Tensor) -> torch.Tensor:
     r"""数值稳定的 log-softmax（沿最后一维）。
 
@@ -257,10 +250,8 @@ def cross_entropy(logits: torch.Tensor, target: torch.Tensor, reduction: str = "
     # ℓ_i = −log softmax(z_i)[y_i]：取出每行正确类别那一列
     loss = -log_softmax(logits).gather(1, target[:, None]).squeeze(1)
     return _reduce(loss, reduction)
-# --8<-- [end:cross_entropy]
 
 
-# --8<-- [start:cross_entropy_grad]
 def cross_entropy_grad(logits: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
     r"""交叉熵对 logit 的梯度（手推公式）：$\partial \ell_i / \partial z_i = \operatorname{softmax}(z_i) - \operatorname{onehot}(y_i)$。
 
@@ -291,10 +282,8 @@ def cross_entropy_grad(logits: torch.Tensor, target: torch.Tensor, reduction: st
     onehot = torch.nn.functional.one_hot(target, logits.shape[1]).to(logits.dtype)
     # ∂J/∂z = (softmax(z) − onehot(y)) / n
     return (log_softmax(logits).exp() - onehot) * _scale(len(logits), reduction)
-# --8<-- [end:cross_entropy_grad]
 
 
-# --8<-- [start:logistic_loss]
 def logistic_loss(z: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
     r"""标签取 $\pm1$ 时的 logistic 损失（逻辑回归的负对数似然）。
 
@@ -362,7 +351,6 @@ def logistic_grad(z: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> 
     _check_pm1(z, y)
     # ∂ℓ/∂z = −y · σ(−yz)（mean 时再除以 n）
     return -y * torch.sigmoid(-y * z) * _scale(z.numel(), reduction)
-# --8<-- [end:logistic_loss]
 
 
 def _check_pm1(z: torch.Tensor, y: torch.Tensor) -> None:
@@ -373,7 +361,6 @@ def _check_pm1(z: torch.Tensor, y: torch.Tensor) -> None:
         raise ValueError("y 的取值只能是 -1 或 +1")
 
 
-# --8<-- [start:cost]
 def cost(per_example_loss: torch.Tensor, weights: list[torch.Tensor] | tuple[torch.Tensor, ...] = (),
          l2: float = 0.0) -> torch.Tensor:
     r"""成本函数 = 损失的平均 + L2 正则项。
@@ -418,4 +405,3 @@ def cost(per_example_loss: torch.Tensor, weights: list[torch.Tensor] | tuple[tor
     # J = (1/m) Σ ℓ_i + λ/(2m) Σ_l ‖W_l‖²
     penalty = sum((w**2).sum() for w in weights)
     return per_example_loss.mean() + l2 / (2 * m) * penalty
-# --8<-- [end:cost]

@@ -7,9 +7,16 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
-from dlguide._checks import check_int, check_module, check_sizes
+from dlguide._checks import check_int, check_sizes
 
-__all__ = ["ACTIVATIONS", "ResidualBlock", "collapse_linear", "mlp", "residual_mlp"]
+__all__ = [
+    "ACTIVATIONS",
+    "ResidualBlock",
+    "digits_cnn",
+    "mlp",
+    "residual_mlp",
+    "small_cnn",
+]
 
 #: 按名字选激活函数（全书统一的名字）。
 ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
@@ -25,7 +32,6 @@ ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
 }
 
 
-# --8<-- [start:mlp]
 def mlp(
     sizes: Sequence[int],
     activation: str = "relu",
@@ -81,10 +87,8 @@ def mlp(
                 layers.append(nn.BatchNorm1d(fan_out))
             layers.append(ACTIVATIONS[activation]())
     return nn.Sequential(*layers)
-# --8<-- [end:mlp]
 
 
-# --8<-- [start:residual_mlp]
 class ResidualBlock(nn.Module):
     """残差块 $\\boldsymbol h \\mapsto \\boldsymbol h + F(\\boldsymbol h)$，$F$ 是 ``Linear → [BatchNorm] → 激活``。
 
@@ -167,60 +171,62 @@ def residual_mlp(
         torch.manual_seed(seed)
     blocks = [ResidualBlock(width, activation, batch_norm) for _ in range(depth)]
     return nn.Sequential(nn.Linear(in_features, width), *blocks, nn.Linear(width, out_features))
-# --8<-- [end:residual_mlp]
 
 
-# --8<-- [start:collapse_linear]
-def collapse_linear(model: nn.Sequential) -> nn.Linear:
-    r"""把只由 ``nn.Linear``（和 ``nn.Identity``）堆成的网络合并成**一个**等价的仿射层。
+def digits_cnn(channels: int = 16, seed: int | None = None) -> nn.Sequential:
+    """8×8 手写数字的小卷积网络：两层 3×3 卷积 + 全局平均池化 + 线性分类器。
 
-    两层 $\boldsymbol y = W_2(W_1\boldsymbol x + \boldsymbol b_1) + \boldsymbol b_2
-    = (W_2W_1)\boldsymbol x + (W_2\boldsymbol b_1 + \boldsymbol b_2)$，逐层重复即可。
+    输入是展平的 ``(n, 64)``，网络内部还原成 ``(n, 1, 8, 8)``。全局平均池化让分类器只看到
+    “哪些局部图案出现过”，这正是卷积对局部相关性的假设。
 
     Parameters
     ----------
-    model : torch.nn.Sequential
-        只含 ``nn.Linear`` 与 ``nn.Identity`` 的网络（例如 ``mlp(sizes, "identity")``）。
+    channels : int
+        第一层卷积的通道数（第二层是它的两倍），≥ 1。
+    seed : int, optional
+        给出时用它初始化参数。
 
     Returns
     -------
-    torch.nn.Linear
-        一个新的线性层，对任何输入都与 ``model`` 给出相同的输出（差别只有浮点舍入）。
+    torch.nn.Sequential
+        输出 10 个 logit。
 
     Raises
     ------
-    TypeError
-        ``model`` 不是 ``nn.Sequential``，或其中含有别的层（例如非线性激活函数）。
+    ValueError
+        ``channels`` 不是正整数。
 
     Examples
     --------
-    >>> net = mlp([3, 5, 4, 2], "identity", seed=0)
-    >>> one = collapse_linear(net)
-    >>> one
-    Linear(in_features=3, out_features=2, bias=True)
-    >>> x = torch.randn(6, 3, generator=torch.Generator().manual_seed(0))
-    >>> torch.allclose(net(x), one(x), atol=1e-6)
-    True
+    >>> import torch
+    >>> net = digits_cnn(seed=0)
+    >>> tuple(net(torch.zeros(5, 64)).shape)
+    (5, 10)
     """
-    check_module(model, "model", nn.Sequential)
-    linears = []
-    for layer in model:
-        if isinstance(layer, nn.Linear):
-            linears.append(layer)
-        elif not isinstance(layer, nn.Identity):
-            raise TypeError(f"model 只能含 nn.Linear 和 nn.Identity，收到 {type(layer).__name__}")
-    if not linears:
-        raise TypeError("model 里至少要有一个 nn.Linear")
-    first = linears[0]
-    weight = first.weight.detach().clone()
-    bias = first.bias.detach().clone() if first.bias is not None else torch.zeros(first.out_features, device=weight.device, dtype=weight.dtype)
-    for layer in linears[1:]:
-        # W ← W_l W，b ← W_l b + b_l：两次仿射变换的复合仍是仿射变换
-        weight = layer.weight.detach() @ weight
-        bias = layer.weight.detach() @ bias + (layer.bias.detach() if layer.bias is not None else 0)
-    merged = nn.Linear(weight.shape[1], weight.shape[0]).to(weight.device, weight.dtype)
-    with torch.no_grad():
-        merged.weight.copy_(weight)
-        merged.bias.copy_(bias)
-    return merged
-# --8<-- [end:collapse_linear]
+    check_int(channels, "channels", low=1)
+    if seed is not None:
+        torch.manual_seed(seed)
+    return nn.Sequential(
+        nn.Unflatten(1, (1, 8, 8)),
+        nn.Conv2d(1, channels, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 8×8 → 4×4
+        nn.Conv2d(channels, 2 * channels, 3, padding=1), nn.ReLU(),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(),  # 全局平均池化：不保留位置
+        nn.Linear(2 * channels, 10),
+    )
+
+
+def small_cnn(seed: int = 0) -> nn.Sequential:
+    """一个小 CNN（两层卷积 + 全连接），输入 3×32×32，输出 10 类。
+
+    Examples
+    --------
+    >>> import torch
+    >>> small_cnn()(torch.zeros(2, 3, 32, 32)).shape
+    torch.Size([2, 10])
+    """
+    torch.manual_seed(seed)
+    return nn.Sequential(
+        nn.Conv2d(3, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(64 * 8 * 8, 10),
+    )

@@ -13,23 +13,20 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from dlguide._checks import check_in_range, check_int, check_positive, check_tensor
+from dlguide._checks import check_in_range, check_int, check_positive
 
 __all__ = [
     "OPTIMIZERS",
     "adam_step",
     "ewa",
-    "iteration_losses",
     "minimize",
     "momentum_step",
     "nesterov_step",
     "rmsprop_step",
     "sgd_step",
-    "successive_diff_std",
 ]
 
 
-# --8<-- [start:ewa]
 def ewa(values: Sequence[float], beta: float, *, bias_correction: bool = False) -> list[float]:
     r"""指数加权平均 $v_t = \beta v_{t-1} + (1-\beta)\,\theta_t$，$v_0 = 0$；可选偏差修正 $v_t/(1-\beta^t)$。
 
@@ -67,10 +64,8 @@ def ewa(values: Sequence[float], beta: float, *, bias_correction: bool = False) 
         # 偏差修正：v̂_t = v_t / (1 − β^t)
         out.append(v / (1 - beta**t) if bias_correction else v)
     return out
-# --8<-- [end:ewa]
 
 
-# --8<-- [start:sgd_step]
 @torch.no_grad()
 def sgd_step(p: torch.Tensor, g: torch.Tensor, state: dict, *, lr: float) -> None:
     r"""普通梯度下降 $\theta \leftarrow \theta - \alpha g$（``state`` 不用，只为接口统一）。
@@ -86,10 +81,8 @@ def sgd_step(p: torch.Tensor, g: torch.Tensor, state: dict, *, lr: float) -> Non
     check_positive(lr, "lr")
     # θ ← θ − α g
     p.sub_(lr * g)
-# --8<-- [end:sgd_step]
 
 
-# --8<-- [start:momentum_step]
 @torch.no_grad()
 def momentum_step(
     p: torch.Tensor, g: torch.Tensor, state: dict, *, lr: float, beta: float = 0.9, convention: str = "ng"
@@ -141,10 +134,8 @@ def momentum_step(
         v.mul_(beta).add_(g)
     # θ ← θ − α v
     p.sub_(lr * v)
-# --8<-- [end:momentum_step]
 
 
-# --8<-- [start:nesterov_step]
 @torch.no_grad()
 def nesterov_step(p: torch.Tensor, g: torch.Tensor, state: dict, *, lr: float, beta: float = 0.9) -> None:
     r"""Nesterov 动量，PyTorch 的写法（``SGD(momentum=β, nesterov=True)``）。
@@ -166,10 +157,8 @@ def nesterov_step(p: torch.Tensor, g: torch.Tensor, state: dict, *, lr: float, b
     v.mul_(beta).add_(g)
     # θ ← θ − α (g + β v)
     p.sub_(lr * (g + beta * v))
-# --8<-- [end:nesterov_step]
 
 
-# --8<-- [start:rmsprop_step]
 @torch.no_grad()
 def rmsprop_step(
     p: torch.Tensor, g: torch.Tensor, state: dict, *, lr: float, beta: float = 0.99, eps: float = 1e-8
@@ -194,10 +183,8 @@ def rmsprop_step(
     s.mul_(beta).add_((1 - beta) * g * g)
     # θ ← θ − α g / (√s + ε)
     p.sub_(lr * g / (s.sqrt() + eps))
-# --8<-- [end:rmsprop_step]
 
 
-# --8<-- [start:adam_step]
 @torch.no_grad()
 def adam_step(
     p: torch.Tensor,
@@ -264,7 +251,6 @@ def adam_step(
     v_hat = v / (1 - beta2**t)
     # θ ← θ − α m̂ / (√v̂ + ε)
     p.sub_(lr * m_hat / (v_hat.sqrt() + eps))
-# --8<-- [end:adam_step]
 
 
 def _adamw_step(p: torch.Tensor, g: torch.Tensor, state: dict, **hp: float) -> None:
@@ -282,7 +268,6 @@ OPTIMIZERS: dict[str, Callable[..., None]] = {
 }
 
 
-# --8<-- [start:minimize]
 def minimize(
     f: Callable[[torch.Tensor], torch.Tensor],
     x0: Sequence[float],
@@ -335,95 +320,5 @@ def minimize(
         update(x, grad, state, **hyper)
         path.append(x.clone())
     return torch.stack(path)
-# --8<-- [end:minimize]
 
 
-# --8<-- [start:iteration_losses]
-def iteration_losses(
-    X: torch.Tensor,
-    y: torch.Tensor,
-    *,
-    batch_size: int | None,
-    lr: float,
-    steps: int,
-    seed: int = 0,
-) -> list[float]:
-    """在 ``(X, y)`` 上训练 softmax 回归，返回**每次更新之后**整个训练集上的交叉熵。
-
-    ``batch_size=None`` 是全批量梯度下降，``1`` 是随机梯度下降，中间是小批量。
-    记录的是全训练集的损失（而不是当前小批量的损失），所以曲线的抖动只来自更新方向的噪声。
-
-    Parameters
-    ----------
-    X : torch.Tensor
-        形状 ``(n, d)`` 的浮点输入。
-    y : torch.Tensor
-        形状 ``(n,)`` 的整数类别。
-    batch_size : int or None
-        小批量大小，≥ 1；``None`` 为全批量。
-    lr : float
-        学习率，> 0。
-    steps : int
-        更新次数，≥ 1。
-    seed : int
-        初始化和抽样的种子。
-
-    Returns
-    -------
-    list[float]
-        长度 ``steps`` 的损失序列。
-
-    Raises
-    ------
-    TypeError, ValueError
-        参数类型不对或越界。
-
-    Examples
-    --------
-    >>> from dlguide.data import load_digits
-    >>> X, y = load_digits()
-    >>> losses = iteration_losses(X[:200], y[:200], batch_size=None, lr=0.5, steps=20)
-    >>> len(losses), all(a > b for a, b in zip(losses, losses[1:]))
-    (20, True)
-    """
-    from dlguide.device import get_device  # noqa: PLC0415
-
-    check_tensor(X, "X")
-    check_positive(lr, "lr")
-    check_int(steps, "steps", low=1)
-    if batch_size is not None:
-        check_int(batch_size, "batch_size", low=1)
-    device = get_device()
-    g = torch.Generator().manual_seed(seed)
-    n, d = X.shape
-    k = int(y.max()) + 1
-    W = (0.01 * torch.randn(d, k, generator=g)).to(device).requires_grad_()
-    b = torch.zeros(k, device=device, requires_grad=True)
-    X, y = X.to(device), y.to(device)
-    losses = []
-    for _ in range(steps):
-        idx = slice(None) if batch_size is None else torch.randint(n, (batch_size,), generator=g).to(device)
-        loss = torch.nn.functional.cross_entropy(X[idx] @ W + b, y[idx])
-        gW, gb = torch.autograd.grad(loss, (W, b))
-        with torch.no_grad():
-            W -= lr * gW
-            b -= lr * gb
-            losses.append(torch.nn.functional.cross_entropy(X @ W + b, y).item())
-    return losses
-# --8<-- [end:iteration_losses]
-
-
-def successive_diff_std(values: Sequence[float]) -> float:
-    """相邻两项之差的标准差：衡量一条曲线“抖”得有多厉害（与整体下降趋势基本无关）。
-
-    Examples
-    --------
-    >>> successive_diff_std([3.0, 2.0, 1.0, 0.0])   # 匀速下降，一点不抖
-    0.0
-    >>> round(successive_diff_std([1.0, 0.0, 1.0, 0.0]), 3)
-    1.155
-    """
-    t = torch.tensor(list(values), dtype=torch.float64)
-    if t.numel() < 3:
-        raise ValueError(f"values 至少需要 3 个数，收到 {t.numel()} 个")
-    return round(t.diff().std().item(), 6)

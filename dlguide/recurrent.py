@@ -20,15 +20,19 @@ from torch import nn
 
 from dlguide._checks import check_in_range, check_int, check_module
 from dlguide.device import get_device
-from dlguide.init import orthogonal_, xavier_uniform_
+from dlguide.init import orthogonal_
 
-__all__ = ["RECURRENT_INITS", "lstm_state_grad_norms", "recurrent_weight", "rnn_state_grad_norms", "set_forget_bias"]
+__all__ = [
+    "RECURRENT_INITS",
+    "lstm_state_grad_norms",
+    "recurrent_weight",
+    "set_forget_bias",
+]
 
 #: :func:`recurrent_weight` 认识的循环权重初始化。
 RECURRENT_INITS = ("normal", "identity", "orthogonal")
 
 
-# --8<-- [start:recurrent_weight]
 def recurrent_weight(hidden: int, init: str = "normal", scale: float = 1.0, seed: int = 0) -> torch.Tensor:
     r"""``hidden × hidden`` 的循环权重 $W$，谱半径约为 ``scale``。
 
@@ -77,84 +81,8 @@ def recurrent_weight(hidden: int, init: str = "normal", scale: float = 1.0, seed
         # W = s·Q：‖W v‖ = s‖v‖ 对任何 v 成立
         return orthogonal_(torch.empty(hidden, hidden), gain=scale, generator=g)
     raise ValueError(f"init 必须是 {list(RECURRENT_INITS)} 之一，收到 {init!r}")
-# --8<-- [end:recurrent_weight]
 
 
-# --8<-- [start:rnn_state_grad_norms]
-def rnn_state_grad_norms(
-    steps: int = 50,
-    *,
-    hidden: int = 32,
-    activation: str = "tanh",
-    init: str = "normal",
-    scale: float = 1.0,
-    batch: int = 16,
-    seed: int = 0,
-) -> list[float]:
-    r"""普通 RNN 上 $\lVert\partial L/\partial \boldsymbol h_t\rVert$，$t = 0,\dots,T$，其中 $L = \boldsymbol u^\top\boldsymbol h_T$。
-
-    $\boldsymbol u$ 是单位向量，所以最后一项恒为 1，第 $t$ 项就是梯度从 $T$ 传回 $t$ 时被放大/缩小的倍数
-    （对 ``batch`` 个序列取平均）。输入 $\boldsymbol x_t \sim \mathcal N(0, I_4)$，
-    $U$ 用 Xavier 均匀初始化，偏置为 0，$\boldsymbol h_0 = 0$。
-
-    Parameters
-    ----------
-    steps : int
-        时间步数 $T$。
-    hidden : int
-        隐藏状态维数。
-    activation : str
-        ``"tanh"``、``"relu"`` 或 ``"identity"``。
-    init, scale : str, float
-        循环权重，见 :func:`recurrent_weight`。
-    batch : int
-        序列条数。
-    seed : int
-        随机种子。
-
-    Returns
-    -------
-    list[float]
-        长度 ``steps + 1``，下标 ``t`` 对应 $\boldsymbol h_t$。
-
-    Raises
-    ------
-    ValueError
-        参数不合法。
-
-    Examples
-    --------
-    >>> norms = rnn_state_grad_norms(20, activation="identity", init="orthogonal", scale=0.9)
-    >>> round(norms[0], 4), round(0.9 ** 20, 4)
-    (0.1216, 0.1216)
-    """
-    check_int(steps, "steps", low=1)
-    check_int(batch, "batch", low=1)
-    phis = {"tanh": torch.tanh, "relu": torch.relu, "identity": lambda a: a}
-    if activation not in phis:
-        raise ValueError(f"activation 必须是 {sorted(phis)} 之一，收到 {activation!r}")
-    phi = phis[activation]
-    device = get_device()
-    W = recurrent_weight(hidden, init, scale, seed).to(device)
-    g = torch.Generator().manual_seed(seed + 1)
-    U = xavier_uniform_(torch.empty(hidden, 4), generator=g).to(device)
-    xs = torch.randn(steps, batch, 4, generator=g).to(device)
-    u = torch.randn(hidden, generator=g)
-    u = (u / u.norm()).to(device)
-    h = torch.zeros(batch, hidden, device=device, requires_grad=True)
-    states = [h]
-    for t in range(steps):
-        # h_t = φ(W h_{t-1} + U x_t)
-        h = phi(h @ W.T + xs[t] @ U.T)
-        h.retain_grad()
-        states.append(h)
-    # L = u·h_T（对 batch 求和，每条序列的梯度互不影响）
-    (h @ u).sum().backward()
-    return [s.grad.norm(dim=1).mean().item() for s in states]
-# --8<-- [end:rnn_state_grad_norms]
-
-
-# --8<-- [start:set_forget_bias]
 def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
     r"""把 ``nn.LSTM`` 所有层的**有效**遗忘门偏置设为 ``value``，其余偏置置 0。
 
@@ -200,10 +128,8 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
                     # 门的顺序 i, f, g, o：遗忘门是 [H, 2H)
                     bias[H : 2 * H] = value
     return lstm
-# --8<-- [end:set_forget_bias]
 
 
-# --8<-- [start:lstm_state_grad_norms]
 def lstm_state_grad_norms(
     steps: int = 50, *, hidden: int = 32, forget_bias: float = 0.0, batch: int = 16, seed: int = 0
 ) -> list[float]:
@@ -258,4 +184,3 @@ def lstm_state_grad_norms(
     (h[0] @ u).sum().backward()
     norms = [cell.grad[0].norm(dim=1).mean().item() for cell in cells]
     return [n / norms[-1] for n in norms]
-# --8<-- [end:lstm_state_grad_norms]

@@ -19,7 +19,6 @@ __all__ = [
     "l1_penalty",
     "l1_subgradient",
     "soft_threshold",
-    "polynomial_features",
     "ridge_regression",
     "lasso_ista",
     "dropout_l2_penalty",
@@ -35,7 +34,6 @@ def _parameters(params: torch.Tensor | Iterable[torch.Tensor]) -> list[torch.Ten
     return tensors
 
 
-# --8<-- [start:l2_penalty]
 def l2_penalty(params: torch.Tensor | Iterable[torch.Tensor], lam: float) -> torch.Tensor:
     r"""L2 惩罚 $\frac{\lambda}{2}\sum_k \lVert W_k\rVert_F^2$。它对 $W$ 的梯度是 $\lambda W$。
 
@@ -66,10 +64,8 @@ def l2_penalty(params: torch.Tensor | Iterable[torch.Tensor], lam: float) -> tor
     check_in_range(lam, "lam", 0.0, math.inf)
     # Ω₂ = (λ/2) Σ_k ‖W_k‖²
     return lam / 2 * sum(p.pow(2).sum() for p in _parameters(params))
-# --8<-- [end:l2_penalty]
 
 
-# --8<-- [start:l1_penalty]
 def l1_penalty(params: torch.Tensor | Iterable[torch.Tensor], lam: float) -> torch.Tensor:
     r"""L1 惩罚 $\lambda\sum_k \lVert W_k\rVert_1$。autograd 给出的是次梯度 $\lambda\operatorname{sign}(W)$（在 0 处取 0）。
 
@@ -100,10 +96,8 @@ def l1_penalty(params: torch.Tensor | Iterable[torch.Tensor], lam: float) -> tor
     check_in_range(lam, "lam", 0.0, math.inf)
     # Ω₁ = λ Σ_k ‖W_k‖₁
     return lam * sum(p.abs().sum() for p in _parameters(params))
-# --8<-- [end:l1_penalty]
 
 
-# --8<-- [start:l1_subgradient]
 def l1_subgradient(w: torch.Tensor) -> torch.Tensor:
     r"""$\lVert w\rVert_1$ 的一个次梯度 $\operatorname{sign}(w)$：$w\neq0$ 时是导数，$w=0$ 时取 $[-1, 1]$ 里的 0。
 
@@ -130,10 +124,8 @@ def l1_subgradient(w: torch.Tensor) -> torch.Tensor:
     check_tensor(w, "w")
     # ∂|w| = {sign(w)}（w ≠ 0），[−1, 1]（w = 0，取 0）
     return torch.sign(w)
-# --8<-- [end:l1_subgradient]
 
 
-# --8<-- [start:soft_threshold]
 def soft_threshold(w: torch.Tensor, threshold: float) -> torch.Tensor:
     r"""软阈值 $S_t(w) = \operatorname{sign}(w)\max(|w| - t, 0)$，即 $t\lVert\cdot\rVert_1$ 的近端算子。
 
@@ -167,41 +159,6 @@ def soft_threshold(w: torch.Tensor, threshold: float) -> torch.Tensor:
     check_in_range(threshold, "threshold", 0.0, math.inf)
     # S_t(w) = sign(w)·max(|w| − t, 0)
     return torch.sign(w) * (w.abs() - threshold).clamp(min=0)
-# --8<-- [end:soft_threshold]
-
-
-def polynomial_features(x: torch.Tensor, degree: int) -> torch.Tensor:
-    """一维输入的多项式特征 $[x, x^2, \\dots, x^d]$（不含常数列，截距由回归函数单独处理）。
-
-    Parameters
-    ----------
-    x : torch.Tensor
-        形状 ``(n,)`` 的浮点张量。
-    degree : int
-        次数 $d \\ge 1$。
-
-    Returns
-    -------
-    torch.Tensor
-        形状 ``(n, degree)``。
-
-    Raises
-    ------
-    TypeError
-        ``x`` 不是浮点张量。
-    ValueError
-        ``x`` 不是一维，或 ``degree`` 不是正整数。
-
-    Examples
-    --------
-    >>> polynomial_features(torch.tensor([2.0, 3.0]), 3).tolist()
-    [[2.0, 4.0, 8.0], [3.0, 9.0, 27.0]]
-    """
-    check_tensor(x, "x")
-    if x.ndim != 1:
-        raise ValueError(f"x 必须是一维张量，收到形状 {tuple(x.shape)}")
-    check_int(degree, "degree", low=1)
-    return torch.stack([x**k for k in range(1, degree + 1)], dim=1)
 
 
 def _check_xy(X: torch.Tensor, y: torch.Tensor) -> None:
@@ -211,7 +168,6 @@ def _check_xy(X: torch.Tensor, y: torch.Tensor) -> None:
         raise ValueError(f"X 必须是 (n, d)、y 必须是 (n,)，收到 {tuple(X.shape)} 和 {tuple(y.shape)}")
 
 
-# --8<-- [start:ridge_regression]
 def ridge_regression(X: torch.Tensor, y: torch.Tensor, lam: float) -> tuple[torch.Tensor, torch.Tensor]:
     r"""岭回归（L2 正则的最小二乘）的闭式解；截距不受惩罚。
 
@@ -255,10 +211,8 @@ def ridge_regression(X: torch.Tensor, y: torch.Tensor, lam: float) -> tuple[torc
     w = torch.linalg.lstsq(A, rhs.unsqueeze(1)).solution.squeeze(1) if lam == 0 else torch.linalg.solve(A, rhs)
     # b = ȳ − x̄ᵀw：截距不受惩罚
     return w, y_mean - x_mean @ w
-# --8<-- [end:ridge_regression]
 
 
-# --8<-- [start:lasso_ista]
 def lasso_ista(
     X: torch.Tensor, y: torch.Tensor, lam: float, steps: int = 500
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -311,10 +265,8 @@ def lasso_ista(
         # w ← S_{ηλ}(w − η∇)：梯度步 + L1 的近端步
         w = soft_threshold(w - eta * grad, eta * lam)
     return w, y_mean - x_mean @ w
-# --8<-- [end:lasso_ista]
 
 
-# --8<-- [start:dropout_l2_penalty]
 def dropout_l2_penalty(X: torch.Tensor, w: torch.Tensor, p: float) -> torch.Tensor:
     r"""线性回归的输入上做 (inverted) dropout 时，期望损失里多出的那一项。
 
@@ -360,4 +312,3 @@ def dropout_l2_penalty(X: torch.Tensor, w: torch.Tensor, p: float) -> torch.Tens
         raise ValueError(f"X 必须是 (n, d)、w 必须是 (d,)，收到 {tuple(X.shape)} 和 {tuple(w.shape)}")
     # p/(1−p) · Σ_j w_j² · mean_i x_ij²
     return p / (1 - p) * (w.pow(2) * X.pow(2).mean(dim=0)).sum()
-# --8<-- [end:dropout_l2_penalty]

@@ -21,7 +21,6 @@ __all__ = [
 ]
 
 
-# --8<-- [start:inverse_time_decay]
 def inverse_time_decay(lr0: float, epoch: int, decay_rate: float = 1.0) -> float:
     r"""反时衰减 $\alpha = \dfrac{\alpha_0}{1 + \text{decay\_rate}\cdot \text{epoch}}$（吴恩达课程里“最常用”的那个）。
 
@@ -54,10 +53,8 @@ def inverse_time_decay(lr0: float, epoch: int, decay_rate: float = 1.0) -> float
     check_in_range(decay_rate, "decay_rate", 0.0, math.inf)
     # α = α₀ / (1 + decay_rate · epoch)
     return lr0 / (1 + decay_rate * epoch)
-# --8<-- [end:inverse_time_decay]
 
 
-# --8<-- [start:exponential_decay]
 def exponential_decay(lr0: float, epoch: int, gamma: float = 0.95) -> float:
     r"""指数衰减 $\alpha = \gamma^{\text{epoch}}\,\alpha_0$，原笔记取 $\gamma = 0.95$。
 
@@ -90,10 +87,8 @@ def exponential_decay(lr0: float, epoch: int, gamma: float = 0.95) -> float:
     check_in_range(gamma, "gamma", 0.0, 1.0, low_open=True)
     # α = γ^epoch · α₀
     return gamma**epoch * lr0
-# --8<-- [end:exponential_decay]
 
 
-# --8<-- [start:inverse_sqrt_decay]
 def inverse_sqrt_decay(lr0: float, t: int, k: float = 1.0) -> float:
     r"""平方根反比衰减 $\alpha = \dfrac{k}{\sqrt{t}}\,\alpha_0$，其中 $t\ge 1$ 是从 **1** 开始的轮数（或步数）。
 
@@ -134,10 +129,8 @@ def inverse_sqrt_decay(lr0: float, t: int, k: float = 1.0) -> float:
     check_positive(k, "k")
     # α = k / √t · α₀
     return k / math.sqrt(t) * lr0
-# --8<-- [end:inverse_sqrt_decay]
 
 
-# --8<-- [start:step_decay]
 def step_decay(lr0: float, epoch: int, step_size: int = 10, gamma: float = 0.1) -> float:
     r"""阶梯（离散）衰减 $\alpha = \gamma^{\lfloor \text{epoch}/\text{step\_size}\rfloor}\,\alpha_0$，即 ``StepLR``。
 
@@ -173,10 +166,8 @@ def step_decay(lr0: float, epoch: int, step_size: int = 10, gamma: float = 0.1) 
     check_in_range(gamma, "gamma", 0.0, 1.0, low_open=True)
     # α = γ^⌊epoch / step_size⌋ · α₀
     return gamma ** (epoch // step_size) * lr0
-# --8<-- [end:step_decay]
 
 
-# --8<-- [start:cosine_with_warmup]
 def cosine_with_warmup(
     lr0: float, step: int, total_steps: int, warmup_steps: int = 0, *, start_factor: float = 0.1, min_lr: float = 0.0
 ) -> float:
@@ -229,10 +220,8 @@ def cosine_with_warmup(
     # 余弦退火：α = α_min + ½(α₀ − α_min)(1 + cos(π (t − w) / (T − w)))
     progress = (step - warmup_steps) / (total_steps - warmup_steps)
     return min_lr + 0.5 * (lr0 - min_lr) * (1 + math.cos(math.pi * progress))
-# --8<-- [end:cosine_with_warmup]
 
 
-# --8<-- [start:one_cycle]
 def one_cycle(
     max_lr: float,
     step: int,
@@ -296,4 +285,3 @@ def one_cycle(
     if step <= peak:
         return cos_anneal(initial, max_lr, step / peak)
     return cos_anneal(max_lr, final, (step - peak) / (total_steps - 1 - peak))
-# --8<-- [end:one_cycle]

@@ -10,10 +10,12 @@ from torch import nn
 from dlguide._checks import check_in_range, check_int, check_positive
 from dlguide.device import get_device
 
-__all__ = ["accuracy", "fit"]
+__all__ = [
+    "accuracy",
+    "fit",
+]
 
 
-# --8<-- [start:fit]
 def fit(
     model: nn.Module,
     X: torch.Tensor,
@@ -27,10 +29,12 @@ def fit(
     optimizer: str = "sgd",
     seed: int = 0,
     shuffle: bool = True,
+    lr_at: Callable[[int], float] | None = None,
+    on_step: Callable[[int, float], bool | None] | None = None,
 ) -> list[float]:
-    """用小批量梯度下降训练 ``model``，返回每个 epoch 的平均训练损失。
+    """用小批量梯度下降训练 ``model``，返回每个 epoch 的平均训练损失。全书的训练实验都用它。
 
-    数据和模型都搬到 :func:`~dlguide.device.get_device` 的设备上；打乱顺序用独立的 CPU 生成器，
+    数据和模型都搬到 [`get_device`][dlguide.device.get_device] 的设备上；打乱顺序用独立的 CPU 生成器，
     所以 CPU 和 GPU 上看到的样本顺序相同。
 
     Parameters
@@ -55,11 +59,16 @@ def fit(
         打乱顺序的随机种子。
     shuffle : bool
         每轮重新打乱（默认）；``False`` 时每轮都按原顺序喂数据（演示不打乱的坏处）。
+    lr_at : callable, optional
+        ``lr_at(t)`` 给出第 ``t`` 次更新（从 0 数）用的学习率，覆盖 ``lr``（学习率范围测试、自定义调度）。
+    on_step : callable, optional
+        每次更新之后调用 ``on_step(t, loss)``，``loss`` 是这个小批量更新前的损失；返回 ``True`` 时停止训练
+        （只返回已经完整跑完的 epoch 的损失）。
 
     Returns
     -------
     list[float]
-        长度为 ``epochs`` 的损失曲线。
+        每个完整 epoch 的平均损失，正常结束时长度为 ``epochs``。
 
     Raises
     ------
@@ -98,20 +107,27 @@ def fit(
     n = len(X)
     size = n if batch_size is None else min(batch_size, n)
     history = []
+    step = 0
     model.train()
     for _ in range(epochs):
         order = (torch.randperm(n, generator=g) if shuffle else torch.arange(n)).to(device)
         total = 0.0
         for start in range(0, n, size):
             idx = order[start : start + size]
+            if lr_at is not None:
+                for group in opt.param_groups:
+                    group["lr"] = lr_at(step)
             opt.zero_grad()
             loss = loss_fn(model(X[idx]), y[idx])
             loss.backward()
             opt.step()
             total += loss.item() * len(idx)
+            stop = on_step is not None and on_step(step, loss.item())
+            step += 1
+            if stop:
+                return history
         history.append(total / n)
     return history
-# --8<-- [end:fit]
 
 
 def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "hooks"))  # 测试直接调用站点钩子里的函数（import dlguide_site）
 
 
 @pytest.fixture(scope="session")

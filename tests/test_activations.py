@@ -1,11 +1,49 @@
-"""dlguide.activations 与 PyTorch 内置实现对照（页面：docs/activations/*.md）。"""
+"""dlguide.activations：docs/activations/*.md）。"""
+
+from __future__ import annotations
 
 import pytest
 import torch
+import torch.nn.functional as F
+from torch import nn
 
-from dlguide.activations import sigmoid, sigmoid_grad
+from dlguide.activations import (
+    Maxout,
+    PReLU,
+    elu,
+    gelu,
+    gelu_tanh,
+    leaky_relu,
+    prelu,
+    relu,
+    selu,
+    sigmoid,
+    sigmoid_grad,
+    silu,
+    tanh,
+)
+from dlguide.tracing import TRANSCENDENTAL, traced_ops
 
 EDGE = torch.tensor([-1e4, -100.0, -30.0, -17.0, -4.0, -1e-3, 0.0, 1e-3, 4.0, 17.0, 30.0, 100.0, 1e4])
+
+
+PAIRS = {
+    "tanh": (tanh, torch.tanh),
+    "relu": (relu, F.relu),
+    "leaky_relu": (leaky_relu, F.leaky_relu),
+    "leaky_relu_0.2": (lambda z: leaky_relu(z, 0.2), lambda z: F.leaky_relu(z, 0.2)),
+    "elu": (elu, F.elu),
+    "elu_0.5": (lambda z: elu(z, 0.5), lambda z: F.elu(z, 0.5)),
+    "selu": (selu, F.selu),
+    "gelu": (gelu, F.gelu),
+    "gelu_tanh": (gelu_tanh, lambda z: F.gelu(z, approximate="tanh")),
+    "silu": (silu, F.silu),
+    "prelu": (lambda z: prelu(z, torch.tensor([0.25], dtype=z.dtype)), lambda z: F.prelu(z, torch.tensor([0.25], dtype=z.dtype))),
+}
+
+
+# 梯度的对照不含 ±1e4：那里 gelu_tanh 的 z³ 在 float64 里也没问题，但为了与 sigmoid 的测试同一组点，保留全部。
+GRID = torch.cat([EDGE, torch.linspace(-6, 6, 241)])
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
@@ -38,41 +76,6 @@ def test_rejects_bad_input(fn) -> None:
         fn([0.0, 1.0])
     with pytest.raises(TypeError, match="z 必须是浮点张量"):
         fn(torch.tensor([0, 1]))
-
-
-# ---- tanh、ReLU 一族、GELU、SiLU、Maxout（页面：docs/activations/activation-functions.md） ----
-import torch.nn.functional as F  # noqa: E402
-from torch import nn  # noqa: E402
-
-from dlguide.activations import (  # noqa: E402
-    Maxout,
-    PReLU,
-    elu,
-    gelu,
-    gelu_tanh,
-    leaky_relu,
-    prelu,
-    relu,
-    selu,
-    silu,
-    tanh,
-)
-
-PAIRS = {
-    "tanh": (tanh, torch.tanh),
-    "relu": (relu, F.relu),
-    "leaky_relu": (leaky_relu, F.leaky_relu),
-    "leaky_relu_0.2": (lambda z: leaky_relu(z, 0.2), lambda z: F.leaky_relu(z, 0.2)),
-    "elu": (elu, F.elu),
-    "elu_0.5": (lambda z: elu(z, 0.5), lambda z: F.elu(z, 0.5)),
-    "selu": (selu, F.selu),
-    "gelu": (gelu, F.gelu),
-    "gelu_tanh": (gelu_tanh, lambda z: F.gelu(z, approximate="tanh")),
-    "silu": (silu, F.silu),
-    "prelu": (lambda z: prelu(z, torch.tensor([0.25], dtype=z.dtype)), lambda z: F.prelu(z, torch.tensor([0.25], dtype=z.dtype))),
-}
-# 梯度的对照不含 ±1e4：那里 gelu_tanh 的 z³ 在 float64 里也没问题，但为了与 sigmoid 的测试同一组点，保留全部。
-GRID = torch.cat([EDGE, torch.linspace(-6, 6, 241)])
 
 
 @pytest.mark.parametrize("name", PAIRS)
@@ -177,11 +180,6 @@ def test_bad_hyperparameters_are_rejected() -> None:
         PReLU(0)
 
 
-# ---- 测量工具（页面：docs/activations/relu-vs-sigmoid.md） ----
-from dlguide.activations import TRANSCENDENTAL, dead_unit_fraction, gradient_profile, traced_ops  # noqa: E402
-from dlguide.models import mlp  # noqa: E402
-
-
 def test_traced_ops_finds_transcendentals() -> None:
     assert not set(traced_ops(relu)) & TRANSCENDENTAL
     assert "erf" in traced_ops(gelu)
@@ -189,59 +187,3 @@ def test_traced_ops_finds_transcendentals() -> None:
     assert traced_ops(torch.sin) == ["sin"]
     with pytest.raises(TypeError, match="fn 必须可调用"):
         traced_ops(3)
-
-
-def test_gradient_profile_shapes_and_errors() -> None:
-    assert len(gradient_profile("relu", depth=3, width=4)) == 4
-    with pytest.raises(ValueError, match="init 必须是"):
-        gradient_profile("relu", init="orthogonal")
-    with pytest.raises(ValueError, match="depth 必须 ≥ 1"):
-        gradient_profile("relu", depth=0)
-
-
-def test_dead_unit_fraction_counts_units_dead_on_every_sample() -> None:
-    net = mlp([1, 4, 1], "relu", seed=0)
-    with torch.no_grad():
-        net[0].weight.fill_(1.0)
-        net[0].bias.copy_(torch.tensor([0.0, -5.0, -10.0, 1.0]))
-    X = torch.tensor([[1.0], [2.0]])
-    assert dead_unit_fraction(net, X) == [0.5]
-    with pytest.raises(TypeError, match="model 必须是 torch.nn.Sequential"):
-        dead_unit_fraction(nn.Linear(1, 1), X)
-    with pytest.raises(TypeError, match="X 必须是浮点张量"):
-        dead_unit_fraction(net, torch.tensor([[1]]))
-
-
-# ---- 性质的数值检查（页面：docs/activations/properties.md） ----
-from dlguide.activations import activation_properties, properties_table, variance_map  # noqa: E402
-
-
-def test_properties_of_known_functions() -> None:
-    ident = activation_properties(lambda z: z)
-    assert not ident["nonlinear"] and ident["identity_at_0"] and ident["kinks"] == 0 and not ident["self_normalizing"]
-    step = activation_properties(lambda z: (z > 0).to(z.dtype))
-    assert step["kinks"] == -1 and step["saturates"] == "两侧"
-    assert activation_properties(selu)["self_normalizing"]
-    assert activation_properties(elu)["kinks"] == 0  # α = 1 时 ELU 是 C¹ 的
-    assert activation_properties(selu)["kinks"] == 1
-    assert activation_properties(PReLU())["parameters"] == 1
-    assert activation_properties(sigmoid)["bounded"] == "两侧"
-    assert activation_properties(relu)["bounded"] == "下"
-    assert not activation_properties(gelu)["monotonic"]
-
-
-def test_variance_map_matches_closed_forms() -> None:
-    # ReLU：E f = √(v/2π)，E f² = v/2
-    mean, var = variance_map(relu, 2.0)
-    assert mean == pytest.approx((2.0 / (2 * torch.pi)) ** 0.5, rel=1e-6)
-    assert var == pytest.approx(1.0 - mean**2, rel=1e-6)
-    assert variance_map(lambda z: z, 3.0)[1] == pytest.approx(3.0, rel=1e-6)
-
-
-def test_property_helpers_reject_bad_input() -> None:
-    with pytest.raises(TypeError, match="fn 必须可调用"):
-        activation_properties("relu")
-    with pytest.raises(TypeError, match="functions 必须是"):
-        properties_table([relu])
-    with pytest.raises(ValueError, match="variance 必须在"):
-        variance_map(relu, 0.0)

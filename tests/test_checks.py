@@ -1,8 +1,9 @@
 """dlguide._checks：错误信息写明参数名和区间。"""
 
 import pytest
+import torch
 
-from dlguide._checks import check_in_range
+from dlguide._checks import check_in_range, check_int, check_module, check_positive, check_sizes
 
 
 def test_in_range_accepts_and_returns_float() -> None:
@@ -25,8 +26,6 @@ def test_in_range_type(value: object) -> None:
 
 
 def test_check_int_accepts_and_names_range() -> None:
-    from dlguide._checks import check_int
-
     assert check_int(3, "n", low=1) == 3
     assert check_int(-5, "offset") == -5
     with pytest.raises(ValueError, match="n 必须 ≥ 1，收到 0"):
@@ -39,15 +38,11 @@ def test_check_int_accepts_and_names_range() -> None:
 
 @pytest.mark.parametrize("value", [2.0, "2", True, None])
 def test_check_int_type(value: object) -> None:
-    from dlguide._checks import check_int
-
     with pytest.raises(TypeError, match="n 必须是整数"):
         check_int(value, "n", low=1)
 
 
 def test_check_positive_and_sizes() -> None:
-    from dlguide._checks import check_positive, check_sizes
-
     assert check_positive(2, "lr") == 2.0
     with pytest.raises(ValueError, match=r"lr 必须在 \(0.0, inf\] 内"):
         check_positive(0.0, "lr")
@@ -58,10 +53,6 @@ def test_check_positive_and_sizes() -> None:
 
 
 def test_check_module() -> None:
-    import torch
-
-    from dlguide._checks import check_module
-
     lin = torch.nn.Linear(1, 1)
     assert check_module(lin, "model") is lin
     with pytest.raises(TypeError, match="model 必须是 torch.nn.Module，收到的是 str"):

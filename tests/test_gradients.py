@@ -1,4 +1,6 @@
-"""dlguide.gradients 的监视器与梯度裁剪，对照 torch.nn.utils（页面：docs/gradients/*.md）。"""
+"""dlguide.gradients：docs/gradients/*.md）。；各章共用的 data / models / training / gradients。"""
+
+from __future__ import annotations
 
 import copy
 import math
@@ -8,10 +10,12 @@ import torch
 from torch import nn
 
 from dlguide.gradients import (
+    GradientClipper,
     GradientMonitor,
     clip_grad_norm,
     clip_grad_value,
     global_grad_norm,
+    layer_grad_norms,
 )
 from dlguide.models import mlp
 
@@ -106,7 +110,6 @@ def test_errors(call, error, message) -> None:
 
 
 def test_clipper_context_clips_before_each_step_like_torch() -> None:
-    from dlguide.gradients import GradientClipper
 
     a, b = _two_nets(10.0)
     opt_a = torch.optim.SGD(a.parameters(), lr=0.1)
@@ -131,9 +134,15 @@ def test_clipper_context_clips_before_each_step_like_torch() -> None:
     [({}, "恰好给出一个"), ({"max_norm": 1.0, "clip_value": 1.0}, "恰好给出一个"), ({"max_norm": -1.0}, "max_norm 必须在")],
 )
 def test_clipper_errors(kwargs, message) -> None:
-    from dlguide.gradients import GradientClipper
 
     with pytest.raises(ValueError, match=message):
         GradientClipper(nn.Linear(1, 1), **kwargs)
     with pytest.raises(TypeError, match="model 必须是"):
         GradientClipper("net", max_norm=1.0)
+
+
+def test_layer_grad_norms_matches_manual() -> None:
+    net = mlp([4, 5, 3], "tanh", seed=1)
+    net(torch.randn(7, 4)).pow(2).sum().backward()
+    expected = [net[0].weight.grad.norm().item(), net[2].weight.grad.norm().item()]
+    assert layer_grad_norms(net) == pytest.approx(expected)

@@ -1,11 +1,23 @@
-"""dlguide.losses 与 torch.nn.functional 对照。"""
+"""dlguide.losses：dlguide.losses 与 torch.nn.functional 对照。"""
+
+from __future__ import annotations
 
 import pytest
 import torch
 import torch.nn.functional as F
 
 from dlguide.activations import sigmoid
-from dlguide.losses import binary_cross_entropy_with_logits, mse_loss
+from dlguide.losses import (
+    binary_cross_entropy_with_logits,
+    cost,
+    cross_entropy,
+    cross_entropy_grad,
+    log_softmax,
+    logistic_grad,
+    logistic_loss,
+    mse_grad,
+    mse_loss,
+)
 
 
 def _data(n: int = 257) -> tuple[torch.Tensor, torch.Tensor]:
@@ -13,6 +25,11 @@ def _data(n: int = 257) -> tuple[torch.Tensor, torch.Tensor]:
     z = torch.randn(n, generator=g, dtype=torch.float64) * 8
     y = torch.rand(n, generator=g, dtype=torch.float64)
     return z, y
+
+
+def _logits(n: int = 64, k: int = 5) -> tuple[torch.Tensor, torch.Tensor]:
+    g = torch.Generator().manual_seed(2)
+    return torch.randn(n, k, generator=g, dtype=torch.float64) * 6, torch.randint(0, k, (n,), generator=g)
 
 
 def test_bce_matches_torch_value_and_grad() -> None:
@@ -56,23 +73,6 @@ def test_errors_name_the_parameter() -> None:
         mse_loss(torch.tensor([1, 2]), torch.zeros(2))
     with pytest.raises(ValueError, match="prediction 与 target 的形状必须相同"):
         mse_loss(z, torch.zeros(4))
-
-
-# ---- 多分类交叉熵、logistic 损失、梯度公式、成本函数（页面：docs/basics/loss-and-cost.md） ----
-from dlguide.losses import (  # noqa: E402
-    cost,
-    cross_entropy,
-    cross_entropy_grad,
-    log_softmax,
-    logistic_grad,
-    logistic_loss,
-    mse_grad,
-)
-
-
-def _logits(n: int = 64, k: int = 5) -> tuple[torch.Tensor, torch.Tensor]:
-    g = torch.Generator().manual_seed(2)
-    return torch.randn(n, k, generator=g, dtype=torch.float64) * 6, torch.randint(0, k, (n,), generator=g)
 
 
 def test_log_softmax_matches_torch_and_is_stable() -> None:

@@ -1,19 +1,11 @@
-"""dlguide.optim 与 torch.optim 逐步对照（页面：docs/optimization/optimizers.md）。"""
+"""dlguide.optim：docs/optimization/optimizers.md）。"""
+
+from __future__ import annotations
 
 import pytest
 import torch
 
-from dlguide.optim import (
-    adam_step,
-    ewa,
-    iteration_losses,
-    minimize,
-    momentum_step,
-    nesterov_step,
-    rmsprop_step,
-    sgd_step,
-    successive_diff_std,
-)
+from dlguide.optim import adam_step, ewa, minimize, momentum_step, nesterov_step, rmsprop_step, sgd_step
 
 STEPS = 25
 
@@ -117,17 +109,3 @@ def test_bad_hyperparameters() -> None:
         ewa([1.0], 1.0)
     with pytest.raises(TypeError, match="lr 必须是实数"):
         sgd_step(p, g, {}, lr="0.1")
-
-
-def test_iteration_losses_and_noise_measure() -> None:
-    X = torch.randn(64, 3, generator=torch.Generator().manual_seed(0))
-    y = (X[:, 0] > 0).long()
-    assert len(iteration_losses(X, y, batch_size=8, lr=0.1, steps=7)) == 7
-    with pytest.raises(ValueError, match="batch_size 必须 ≥ 1"):
-        iteration_losses(X, y, batch_size=0, lr=0.1, steps=3)
-    with pytest.raises(ValueError, match="steps 必须 ≥ 1"):
-        iteration_losses(X, y, batch_size=None, lr=0.1, steps=0)
-    with pytest.raises(TypeError, match="X 必须是浮点张量"):
-        iteration_losses(y.reshape(-1, 1), y, batch_size=None, lr=0.1, steps=1)
-    with pytest.raises(ValueError, match="values 至少需要 3 个数"):
-        successive_diff_std([1.0, 2.0])

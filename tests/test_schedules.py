@@ -1,4 +1,6 @@
-"""dlguide.schedules 与 torch.optim.lr_scheduler 逐值对照（页面：docs/optimization/lr-decay.md）。"""
+"""dlguide.schedules：docs/optimization/lr-decay.md）。"""
+
+from __future__ import annotations
 
 import math
 

@@ -1,0 +1,153 @@
+"""“神经网络的优化算法”一页：全批量 / 小批量 / 单样本梯度下降的损失曲线，优化器轨迹。"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import torch
+from matplotlib.figure import Figure
+from torch import nn
+
+from dlguide._checks import check_int, check_positive, check_tensor
+from dlguide.data import load_digits
+from dlguide.device import get_device
+from dlguide.figures import figure, new_figure
+from dlguide.landscape import ill_conditioned_quadratic
+from dlguide.optim import minimize
+from dlguide.training import fit
+
+__all__ = ["iteration_losses", "minibatch_curves", "optimizer_paths", "successive_diff_std"]
+
+
+def iteration_losses(
+    X: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    batch_size: int | None,
+    lr: float,
+    steps: int,
+    seed: int = 0,
+) -> list[float]:
+    """在 ``(X, y)`` 上训练 softmax 回归，返回**每次更新之后**整个训练集上的交叉熵。
+
+    ``batch_size=None`` 是全批量梯度下降，``1`` 是随机梯度下降，中间是小批量（每轮打乱后按顺序切分）。
+    训练用 [`fit`][dlguide.training.fit]；记录的是全训练集的损失（而不是当前小批量的损失），
+    所以曲线的抖动只来自更新方向的噪声。
+
+    Parameters
+    ----------
+    X : torch.Tensor
+        形状 ``(n, d)`` 的浮点输入。
+    y : torch.Tensor
+        形状 ``(n,)`` 的整数类别。
+    batch_size : int or None
+        小批量大小，≥ 1；``None`` 为全批量。
+    lr : float
+        学习率，> 0。
+    steps : int
+        更新次数，≥ 1。
+    seed : int
+        初始化和抽样的种子。
+
+    Returns
+    -------
+    list[float]
+        长度 ``steps`` 的损失序列。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型不对或越界。
+
+    Examples
+    --------
+    >>> from dlguide.data import load_digits
+    >>> X, y = load_digits()
+    >>> losses = iteration_losses(X[:200], y[:200], batch_size=None, lr=0.5, steps=20)
+    >>> len(losses), all(a > b for a, b in zip(losses, losses[1:]))
+    (20, True)
+    """
+    check_tensor(X, "X")
+    check_positive(lr, "lr")
+    check_int(steps, "steps", low=1, high=100_000)
+    if batch_size is not None:
+        check_int(batch_size, "batch_size", low=1)
+    g = torch.Generator().manual_seed(seed)
+    n, d = X.shape
+    k = int(y.max()) + 1
+    # softmax 回归：一个线性层，权重 ~ N(0, 0.01²)，偏置 0
+    model = nn.Linear(d, k)
+    with torch.no_grad():
+        model.weight.copy_(0.01 * torch.randn(k, d, generator=g))
+        model.bias.zero_()
+    losses: list[float] = []
+
+    def record(step: int, _batch_loss: float) -> bool:
+        # 记录的是每次更新之后整个训练集上的损失
+        with torch.no_grad():
+            losses.append(nn.functional.cross_entropy(model(X_dev), y_dev).item())
+        return step + 1 == steps
+
+    device = get_device()
+    X_dev, y_dev = X.to(device), y.to(device)
+    batches = 1 if batch_size is None else math.ceil(n / batch_size)
+    fit(model, X, y, epochs=math.ceil(steps / batches), lr=lr, batch_size=batch_size, seed=seed, on_step=record)
+    return losses
+
+
+def successive_diff_std(values: Sequence[float]) -> float:
+    """相邻两项之差的标准差：衡量一条曲线“抖”得有多厉害（与整体下降趋势基本无关）。
+
+    Examples
+    --------
+    >>> successive_diff_std([3.0, 2.0, 1.0, 0.0])   # 匀速下降，一点不抖
+    0.0
+    >>> round(successive_diff_std([1.0, 0.0, 1.0, 0.0]), 3)
+    1.155
+    """
+    t = torch.tensor(list(values), dtype=torch.float64)
+    if t.numel() < 3:
+        raise ValueError(f"values 至少需要 3 个数，收到 {t.numel()} 个")
+    return round(t.diff().std().item(), 6)
+
+
+#: 轨迹图用的方法和超参数（与页面上的实验相同）。
+PATH_SETTINGS: dict[str, dict] = {
+    "SGD (lr=0.038)": {"method": "sgd", "lr": 0.038},
+    "动量 (lr=0.2, β=0.9)": {"method": "momentum", "lr": 0.2, "beta": 0.9},
+    "RMSProp (lr=0.1)": {"method": "rmsprop", "lr": 0.1},
+    "Adam (lr=0.3)": {"method": "adam", "lr": 0.3},
+}
+
+
+@figure
+def optimizer_paths() -> Figure:
+    """在条件数 50 的二次函数 ½(x² + 50y²) 上，四种优化算法从 (−4, 1) 出发的前 40 步。"""
+    f = lambda x: ill_conditioned_quadratic(x, 50.0)
+    xs, ys = torch.meshgrid(torch.linspace(-4.5, 1.0, 200), torch.linspace(-1.3, 1.3, 120), indexing="xy")
+    zs = f(torch.stack([xs, ys], dim=-1))
+    fig, (ax,) = new_figure(width=7.0, height=3.6)
+    ax.contour(xs, ys, zs, levels=torch.logspace(-2, 1.7, 12).tolist(), colors="gray", linewidths=0.5)
+    for label, setting in PATH_SETTINGS.items():
+        hp = dict(setting)
+        path = minimize(f, [-4.0, 1.0], hp.pop("method"), steps=40, **hp)
+        ax.plot(path[:, 0], path[:, 1], marker=".", markersize=3, lw=1, label=label)
+    ax.plot([0], [0], "k*", markersize=10)
+    ax.set_xlabel("x（平缓方向，曲率 1）")
+    ax.set_ylabel("y（陡峭方向，曲率 50）")
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+@figure
+def minibatch_curves() -> Figure:
+    """digits 上 softmax 回归：全批量、小批量 32、单样本 SGD 每次更新后的全训练集损失。"""
+    X, y = load_digits()
+    fig, (ax,) = new_figure(width=7.0, height=3.4)
+    for label, bs, lr in (("全批量 (m=1797)", None, 0.5), ("小批量 32", 32, 0.5), ("SGD（批量 1）", 1, 0.5)):
+        ax.plot(iteration_losses(X, y, batch_size=bs, lr=lr, steps=100), label=label, lw=1)
+    ax.set_xlabel("更新次数")
+    ax.set_ylabel("训练集交叉熵")
+    ax.legend()
+    return fig

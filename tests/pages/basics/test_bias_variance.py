@@ -1,0 +1,44 @@
+"""dlguide.pages.basics.bias_variance（页面：docs/basics/bias-variance.md）：页面 doctest 之外的测试。"""
+
+from __future__ import annotations
+
+import pytest
+
+from dlguide.diagnosis import diagnose
+from dlguide.pages.basics.bias_variance import bias_variance_decomposition
+
+
+@pytest.mark.parametrize("degree", [0, 1, 3, 8, 12])
+def test_decomposition_adds_up_to_measured_test_error(degree: int) -> None:
+    r = bias_variance_decomposition(degree, n_trials=400, n_test=300, seed=1)
+    assert r["sum"] == pytest.approx(r["bias2"] + r["variance"] + r["noise"])
+    assert r["sum"] == pytest.approx(r["test_error"], rel=0.03)
+
+
+def test_noise_free_interpolation_has_no_variance() -> None:
+    r = bias_variance_decomposition(3, noise=0.0)
+    assert r["variance"] < 1e-20 and r["noise"] == 0.0
+
+
+def test_more_data_lowers_variance_not_bias() -> None:
+    small, large = bias_variance_decomposition(9, n_train=15), bias_variance_decomposition(9, n_train=150)
+    assert large["variance"] < small["variance"] / 5
+
+
+def test_errors_name_the_parameter() -> None:
+    with pytest.raises(TypeError, match="degree 必须是整数"):
+        bias_variance_decomposition(2.0)
+    with pytest.raises(ValueError, match="n_trials 必须 ≥ 2"):
+        bias_variance_decomposition(2, n_trials=1)
+    with pytest.raises(ValueError, match=r"noise 必须在 \[0.0, 10.0\] 内"):
+        bias_variance_decomposition(2, noise=-1.0)
+    with pytest.raises(ValueError, match=r"dev_error 必须在 \[0.0, 1.0\] 内"):
+        diagnose(0.1, 1.5)
+    with pytest.raises(TypeError, match="bayes_error 必须是实数"):
+        diagnose(0.1, 0.2, "0")
+    with pytest.raises(ValueError, match=r"train_error 必须在 \[0.0, 1.0\] 内"):
+        diagnose(1.5, 0.1, 0.01)
+    with pytest.raises(ValueError, match=r"train_dev_error 必须在 \[0.0, 1.0\] 内"):
+        diagnose(0.1, 0.1, 0.01, train_dev_error=-0.1)
+    with pytest.raises(ValueError, match=r"test_error 必须在 \[0.0, 1.0\] 内"):
+        diagnose(0.1, 0.1, 0.01, test_error=1.1)

@@ -1,0 +1,58 @@
+"""构建出的站点：严格模式零警告、目录完整、不引用第三方主机、引用缺失会让构建失败。"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+TOC = yaml.safe_load((ROOT / "docs" / "toc.yml").read_text(encoding="utf-8"))
+REMOTE = re.compile(
+    r"""<(?:script|img|iframe|source|video|audio)\b[^>]*\bsrc=["']?(?:https?:)?//"""
+    r"""|<link\b(?![^>]*rel=["']?(?:canonical|alternate))[^>]*\bhref=["']?(?:https?:)?//"""
+    r"""|url\(\s*["']?(?:https?:)?//|@import\s+["']?(?:https?:)?//""",
+    re.IGNORECASE,
+)
+
+
+def test_strict_build_has_no_warnings(built_site: tuple[Path, str]) -> None:
+    _, log = built_site
+    assert "WARNING" not in log.replace("[IPKernelApp] WARNING", ""), log
+
+
+def test_home_page_lists_all_74_topics(built_site: tuple[Path, str]) -> None:
+    site, _ = built_site
+    html = (site / "index.html").read_text(encoding="utf-8")
+    article = html.split('id="_2"', 1)[-1] if 'id="_2"' in html else html
+    written = [t for g in TOC for t in g["topics"] if t.get("page")]
+    assert article.count("（编写中）") == 74 - len(written)
+    for topic in written:
+        assert f">{topic['title']}</a>" in html, topic["title"]
+    for number, group in enumerate(TOC, start=1):
+        assert f"{number}. <a href=\"{group['slug']}/\">{group['title']}</a>" in html
+
+
+def test_no_third_party_requests_in_built_html_and_css(built_site: tuple[Path, str]) -> None:
+    site, _ = built_site
+    offenders = []
+    for path in list(site.rglob("*.html")) + list(site.rglob("*.css")):
+        for match in REMOTE.finditer(path.read_text(encoding="utf-8", errors="replace")):
+            offenders.append(f"{path.relative_to(site)}: {match.group(0)[:80]}")
+    assert offenders == []
+
+
+def test_mathjax_is_served_by_the_site(built_site: tuple[Path, str]) -> None:
+    site, _ = built_site
+    for rel in ("startup.js", "core.js", "input/tex.js", "output/chtml.js", "output/chtml/fonts/tex.js"):
+        assert (site / "assets" / "mathjax" / rel).is_file(), rel
+    assert list((site / "assets/mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))
+
+
+def test_figures_and_notebook_are_generated(built_site: tuple[Path, str]) -> None:
+    site, _ = built_site
+    assert (site / "figures" / "activations" / "sigmoid" / "sigmoid_and_derivative.svg").is_file()
+    notebook = (site / "activations" / "sigmoid-notebook" / "index.html").read_text(encoding="utf-8")
+    assert "max σ&#39;(z) = 0.25" in notebook or "max σ'(z) = 0.25" in notebook
+    assert "<svg" in notebook  # 笔记本里的图是执行时画出的 SVG

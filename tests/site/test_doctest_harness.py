@@ -1,0 +1,52 @@
+"""元测试：证明页面 doctest 真的会失败，并且失败信息指出页面和行号。"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = Path("activations/sigmoid.md")
+
+
+def _run(tmp_path: Path, page_text: str) -> subprocess.CompletedProcess[str]:
+    shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:doctest -p no:cacheprovider\n")
+    target = tmp_path / "docs" / PAGE
+    target.parent.mkdir(parents=True)
+    target.write_text(page_text, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "docs"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_unchanged_copy_passes(tmp_path: Path) -> None:
+    result = _run(tmp_path, (ROOT / "docs" / PAGE).read_text(encoding="utf-8"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    passed = int(re.search(r"(\d+) passed", result.stdout).group(1))
+    assert passed >= 20  # 页面上的每个 >>> 都是一个测试
+
+
+def test_wrong_expected_output_fails_naming_page_and_line(tmp_path: Path) -> None:
+    original = (ROOT / "docs" / PAGE).read_text(encoding="utf-8")
+    wrong = original.replace("[0, 0, 0, 1]", "[0, 0, 1, 1]", 1)
+    assert wrong != original
+    line = original[: original.index("[0, 0, 0, 1]")].count("\n")  # 期望输出的上一行就是那个 >>> 示例
+    result = _run(tmp_path, wrong)
+    assert result.returncode == 1, result.stdout
+    assert "1 failed" in result.stdout
+    assert f"sigmoid.md, line {line}" in result.stdout
+    assert "Expected:\n    [0, 0, 1, 1]" in result.stdout
+
+
+def test_number_flag_is_active(tmp_path: Path) -> None:
+    page = "```pycon\n>>> 3.14159\n3.14\n>>> 0.5000001\n0.5\n```\n\n```pycon\n>>> 2.5\n2.6\n```\n"
+    result = _run(tmp_path, page)
+    assert "2 passed" in result.stdout and "1 failed" in result.stdout, result.stdout

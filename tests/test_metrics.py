@@ -1,0 +1,39 @@
+"""dlguide.metrics：docs/basics/data-split.md）：公式与模拟对照。；docs/optimization/ml-strategy.md）。"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from sklearn.metrics import precision_recall_fscore_support
+
+from dlguide.metrics import accuracy_standard_error, precision_recall_f1, required_test_size
+
+
+@pytest.mark.parametrize("n", [100, 1_000, 10_000])
+@pytest.mark.parametrize("p", [0.5, 0.9, 0.99])
+def test_standard_error_matches_simulation(n: int, p: float) -> None:
+    g = torch.Generator().manual_seed(n)
+    accs = (torch.rand(4_000, n, generator=g, dtype=torch.float64) < p).double().mean(dim=1)
+    assert accs.std().item() == pytest.approx(accuracy_standard_error(p, n), rel=0.05)
+
+
+@pytest.mark.parametrize("margin", [0.02, 0.01, 0.005, 0.001])
+def test_required_size_is_the_smallest_that_works(margin: float) -> None:
+    n = required_test_size(margin, 0.9)
+    assert 1.96 * accuracy_standard_error(0.9, n) <= margin + 1e-12
+    assert 1.96 * accuracy_standard_error(0.9, n - 1) > margin
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_prf_matches_sklearn(seed: int) -> None:
+    g = torch.Generator().manual_seed(seed)
+    t = torch.randint(0, 3, (200,), generator=g).tolist()
+    p = torch.randint(0, 3, (200,), generator=g).tolist()
+    for positive in (0, 1, 2):
+        ours = precision_recall_f1(t, p, positive)
+        P, R, F, _ = precision_recall_fscore_support(t, p, labels=[positive], average=None, zero_division=0)
+        assert ours == pytest.approx((P[0], R[0], F[0]), abs=1e-4)
+
+
+def test_prf_zero_division() -> None:
+    assert precision_recall_f1([0, 0], [0, 0]) == (0.0, 0.0, 0.0)
