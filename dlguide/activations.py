@@ -57,7 +57,7 @@ def sigmoid(z: torch.Tensor) -> torch.Tensor:
     Examples
     --------
     >>> import torch
-    >>> sigmoid(torch.tensor([-2.0, 0.0, 2.0])).round(decimals=4).tolist()
+    >>> [round(v, 4) for v in sigmoid(torch.tensor([-2.0, 0.0, 2.0])).tolist()]
     [0.1192, 0.5, 0.8808]
     """
     check_tensor(z, "z")
@@ -91,7 +91,7 @@ def sigmoid_grad(z: torch.Tensor) -> torch.Tensor:
     Examples
     --------
     >>> import torch
-    >>> sigmoid_grad(torch.tensor([0.0, 4.0])).round(decimals=4).tolist()
+    >>> [round(v, 4) for v in sigmoid_grad(torch.tensor([0.0, 4.0])).tolist()]
     [0.25, 0.0177]
     """
     s = sigmoid(z)
@@ -120,7 +120,7 @@ def tanh(z: torch.Tensor) -> torch.Tensor:
     Examples
     --------
     >>> import torch
-    >>> tanh(torch.tensor([-1.0, 0.0, 1.0])).round(decimals=4).tolist()
+    >>> [round(v, 4) for v in tanh(torch.tensor([-1.0, 0.0, 1.0])).tolist()]
     [-0.7616, 0.0, 0.7616]
     """
     check_tensor(z, "z")
@@ -182,7 +182,7 @@ def leaky_relu(z: torch.Tensor, negative_slope: float = 0.01) -> torch.Tensor:
     Examples
     --------
     >>> import torch
-    >>> leaky_relu(torch.tensor([-2.0, 3.0]), 0.1).round(decimals=4).tolist()
+    >>> [round(v, 4) for v in leaky_relu(torch.tensor([-2.0, 3.0]), 0.1).tolist()]
     [-0.2, 3.0]
     """
     check_tensor(z, "z")
@@ -325,7 +325,7 @@ def selu(z: torch.Tensor) -> torch.Tensor:
     Examples
     --------
     >>> import torch
-    >>> selu(torch.tensor([-100.0, 0.0, 1.0])).round(decimals=4).tolist()
+    >>> [round(v, 4) for v in selu(torch.tensor([-100.0, 0.0, 1.0])).tolist()]
     [-1.7581, 0.0, 1.0507]
     """
     # SELU(z) = λ·z（z > 0），λα(e^z − 1)（z ≤ 0）
@@ -353,7 +353,7 @@ def gelu(z: torch.Tensor) -> torch.Tensor:
     Examples
     --------
     >>> import torch
-    >>> gelu(torch.tensor([-1.0, 0.0, 1.0])).round(decimals=4).tolist()
+    >>> [round(v, 4) for v in gelu(torch.tensor([-1.0, 0.0, 1.0])).tolist()]
     [-0.1587, 0.0, 0.8413]
     """
     check_tensor(z, "z")
@@ -382,7 +382,7 @@ def gelu_tanh(z: torch.Tensor) -> torch.Tensor:
     Examples
     --------
     >>> import torch
-    >>> gelu_tanh(torch.tensor([-1.0, 0.0, 1.0])).round(decimals=4).tolist()
+    >>> [round(v, 4) for v in gelu_tanh(torch.tensor([-1.0, 0.0, 1.0])).tolist()]
     [-0.1588, 0.0, 0.8412]
     """
     check_tensor(z, "z")
@@ -411,7 +411,7 @@ def silu(z: torch.Tensor) -> torch.Tensor:
     Examples
     --------
     >>> import torch
-    >>> silu(torch.tensor([-1.0, 0.0, 1.0])).round(decimals=4).tolist()
+    >>> [round(v, 4) for v in silu(torch.tensor([-1.0, 0.0, 1.0])).tolist()]
     [-0.2689, 0.0, 0.7311]
     """
     # SiLU(z) = z·σ(z)

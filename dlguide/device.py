@@ -31,6 +31,7 @@ def get_device() -> torch.device:
     >>> from unittest import mock
     >>> with mock.patch.dict("os.environ", {"DLGUIDE_DEVICE": "cpu"}):
     ...     print(get_device())
+    ...
     cpu
     >>> get_device().type in {"cpu", "cuda", "mps"}
     True

@@ -52,6 +52,7 @@ def layer_grad_norms(model: nn.Module, kind: type[nn.Module] = nn.Linear) -> lis
     >>> with torch.no_grad():
     ...     _ = net[0].weight.fill_(1.0)
     ...     _ = net[1].weight.fill_(1.0)
+    ...
     >>> net(torch.tensor([[1.0, 2.0]])).sum().backward()
     >>> [round(g, 4) for g in layer_grad_norms(net)]
     [3.1623, 4.2426]
@@ -207,7 +208,7 @@ def clip_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor, max_norm: 
     >>> import torch
     >>> w = torch.zeros(2, requires_grad=True)
     >>> (w * torch.tensor([30.0, 40.0])).sum().backward()
-    >>> clip_grad_norm([w], max_norm=1.0), w.grad.round(decimals=4).tolist()
+    >>> clip_grad_norm([w], max_norm=1.0), [round(v, 4) for v in w.grad.tolist()]
     (50.0, [0.6, 0.8])
     """
     check_positive(max_norm, "max_norm")
@@ -244,7 +245,7 @@ def clip_grad_value(parameters: Iterable[torch.Tensor] | torch.Tensor, clip_valu
     >>> w = torch.zeros(2, requires_grad=True)
     >>> (w * torch.tensor([30.0, 0.4])).sum().backward()
     >>> clip_grad_value([w], clip_value=1.0)
-    >>> w.grad.round(decimals=4).tolist()
+    >>> [round(v, 4) for v in w.grad.tolist()]
     [1.0, 0.4]
     """
     check_positive(clip_value, "clip_value")
@@ -280,11 +281,13 @@ class GradientClipper:
     >>> opt = torch.optim.SGD(net.parameters(), lr=1.0)
     >>> with torch.no_grad():
     ...     _ = net.weight.zero_()
+    ...
     >>> net(torch.tensor([[30.0, 40.0]])).sum().backward()
     >>> with GradientClipper(net, max_norm=1.0):
     ...     opt.step()
-    >>> net.weight.round(decimals=4).tolist()  # 沿负梯度方向只走了长度 1
-    [[-0.6, -0.8]]
+    ...
+    >>> [round(v, 4) for v in net.weight[0].tolist()]  # 沿负梯度方向只走了长度 1
+    [-0.6, -0.8]
     """
 
     def __init__(self, model: nn.Module, *, max_norm: float | None = None, clip_value: float | None = None) -> None:

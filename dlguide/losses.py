@@ -243,7 +243,7 @@ def cross_entropy(logits: torch.Tensor, target: torch.Tensor, reduction: str = "
     >>> import torch
     >>> z = torch.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
     >>> y = torch.tensor([0, 2])
-    >>> cross_entropy(z, y, "none").round(decimals=4).tolist()
+    >>> [round(v, 4) for v in cross_entropy(z, y, "none").tolist()]
     [0.2395, 1.0986]
     """
     _check_logits_target(logits, target)
@@ -315,7 +315,7 @@ def logistic_loss(z: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> 
     Examples
     --------
     >>> import torch
-    >>> logistic_loss(torch.tensor([0.0, 3.0]), torch.tensor([1.0, -1.0]), "none").round(decimals=4).tolist()
+    >>> [round(v, 4) for v in logistic_loss(torch.tensor([0.0, 3.0]), torch.tensor([1.0, -1.0]), "none").tolist()]
     [0.6931, 3.0486]
     """
     _check_pm1(z, y)

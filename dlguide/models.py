@@ -107,6 +107,7 @@ class ResidualBlock(nn.Module):
     >>> with torch.no_grad():
     ...     _ = block.linear.weight.zero_()
     ...     _ = block.linear.bias.zero_()
+    ...
     >>> block(torch.ones(2, 4)).tolist()  # F ≡ 0 时残差块是恒等映射
     [[1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]]
     """

@@ -118,6 +118,7 @@ def momentum_step(
     >>> p, state = torch.zeros(1), {}
     >>> for _ in range(3):
     ...     momentum_step(p, torch.ones(1), state, lr=1.0, beta=0.9)
+    ...
     >>> round(state["v"].item(), 3), round(p.item(), 3)   # v = 0.1, 0.19, 0.271
     (0.271, -0.561)
     """
@@ -172,7 +173,7 @@ def rmsprop_step(
     >>> import torch
     >>> p, state = torch.zeros(2), {}
     >>> rmsprop_step(p, torch.tensor([100.0, 0.01]), state, lr=0.01)
-    >>> p.round(decimals=3).tolist()   # 梯度差 10⁴ 倍，步长一样：按各自的均方根归一化
+    >>> [round(v, 3) for v in p.tolist()]   # 梯度差 10⁴ 倍，步长一样：按各自的均方根归一化
     [-0.1, -0.1]
     """
     check_positive(lr, "lr")
@@ -226,7 +227,7 @@ def adam_step(
     >>> import torch
     >>> p, state = torch.zeros(2), {}
     >>> adam_step(p, torch.tensor([5.0, -0.001]), state, lr=0.1)
-    >>> p.round(decimals=3).tolist()   # 偏差修正后第一步的步长就是 α，与梯度大小无关
+    >>> [round(v, 3) for v in p.tolist()]   # 偏差修正后第一步的步长就是 α，与梯度大小无关
     [-0.1, 0.1]
     """
     check_positive(lr, "lr")

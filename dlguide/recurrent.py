@@ -62,7 +62,7 @@ def recurrent_weight(hidden: int, init: str = "normal", scale: float = 1.0, seed
     Examples
     --------
     >>> W = recurrent_weight(64, "orthogonal", scale=1.1)
-    >>> torch.linalg.svdvals(W).round(decimals=3)[[0, -1]].tolist()
+    >>> [round(s, 3) for s in torch.linalg.svdvals(W)[[0, -1]].tolist()]  # 最大、最小奇异值
     [1.1, 1.1]
     >>> round(torch.linalg.eigvals(recurrent_weight(256, "normal")).abs().max().item(), 1)
     1.0

@@ -141,6 +141,7 @@ def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     >>> with torch.no_grad():
     ...     _ = net.weight.fill_(1.0)
     ...     _ = net.bias.zero_()
+    ...
     >>> accuracy(net, torch.tensor([[-1.0], [2.0], [3.0]]), torch.tensor([0, 1, 0]))
     0.6667
     """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGE = Path("activations/sigmoid.md")
 
 
-def _run(tmp_path: Path, page_text: str) -> subprocess.CompletedProcess[str]:
+def _run(tmp_path: Path, page_text: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:doctest -p no:cacheprovider\n")
     target = tmp_path / "docs" / PAGE
@@ -24,6 +25,7 @@ def _run(tmp_path: Path, page_text: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "DLGUIDE_DEVICE": "cpu", **(env or {})},
     )
 
 
@@ -46,7 +48,14 @@ def test_wrong_expected_output_fails_naming_page_and_line(tmp_path: Path) -> Non
     assert "Expected:\n    [0, 0, 1, 1]" in result.stdout
 
 
-def test_number_flag_is_active(tmp_path: Path) -> None:
-    page = "```pycon\n>>> 3.14159\n3.14\n>>> 0.5000001\n0.5\n```\n\n```pycon\n>>> 2.5\n2.6\n```\n"
+def test_outputs_compare_exactly_on_cpu(tmp_path: Path) -> None:
+    """CPU 上逐字比较：页面上写 3.14 而 Python 打印 3.14159 时失败（不靠 NUMBER 放过）。"""
+    page = "```pycon\n>>> 3.14159\n3.14\n>>> round(3.14159, 2)\n3.14\n```\n"
     result = _run(tmp_path, page)
+    assert "1 passed" in result.stdout and "1 failed" in result.stdout, result.stdout
+
+
+def test_number_flag_only_on_other_devices(tmp_path: Path) -> None:
+    page = "```pycon\n>>> 3.14159\n3.14\n>>> 0.5000001\n0.5\n```\n\n```pycon\n>>> 2.5\n2.6\n```\n"
+    result = _run(tmp_path, page, env={"DLGUIDE_DEVICE": "cuda"})
     assert "2 passed" in result.stdout and "1 failed" in result.stdout, result.stdout

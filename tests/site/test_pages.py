@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import code
 import re
+import sys
 from pathlib import Path
 
 import dlguide_site
@@ -114,3 +116,89 @@ def test_glossary_has_one_term_per_concept() -> None:
     english = [row[1].lower() for row in rows]
     assert sorted({t for t in chinese if chinese.count(t) > 1}) == []
     assert sorted({t for t in english if english.count(t) > 1}) == []
+
+
+class _SyntaxOnlyConsole(code.InteractiveConsole):
+    """标准 ``python`` 提示符的逐行行为（3.11/3.12）：只编译、不执行，记下语法错误。"""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors: list[str] = []
+
+    def runcode(self, code_object: object) -> None:  # 不执行，只关心能不能编译
+        pass
+
+    def showsyntaxerror(self, filename: str | None = None, **kwargs: object) -> None:
+        self.errors.append(str(sys.exc_info()[1]))
+
+
+def copied_lines(block: list[str]) -> list[tuple[int, str]]:
+    """复制按钮得到的行（见 docs/stylesheets/extra.css）：去掉 ``>>> ``/``... `` 提示符，输出行整行不复制，
+    只有提示符的 ``...`` 行变成空行。返回 ``[(块内行号, 文本)]``。"""
+    out, in_source = [], False
+    for number, line in enumerate(block):
+        if line.startswith(">>> ") or line == ">>>":
+            out.append((number, line[4:]))
+            in_source = True
+        elif in_source and (line.startswith("... ") or line == "..."):
+            out.append((number, line[4:]))
+        else:
+            in_source = False  # 输出行
+    return out
+
+
+def _example_blocks(text: str) -> list[tuple[int, list[str]]]:
+    """页面里的 pycon 代码块，或 docstring 里连续的 >>> 示例：[(首行行号, 去掉缩进的行)]。"""
+    lines = text.splitlines()
+    blocks: list[tuple[int, list[str]]] = []
+    i = 0
+    while i < len(lines):
+        fence = re.match(r"^(\s*)(`{3,})\s*pycon\s*$", lines[i])
+        prompt = re.match(r"^(\s*)>>> ", lines[i])
+        if fence:
+            indent, end = fence.group(1), fence.group(2)
+            j = i + 1
+            while j < len(lines) and lines[j].strip() != end:
+                j += 1
+            blocks.append((i + 2, [line[len(indent) :] for line in lines[i + 1 : j]]))
+            i = j + 1
+        elif prompt:
+            indent = prompt.group(1)
+            j = i
+            while j < len(lines) and lines[j].startswith(indent) and lines[j].strip():
+                j += 1
+            blocks.append((i + 1, [line[len(indent) :] for line in lines[i:j]]))
+            i = j
+        else:
+            i += 1
+    return blocks
+
+
+def _sources_with_examples() -> list[Path]:
+    return sorted(DOCS.rglob("*.md")) + sorted(p for p in (ROOT / "dlguide").rglob("*.py") if ">>> " in p.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("source", _sources_with_examples(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_example_block_pastes_into_the_standard_repl(source: Path) -> None:
+    """复制按钮复制下来的每个代码块，粘贴进标准 ``python`` 提示符都不报 SyntaxError，也不会停在“...”等输入。"""
+    problems = []
+    for first, block in _example_blocks(source.read_text(encoding="utf-8")):
+        console = _SyntaxOnlyConsole()
+        more = False
+        for number, line in copied_lines(block):
+            more = console.push(line)
+            if console.errors:
+                problems.append(f"{source.relative_to(ROOT)}:{first + number}: SyntaxError {console.errors[0]}")
+                break
+        else:
+            if more:
+                problems.append(f"{source.relative_to(ROOT)}:{first}: 代码块结束时复合语句还没结束（最后缺一个单独的 ... 行）")
+    assert problems == []
+
+
+def test_the_paste_check_can_fail() -> None:
+    block = [">>> for i in range(2):", "...     x = i", ">>> x", "1"]
+    console = _SyntaxOnlyConsole()
+    for _, line in copied_lines(block):
+        console.push(line)
+    assert console.errors, "for 循环后直接接下一条语句，标准提示符会报 SyntaxError"

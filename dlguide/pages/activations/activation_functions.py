@@ -46,6 +46,7 @@ def dead_unit_fraction(model: nn.Sequential, X: torch.Tensor) -> list[float]:
     >>> with torch.no_grad():
     ...     _ = net[0].weight.fill_(1.0)
     ...     _ = net[0].bias.copy_(torch.tensor([0.0, -10.0]))
+    ...
     >>> dead_unit_fraction(net, torch.tensor([[1.0], [2.0]]))
     [0.5]
     """

@@ -39,8 +39,8 @@ def positive_definite_fraction(dim: int, trials: int = 10_000, seed: int = 0) ->
 
     Examples
     --------
-    >>> positive_definite_fraction(1, trials=20_000)   # 一维：一半向上弯
-    0.49
+    >>> positive_definite_fraction(1, trials=20_000)   # 一维：约一半向上弯
+    0.4916
     """
     for value, name in ((dim, "dim"), (trials, "trials")):
         check_int(value, name, low=1)

@@ -120,6 +120,7 @@ def ensemble_accuracy(models: Sequence[nn.Module], X: torch.Tensor, y: torch.Ten
     >>> with torch.no_grad():
     ...     _ = a.weight.copy_(torch.tensor([[0.0], [1.0]])); _ = a.bias.zero_()
     ...     _ = b.weight.copy_(torch.tensor([[0.0], [-1.0]])); _ = b.bias.zero_()
+    ...
     >>> ensemble_accuracy([a, b], torch.tensor([[1.0], [-1.0]]), torch.tensor([1, 0]))
     ([1.0, 0.0], 0.5)
     """
