@@ -1,9 +1,27 @@
 """dlguide._checks：错误信息写明参数名和区间。"""
 
+import math
+
+import numpy as np
 import pytest
 import torch
 
-from dlguide._checks import check_in_range, check_int, check_module, check_positive, check_sizes
+from dlguide._checks import (
+    SEED_MAX,
+    check_bool,
+    check_callable,
+    check_choice,
+    check_finite,
+    check_in_range,
+    check_int,
+    check_module,
+    check_nonnegative,
+    check_positive,
+    check_same_length,
+    check_seed,
+    check_sizes,
+    check_tensor,
+)
 
 
 def test_in_range_accepts_and_returns_float() -> None:
@@ -63,17 +81,11 @@ def test_check_module() -> None:
 
 @pytest.mark.parametrize("value", [float("inf"), float("nan"), -1.0, 0])
 def test_check_positive_rejects_inf_nan_and_nonpositive(value: float) -> None:
-    from dlguide._checks import check_positive
-
     with pytest.raises(ValueError, match=r"lr 必须在 \(0, inf\) 内"):
         check_positive(value, "lr")
 
 
 def test_check_nonnegative_and_finite() -> None:
-    import math
-
-    from dlguide._checks import check_finite, check_nonnegative
-
     assert check_nonnegative(0, "lam") == 0.0
     for bad in (-1e-9, math.inf, math.nan):
         with pytest.raises(ValueError, match=r"lam 必须在 \[0, inf\) 内"):
@@ -87,10 +99,6 @@ def test_check_nonnegative_and_finite() -> None:
 
 
 def test_real_checkers_accept_numpy_scalars() -> None:
-    import numpy as np
-
-    from dlguide._checks import check_in_range, check_int, check_seed
-
     assert check_in_range(np.float32(0.5), "p", 0, 1) == 0.5
     assert check_int(np.int64(3), "n", low=1) == 3
     assert type(check_int(np.int64(3), "n")) is int
@@ -98,8 +106,6 @@ def test_real_checkers_accept_numpy_scalars() -> None:
 
 
 def test_check_int_upper_bound_for_sizes() -> None:
-    from dlguide._checks import check_int
-
     with pytest.raises(ValueError, match=r"epochs 必须在 \[1, 100000\] 内，收到 1000000000"):
         check_int(10**9, "epochs", low=1, high=100_000)
 
@@ -116,17 +122,11 @@ def test_check_int_upper_bound_for_sizes() -> None:
     ],
 )
 def test_check_seed_rejects(value: object, error: type[Exception], message: str) -> None:
-    from dlguide._checks import check_seed
-
     with pytest.raises(error, match=message):
         check_seed(value)
 
 
 def test_check_seed_accepts_full_generator_range() -> None:
-    import torch
-
-    from dlguide._checks import SEED_MAX, check_seed
-
     for seed in (0, 1, SEED_MAX):
         torch.Generator().manual_seed(check_seed(seed))
     assert check_seed(5, "data_seed") == 5
@@ -135,8 +135,6 @@ def test_check_seed_accepts_full_generator_range() -> None:
 
 
 def test_check_choice() -> None:
-    from dlguide._checks import check_choice
-
     assert check_choice("sgd", "optimizer", ("sgd", "adam")) == "sgd"
     assert check_choice("b", "mode", {"a": 1, "b": 2}) == "b"
     with pytest.raises(ValueError, match="^optimizer 必须是 'sgd'、'adam' 之一，收到 'SGD'$"):
@@ -152,8 +150,6 @@ def test_check_choice() -> None:
 
 
 def test_check_bool_and_callable() -> None:
-    from dlguide._checks import check_bool, check_callable
-
     assert check_bool(True, "compile") is True
     for bad in ("no", 0, None):
         with pytest.raises(TypeError, match="compile 必须是 True 或 False"):
@@ -164,10 +160,6 @@ def test_check_bool_and_callable() -> None:
 
 
 def test_check_tensor_options() -> None:
-    import torch
-
-    from dlguide._checks import check_tensor
-
     x = torch.zeros(3, 2)
     assert check_tensor(x, "X") is x  # 默认行为不变：浮点张量
     assert check_tensor(torch.tensor([1, 0]), "y", kind="int").dtype == torch.int64
@@ -185,10 +177,6 @@ def test_check_tensor_options() -> None:
 
 
 def test_check_same_length() -> None:
-    import torch
-
-    from dlguide._checks import check_same_length
-
     assert check_same_length([1, 2], torch.zeros(2, 5), "y_true", "X") == 2
     with pytest.raises(ValueError, match="X 与 y 的样本数（第 0 维长度）必须相同，收到 3 和 2"):
         check_same_length(torch.zeros(3, 1), torch.zeros(2), "X", "y")
@@ -198,15 +186,11 @@ def test_check_same_length() -> None:
 
 @pytest.mark.parametrize(("value", "error"), [(None, TypeError), ("abc", TypeError), (5, TypeError), ([3], ValueError)])
 def test_check_sizes_rejects_non_sequences_with_named_error(value: object, error: type[Exception]) -> None:
-    from dlguide._checks import check_sizes
-
     with pytest.raises(error, match="sizes 必须"):
         check_sizes(value)
 
 
 def test_check_sizes_upper_bound() -> None:
-    from dlguide._checks import check_sizes
-
     assert check_sizes([2, 100], high=100) == [2, 100]
     with pytest.raises(ValueError, match=r"widths 的每个宽度必须在 \[1, 100\] 内"):
         check_sizes([2, 101], "widths", high=100)
