@@ -48,9 +48,26 @@ class PyconBlockParser:
                 source = block.parsed
                 if not source.lstrip().startswith(">>>"):
                     continue
+                content_start = block.start + block.lexemes["source"].offset
                 for region in self.doctests(source, document.path):
-                    region.adjust(block, source)
+                    # 代码块在告示框（!!!）或列表里时有缩进：Sybil 去掉缩进后的偏移要换回原文件里的位置，
+                    # 失败信息里的行号才对得上。
+                    region.start = _document_offset(document.text, content_start, source, region.start)
+                    region.end = _document_offset(document.text, content_start, source, region.end)
                     yield region
+
+
+def _document_offset(text: str, content_start: int, source: str, pos: int) -> int:
+    """去掉缩进的代码 ``source`` 里的位置 ``pos`` 在原文 ``text`` 里的位置（代码从 ``content_start`` 开始）。"""
+    line = source.count("\n", 0, pos)
+    column = pos - (source.rfind("\n", 0, pos) + 1)
+    start = content_start
+    for _ in range(line):
+        start = text.index("\n", start) + 1
+    end = text.find("\n", start)
+    raw = text[start : end if end != -1 else len(text)]
+    stripped = source.split("\n")[line]
+    return start + max(len(raw) - len(stripped), 0) + column
 
 
 def _setup(namespace: dict) -> None:

@@ -163,7 +163,7 @@ def train_val_split(
 
 
 def make_sine(n: int = 20, noise: float = 0.2, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """一维回归数据：$x \\sim U(-1, 1)$，$y = \\sin(\\pi x) + \\varepsilon$，$\\varepsilon \\sim \\mathcal N(0, \\text{noise}^2)$。float64。
+    r"""一维回归数据：$x \sim U(-1, 1)$，$y = \sin(\pi x) + \varepsilon$，$\varepsilon \sim \mathcal N(0, \text{noise}^2)$。float64。
 
     样本少、噪声大时，高次多项式或宽网络很容易过拟合它，适合演示正则化。
 

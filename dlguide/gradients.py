@@ -23,7 +23,7 @@ __all__ = [
 
 
 def layer_grad_norms(model: nn.Module, kind: type[nn.Module] = nn.Linear) -> list[float]:
-    """按前向顺序返回每个 ``kind`` 层（默认 ``nn.Linear``）权重梯度的 L2 范数。
+    r"""按前向顺序返回每个 ``kind`` 层（默认 ``nn.Linear``）权重梯度的 L2 范数。
 
     需要先对损失调用 ``backward()``。没有梯度的层记为 ``0.0``。
 
@@ -37,7 +37,7 @@ def layer_grad_norms(model: nn.Module, kind: type[nn.Module] = nn.Linear) -> lis
     Returns
     -------
     list[float]
-        每层 $\\lVert \\partial L / \\partial W^{[l]} \\rVert_2$，第 0 个是最靠近输入的层。
+        每层 $\lVert \partial L / \partial W^{[l]} \rVert_2$，第 0 个是最靠近输入的层。
 
     Raises
     ------

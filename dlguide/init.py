@@ -145,14 +145,14 @@ def constant_(tensor: torch.Tensor, value: float) -> torch.Tensor:
 def normal_(
     tensor: torch.Tensor, std: float = 0.01, generator: torch.Generator | None = None
 ) -> torch.Tensor:
-    """$w \\sim \\mathcal N(0, \\sigma^2)$，与层的宽度无关（早年常见的 ``randn * 0.01``）。
+    r"""$w \sim \mathcal N(0, \sigma^2)$，与层的宽度无关（早年常见的 ``randn * 0.01``）。
 
     Parameters
     ----------
     tensor : torch.Tensor
         要初始化的张量。
     std : float
-        标准差 $\\sigma \\ge 0$。
+        标准差 $\sigma \ge 0$。
     generator : torch.Generator, optional
         随机数生成器。
 

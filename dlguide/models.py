@@ -90,7 +90,7 @@ def mlp(
 
 
 class ResidualBlock(nn.Module):
-    """残差块 $\\boldsymbol h \\mapsto \\boldsymbol h + F(\\boldsymbol h)$，$F$ 是 ``Linear → [BatchNorm] → 激活``。
+    r"""残差块 $\boldsymbol h \mapsto \boldsymbol h + F(\boldsymbol h)$，$F$ 是 ``Linear → [BatchNorm] → 激活``。
 
     Parameters
     ----------

@@ -201,7 +201,7 @@ def properties_table(functions: Mapping[str, Callable[[torch.Tensor], torch.Tens
 
 @figure
 def variance_maps() -> Figure:
-    """方差映射 $v \\mapsto \\operatorname{Var} f(\\sqrt v z)$：与对角线的交点是不动点，SELU 的不动点在 1 且是吸引的。"""
+    r"""方差映射 $v \mapsto \operatorname{Var} f(\sqrt v z)$：与对角线的交点是不动点，SELU 的不动点在 1 且是吸引的。"""
     import torch.nn.functional as F  # noqa: PLC0415
 
 
