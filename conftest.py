@@ -91,6 +91,18 @@ docstrings = Sybil(
 
 pytest_collect_file = (pages + docstrings).pytest()
 
+
+def pytest_configure(config: object) -> None:
+    """示例都在 ``get_device()`` 选的设备上跑：设备不可用就在开始前停下，只报一次原因。"""
+    import pytest  # noqa: PLC0415  只有 pytest 运行时才需要
+
+    from dlguide.device import get_device  # noqa: PLC0415  在设置好线程数之后再导入 dlguide
+
+    try:
+        get_device()
+    except ValueError as err:
+        raise pytest.UsageError(f"无法运行示例：{err}") from None
+
 # 示例里的随机数都显式设种子；这里再把 CPU 线程数固定为 1：浮点求和的顺序不随机器核数变化，
 # 结果逐位可复现；示例里的张量都很小，单线程反而更快（机器忙时多线程会慢一个数量级）。
 torch.set_num_threads(1)
