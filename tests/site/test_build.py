@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import dlguide_site
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
