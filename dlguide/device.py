@@ -1,4 +1,4 @@
-"""选择计算设备：全书所有示例都通过 :func:`get_device` 取设备。"""
+"""选择计算设备：全书所有示例都通过 [`get_device`][dlguide.device.get_device] 取设备。"""
 
 from __future__ import annotations
 

@@ -84,3 +84,22 @@ def test_executed_notebooks_have_no_stderr_and_offer_downloads(built_site: tuple
             assert ipynb["nbformat"] == 4 and any("sigmoid_grad" in "".join(c["source"]) for c in ipynb["cells"])
             title = html.split("<title>", 1)[1].split(" - ", 1)[0]
             assert title == dlguide_site.notebook_title(ROOT / "docs" / notebook)
+
+
+SPHINX_ROLE = re.compile(r":(?:func|class|mod|data|meth|attr|exc|obj):`")
+
+
+def test_api_pages_render_cross_references_and_one_title(built_site: tuple[Path, str]) -> None:
+    """API 页：docstring 里的交叉引用渲染成链接（没有原样的 :func:`…`），每页只有一个标题。"""
+    site, _ = built_site
+    api = sorted((site / "api").rglob("index.html"))
+    assert len(api) >= 20
+    problems = []
+    for page in api:
+        html = page.read_text(encoding="utf-8")
+        if SPHINX_ROLE.search(html):
+            problems.append(f"{page.relative_to(site)}: 原样的 Sphinx 角色")
+        if html.count("<h1") != 1:
+            problems.append(f"{page.relative_to(site)}: {html.count('<h1')} 个 h1")
+    assert problems == []
+    assert 'href="../activations/#dlguide.activations.relu"' in (site / "api" / "tracing" / "index.html").read_text(encoding="utf-8")

@@ -14,8 +14,15 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGE = Path("activations/sigmoid.md")
 
 
-def _run(tmp_path: Path, page_text: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
+def _run(
+    tmp_path: Path, page_text: str, env: dict[str, str] | None = None, pretend_gpu: bool = False
+) -> subprocess.CompletedProcess[str]:
+    conftest = (ROOT / "conftest.py").read_text(encoding="utf-8")
+    if pretend_gpu:  # 没有 GPU 的机器上检查“别的设备”这条分支：假装有一块 CUDA 设备（页面本身不碰设备）
+        conftest = conftest.replace(
+            "import torch\n", "import torch\n\ntorch.cuda.is_available = lambda: True\ntorch.cuda.device_count = lambda: 1\n", 1
+        )
+    (tmp_path / "conftest.py").write_text(conftest, encoding="utf-8")
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:doctest -p no:cacheprovider\n")
     target = tmp_path / "docs" / PAGE
     target.parent.mkdir(parents=True)
@@ -58,7 +65,7 @@ def test_outputs_compare_exactly_on_cpu(tmp_path: Path) -> None:
 
 def test_number_flag_only_on_other_devices(tmp_path: Path) -> None:
     page = "```pycon\n>>> 3.14159\n3.14\n>>> 0.5000001\n0.5\n```\n\n```pycon\n>>> 2.5\n2.6\n```\n"
-    result = _run(tmp_path, page, env={"DLGUIDE_DEVICE": "cuda"})
+    result = _run(tmp_path, page, env={"DLGUIDE_DEVICE": "cuda"}, pretend_gpu=True)
     assert "2 passed" in result.stdout and "1 failed" in result.stdout, result.stdout
 
 

@@ -14,7 +14,7 @@ __all__ = ["Graph", "autograd_graph", "autograd_graph_figure", "node_name"]
 
 
 class Graph(NamedTuple):
-    """:func:`autograd_graph` 的结果。"""
+    """[`autograd_graph`][dlguide.pages.basics.computational_graph.autograd_graph] 的结果。"""
 
     nodes: list[str]
     """节点名，第 0 个是输出的 ``grad_fn``，按广度优先顺序。"""
