@@ -15,7 +15,12 @@ PAGE = Path("activations/sigmoid.md")
 
 
 def _run(
-    tmp_path: Path, page_text: str, env: dict[str, str] | None = None, pretend_gpu: bool = False
+    tmp_path: Path,
+    page_text: str,
+    env: dict[str, str] | None = None,
+    pretend_gpu: bool = False,
+    args: list[str] | None = None,
+    files: dict[Path, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     conftest = (ROOT / "conftest.py").read_text(encoding="utf-8")
     if pretend_gpu:  # 没有 GPU 的机器上检查“别的设备”这条分支：假装有一块 CUDA 设备（页面本身不碰设备）
@@ -27,8 +32,10 @@ def _run(
     target = tmp_path / "docs" / PAGE
     target.parent.mkdir(parents=True)
     target.write_text(page_text, encoding="utf-8")
+    for path, text in (files or {}).items():
+        path.write_text(text, encoding="utf-8")
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "docs"],
+        [sys.executable, "-m", "pytest", "-q", *(args or []), "docs"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -90,3 +97,12 @@ def test_every_example_reports_its_own_line() -> None:
                 if not lines[example.line - 1].lstrip().startswith(f">>> {first}".rstrip()):
                     wrong.append(f"{path.relative_to(ROOT)}:{example.line}")
     assert wrong == []
+
+
+def test_shuffling_and_parallel_runs_keep_each_page_in_order(tmp_path: Path) -> None:
+    """pytest-randomly 打乱顺序、pytest-xdist 并行时，一个页面的示例仍按顺序在同一个进程里运行。"""
+    page = (ROOT / "docs" / PAGE).read_text(encoding="utf-8")
+    extra = tmp_path / "docs" / "other.md"
+    result = _run(tmp_path, page, args=["-p", "randomly", "-p", "xdist", "-n", "2"], files={extra: page})
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert re.search(r"\d+ passed", result.stdout)
