@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
 import logging
 import os
 import pkgutil
@@ -338,6 +339,73 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return render_toc(toc, page.file.src_uri, group)
 
     return _TOC_MARKER.sub(replace, markdown)
+
+
+# ---- 搜索结果里的公式：把 TeX 换成可读的 Unicode 文本 ----
+_MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+_DOLLAR_MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.DOTALL)  # 笔记本的 Markdown 单元格用 $…$
+
+
+def _latex_to_text():
+    from pylatexenc import latexwalker, macrospec  # noqa: PLC0415  只在构建站点时需要
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db  # noqa: PLC0415
+
+    def fraction(node, l2tobj) -> str:
+        # \frac{a}{b} → a/b；分子分母是和或差时加括号：(1)/(1+e^-z)
+        parts = [l2tobj.nodelist_to_text([arg]).strip() for arg in node.nodeargd.argnlist[-2:]]
+        return "/".join(f"({p})" if any(op in p for op in "+-−") else p for p in parts)
+
+    db = get_default_latex_context_db().filter_context()
+    db.add_context_category(
+        "dlguide",
+        prepend=True,
+        macros=[MacroTextSpec(name, simplify_repl=fraction) for name in ("frac", "dfrac", "tfrac")],
+    )
+    converter = LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=True)
+    # 解析器也要知道 \dfrac、\tfrac 带两个参数
+    parser_db = latexwalker.get_default_latex_context_db()
+    parser_db.add_context_category(
+        "dlguide", prepend=True, macros=[macrospec.MacroSpec(name, "{{") for name in ("dfrac", "tfrac")]
+    )
+
+    def to_text(tex: str) -> str:
+        nodes, _, _ = latexwalker.LatexWalker(tex, latex_context=parser_db).get_latex_nodes()
+        return converter.nodelist_to_text(nodes)
+
+    return to_text
+
+
+def readable_math(text: str, converter=None, dollars: bool = False) -> str:
+    """把文本里的 ``\\(…\\)``、``\\[…\\]``（``dollars=True`` 时还有 ``$…$``）公式换成 Unicode 近似
+    （``\\sigma`` → σ，``\\frac{1}{1+e^{-z}}`` → 1/(1+e^-z)）。"""
+    converter = converter or _latex_to_text()
+
+    def replace(match: re.Match) -> str:
+        tex = match.group(1) if match.group(1) is not None else match.group(2)
+        try:
+            return " ".join(converter(tex).split())
+        except Exception:
+            return match.group(0)
+
+    text = _MATH.sub(replace, text)
+    return _DOLLAR_MATH.sub(replace, text) if dollars else text
+
+
+def on_post_build(config) -> None:
+    """Material 的搜索索引里，公式是原样的 TeX（搜索结果的摘要会显示 ``\\(z = \\boldsymbol w^\\top…``）：改写成可读文本。"""
+    index = Path(config["site_dir"]) / "search" / "search_index.json"
+    if not index.is_file():
+        return
+    data = json.loads(index.read_text(encoding="utf-8"))
+    converter = _latex_to_text()
+    notebooks = tuple(
+        nb.removesuffix(".py") + "/" for chapter in load_toc(config["docs_dir"]) for nb in chapter.get("notebooks", [])
+    )
+    for doc in data.get("docs", []):
+        dollars = doc.get("location", "").startswith(notebooks)
+        doc["text"] = readable_math(doc.get("text", ""), converter, dollars)
+        doc["title"] = readable_math(doc.get("title", ""), converter, dollars)
+    index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 # mkdocs-jupyter 0.26 在每个笔记本页插入：MathJax 2 的空 <script src=""> 和配置块（前者让浏览器

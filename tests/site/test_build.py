@@ -103,3 +103,17 @@ def test_api_pages_render_cross_references_and_one_title(built_site: tuple[Path,
             problems.append(f"{page.relative_to(site)}: {html.count('<h1')} 个 h1")
     assert problems == []
     assert 'href="../activations/#dlguide.activations.relu"' in (site / "api" / "tracing" / "index.html").read_text(encoding="utf-8")
+
+
+def test_search_snippets_show_readable_math(built_site: tuple[Path, str]) -> None:
+    """搜索结果的摘要来自 search_index.json：公式已换成 Unicode 文本（σ(z) = 1/(1+e^-z)），没有原样的 TeX。"""
+    site, _ = built_site
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    text = " ".join(doc["text"] for doc in docs)
+    assert not re.search(r"\\\(|\\\[|\\frac|\\boldsymbol|\\sigma", text)
+    assert "σ(z) = 1/(1+e^-z)" in text
+
+
+def test_readable_math_keeps_what_it_cannot_convert() -> None:
+    assert dlguide_site.readable_math(r"设 \(z = \boldsymbol w^\top \boldsymbol x\)") == "设 z = w^⊤x"
+    assert dlguide_site.readable_math("价格 $5 和 $6", dollars=False) == "价格 $5 和 $6"
