@@ -376,8 +376,8 @@ def _latex_to_text():
 
 
 def readable_math(text: str, converter=None, dollars: bool = False) -> str:
-    """把文本里的 ``\\(…\\)``、``\\[…\\]``（``dollars=True`` 时还有 ``$…$``）公式换成 Unicode 近似
-    （``\\sigma`` → σ，``\\frac{1}{1+e^{-z}}`` → 1/(1+e^-z)）。"""
+    r"""把文本里的 ``\(…\)``、``\[…\]``（``dollars=True`` 时还有 ``$…$``）公式换成 Unicode 近似
+    （``\sigma`` → σ，``\frac{1}{1+e^{-z}}`` → 1/(1+e^-z)）。"""
     converter = converter or _latex_to_text()
 
     def replace(match: re.Match) -> str:
@@ -392,7 +392,7 @@ def readable_math(text: str, converter=None, dollars: bool = False) -> str:
 
 
 def on_post_build(config) -> None:
-    """Material 的搜索索引里，公式是原样的 TeX（搜索结果的摘要会显示 ``\\(z = \\boldsymbol w^\\top…``）：改写成可读文本。"""
+    r"""Material 的搜索索引里，公式是原样的 TeX（搜索结果的摘要会显示 ``\(z = \boldsymbol w^\top…``）：改写成可读文本。"""
     index = Path(config["site_dir"]) / "search" / "search_index.json"
     if not index.is_file():
         return
