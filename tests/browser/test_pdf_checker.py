@@ -6,8 +6,6 @@
 from __future__ import annotations
 
 import importlib.util
-import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -15,7 +13,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import build_pdf  # noqa: E402
@@ -37,21 +35,13 @@ GOOD = f"""<!doctype html><html lang="zh"><meta charset="utf-8"><body>
 BAD = GOOD.replace("σ′(z) = σ(z)(1 − σ(z)) ≤ 1/4", "\\(\\frac{1}{4}\\) 和 Undefined control sequence \\foo")
 
 
-@pytest.fixture(scope="module")
-def page():
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI 下必须运行浏览器测试，但没有找到 chromium")
-        pytest.skip("没有安装 Chromium，跳过")
+@pytest.fixture
+def page(browser):
     if importlib.util.find_spec("pypdf") is None:
         pytest.skip("没有安装 pypdf")
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=build_pdf.CHROMIUM_ARGS)
-        yield browser.new_page()
-        browser.close()
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
 def _print(page, html: str, path: Path) -> Path:
