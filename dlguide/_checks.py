@@ -223,7 +223,7 @@ def check_in_range(
     right = ")" if high_open else "]"
     too_low = value <= low if low_open else value < low
     too_high = value >= high if high_open else value > high
-    if too_low or too_high or value != value:
+    if too_low or too_high or math.isnan(value):
         raise ValueError(f"{name} 必须在 {left}{low}, {high}{right} 内，收到 {value}")
     return float(value)
 
