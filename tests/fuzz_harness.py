@@ -497,6 +497,7 @@ _SIZE_NAMES = {
     "fan_in", "fan_out",
 }
 _COUNT_NAMES = {"epoch", "step", "t", "warmup", "warmup_steps", "degree", "pixels"}
+_POSITIVE_NAMES = {"width", "height"}
 _NONNEGATIVE_NAMES = {"std", "noise", "eps", "lam", "l2", "weight_decay", "decay_rate", "threshold", "tolerance"}
 
 
@@ -510,6 +511,8 @@ def name_range(name: str, is_int: bool) -> Range | None:
     if is_int and name in _COUNT_NAMES:
         return (0, False, inf, True)
     if not is_int and (name == "lr" or name.startswith("lr") or name.endswith("_lr")):
+        return (0, True, inf, True)
+    if not is_int and name in _POSITIVE_NAMES:
         return (0, True, inf, True)
     if not is_int and name in _NONNEGATIVE_NAMES:
         return (0, False, inf, True)
@@ -1234,6 +1237,7 @@ class TaskQueue:
         self.replies: list[dict | None] = []
         self.next_of: dict[int, int] = {}
         self.ready: collections.deque[int] = collections.deque()
+        self.stats: collections.Counter[str] = collections.Counter()  # 启动的工作进程、被硬超时杀掉的……
 
     def add_chain(self, chain: list[tuple[tuple[str, tuple], float]], *, front: bool = False) -> list[int]:
         ids = []
@@ -1265,7 +1269,12 @@ def run_tasks(
     死掉的换一个新的（回复 ``{"status": "crash"}``）。
     """
     ctx = _context(preload)
-    pool = [_Worker(ctx, memory_limit) for _ in range(max(1, workers))]
+
+    def new_worker() -> _Worker:
+        queue.stats["workers started"] += 1
+        return _Worker(ctx, memory_limit)
+
+    pool = [new_worker() for _ in range(max(1, workers))]
 
     def finish(task_id: int, reply: dict) -> None:
         queue.replies[task_id] = reply
@@ -1281,7 +1290,7 @@ def run_tasks(
                 if w.task is None and queue.ready:
                     if not w.process.is_alive():
                         w.kill()
-                        w = pool[i] = _Worker(ctx, memory_limit)
+                        w = pool[i] = new_worker()
                     w.task = queue.ready.popleft()
                     w.conn.send(queue.tasks[w.task])
                     w.deadline = time.monotonic() + STARTUP_LIMIT
@@ -1307,12 +1316,13 @@ def run_tasks(
                     w.task = None
                     if reply.get("retire"):
                         w.kill()
-                        pool[i] = _Worker(ctx, memory_limit)
+                        pool[i] = new_worker()
                     finish(task_id, reply)
                 elif now >= w.deadline:
+                    queue.stats["killed at the hard timeout"] += 1
                     w.task = None
                     w.kill()
-                    pool[i] = _Worker(ctx, memory_limit)
+                    pool[i] = new_worker()
                     finish(task_id, {"status": "hang", "msg": "killed after the hard timeout"})
     finally:
         for w in pool:
@@ -1357,6 +1367,7 @@ class FuzzResult:
     workers: int
     skipped: int = 0  # 没运行的坏输入：参数已知不合格、并且已经由前面的输入证实
     cpu_seconds: float = 0.0  # 工作进程花在任务上的 CPU 时间（墙钟时间取决于机器负载）
+    stats: dict[str, int] = dataclasses.field(default_factory=dict)  # 启动的工作进程、被硬超时杀掉的……
 
     @property
     def counts(self) -> collections.Counter:
@@ -1489,7 +1500,8 @@ def run_fuzz(
         outcomes.append(Outcome(plan.target, case, outcome, detail, float(reply.get("seconds", 0.0))))
     ordered = [plans.get(t) or Plan(t, False, "harness: no reply to the plan task") for t in targets]
     cpu = sum(float((r or {}).get("cpu", 0.0)) for r in queue.replies)
-    return FuzzResult(list(targets), records, ordered, outcomes, time.perf_counter() - start, workers, skipped, cpu)
+    stats = dict(queue.stats)
+    return FuzzResult(list(targets), records, ordered, outcomes, time.perf_counter() - start, workers, skipped, cpu, stats)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1515,7 +1527,7 @@ def summary(result: FuzzResult) -> str:
     return (
         f"{len(result.targets)} callables ({len(result.records)} record types skipped), "
         f"{len(result.outcomes)} cases{skipped} in {result.seconds:.1f} s on {result.workers} workers "
-        f"({result.cpu_seconds:.1f} s CPU): {parts}"
+        f"({result.cpu_seconds:.1f} s CPU; {', '.join(f'{k} {v}' for k, v in result.stats.items())}): {parts}"
     )
 
 
@@ -1573,12 +1585,14 @@ def suggest(target: Target, param: str, items: list[Outcome]) -> str:
     if kind == "str":
         if param in FREE_TEXT:
             return f"`{param}` must be a non-empty `str`: `TypeError`/`ValueError` naming `{param}`"
+        if labels <= {"None", "1 (not a str)"}:
+            return f"`isinstance({param}, str)` before using it, else `TypeError` naming `{param}`"
         return f'`check_choice({param}, "{param}", <accepted names>)`'
     if kind.startswith("tensor"):
         dtype = kind[len("tensor["):].split(",")[0]
         opts = ', kind="int"' if dtype.startswith(("int", "uint")) else ""
         if labels & {"0-d tensor", "one column fewer"}:
-            opts += f", ndim={kind.split(', ')[1].split('-')[0]}"
+            opts += ", ndim=<documented>"
         if "empty tensor" in labels:
             opts += ", nonempty=True"
         text = f'`check_tensor({param}, "{param}"{opts})`'
@@ -1665,12 +1679,16 @@ def markdown_report(result: FuzzResult) -> str:
         lines += [f"### `{module}` ({len(rows)} offending parameters; {per_module_clean[module]}/{total} callables clean)", ""]
         lines += ["| callable(parameter) | what happens | suggested fix |", "| --- | --- | --- |"]
         for key, param, items in rows:
-            seen = []
+            seen, places = [], []
             for o in items:
-                what = o.detail.split(" [")[0]
+                match = re.fullmatch(r"(.*) \[(\S+:\d+)\]", o.detail, re.DOTALL)
+                what, where = (match.group(1), match.group(2)) if match else (o.detail, "")
                 what = what if len(what) <= 70 else what[:67] + "..."
                 seen.append(f"`{o.label}` → {o.outcome}: {what}")
-            lines.append(f"| `{key}({param})` | {_cell('; '.join(seen))} | {_cell(suggest(items[0].target, param, items))} |")
+                if where and where not in places:
+                    places.append(where)
+            at = f" (at {', '.join(places)})" if places else ""
+            lines.append(f"| `{key}({param})` | {_cell('; '.join(seen) + at)} | {_cell(suggest(items[0].target, param, items))} |")
         lines.append("")
     undocumented = collections.defaultdict(list)
     for o in result.outcomes:
