@@ -1368,6 +1368,7 @@ class FuzzResult:
     skipped: int = 0  # 没运行的坏输入：参数已知不合格、并且已经由前面的输入证实
     cpu_seconds: float = 0.0  # 工作进程花在任务上的 CPU 时间（墙钟时间取决于机器负载）
     stats: dict[str, int] = dataclasses.field(default_factory=dict)  # 启动的工作进程、被硬超时杀掉的……
+    not_run: set[tuple[str, str]] = dataclasses.field(default_factory=set)  # 本机没法测的（无内存上限时的 10**9）
 
     @property
     def counts(self) -> collections.Counter:
@@ -1489,19 +1490,21 @@ def run_fuzz(
         for i, reply in zip(again, retry.replies):
             replies[i] = reply
 
-    outcomes, skipped = [], 0
+    outcomes, skipped, not_run = [], 0, set()
     for i in sorted(meta):
         plan, case = meta[i]
         reply = replies[i]
         if reply is None or reply.get("status") == "not-run":
             skipped += 1
+            if reply is not None:
+                not_run.add((keys[plan.target], case.param))
             continue
         outcome, detail = classify(plan, case, reply)
         outcomes.append(Outcome(plan.target, case, outcome, detail, float(reply.get("seconds", 0.0))))
     ordered = [plans.get(t) or Plan(t, False, "harness: no reply to the plan task") for t in targets]
     cpu = sum(float((r or {}).get("cpu", 0.0)) for r in queue.replies)
     stats = dict(queue.stats)
-    return FuzzResult(list(targets), records, ordered, outcomes, time.perf_counter() - start, workers, skipped, cpu, stats)
+    return FuzzResult(list(targets), records, ordered, outcomes, time.perf_counter() - start, workers, skipped, cpu, stats, not_run)
 
 
 # ---------------------------------------------------------------------------------------------
