@@ -1526,7 +1526,11 @@ def offender_table(offenders: dict[tuple[str, str], list[Outcome]], limit: int |
 def summary(result: FuzzResult) -> str:
     counts = result.counts
     parts = ", ".join(f"{name} {counts.get(name, 0)}" for name in OUTCOMES)
-    skipped = f" (+{result.skipped} not run: expected offender already shown)" if result.skipped else ""
+    skipped = ""
+    if result.skipped:
+        no_cap = sum(1 for o in result.not_run)
+        skipped = f" (+{result.skipped} not run: parameter already shown to offend"
+        skipped += f"; 10**9 without a memory cap for {no_cap} parameters)" if no_cap else ")"
     return (
         f"{len(result.targets)} callables ({len(result.records)} record types skipped), "
         f"{len(result.outcomes)} cases{skipped} in {result.seconds:.1f} s on {result.workers} workers "
