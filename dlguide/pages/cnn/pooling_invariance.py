@@ -28,7 +28,7 @@ __all__ = [
 @lru_cache(maxsize=1)
 def _photo() -> torch.Tensor:
     """``china.jpg`` 转成灰度、4×4 平均池化：``(1, 1, 106, 160)``。"""
-    from sklearn.datasets import load_sample_images  # noqa: PLC0415（scikit-learn 只在这里用到）
+    from sklearn.datasets import load_sample_images  # noqa: PLC0415  scikit-learn 只在这里用到，导入要 1 秒
 
     photo = torch.tensor(load_sample_images().images[0], dtype=torch.float32).mean(dim=-1) / 255  # (427, 640)
     return F.avg_pool2d(photo[None, None], 4)
@@ -86,7 +86,6 @@ def edge_features(x: torch.Tensor) -> torch.Tensor:
     return F.relu(F.conv2d(F.pad(x, (1, 1, 1, 1), mode="circular"), _KERNELS.to(x.device, x.dtype)))
 
 
-#: 比较的几个阶段：卷积特征、2×2 和 4×4 最大池化、全局最大池化、全局平均池化。
 STAGES: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "卷积": edge_features,
     "最大池化 2×2": lambda x: max_pool2d(edge_features(x), 2),
@@ -94,6 +93,8 @@ STAGES: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "全局最大池化": lambda x: edge_features(x).amax(dim=(-2, -1)),
     "全局平均池化": lambda x: global_avg_pool2d(edge_features(x)),
 }
+"""比较的几个阶段（名字 → 函数）：边缘特征（[`edge_features`][dlguide.pages.cnn.pooling_invariance.edge_features]），
+再做 2×2、4×4 最大池化，或全局最大 / 平均池化。"""
 
 
 def transform(x: torch.Tensor, kind: str, amount: float) -> torch.Tensor:
