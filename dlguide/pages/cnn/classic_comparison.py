@@ -107,10 +107,13 @@ def timeline() -> Figure:
     """ImageNet 冠亚军网络的时间线：纵轴 ILSVRC top-5 错误率，圆的面积正比于参数量，旁注每张 224×224 图的乘加次数。"""
     rows = [r for r in comparison_table() if r["top5"] is not None and r["name"] != "LeNet-5"]
     fig, (ax,) = new_figure(width=6.4, height=3.8)
+    # 标注的位置：VGG-16 与 GoogLeNet 同一年、错误率相近，一个放左边、一个放右下
+    offsets = {"VGG-16": (-14, 10, "right"), "GoogLeNet": (14, -16, "left")}
     for r in rows:
         ax.scatter(r["year"], r["top5"], s=r["params"] / 4e5, alpha=0.5, edgecolor="black")
         label = f"{r['name']}\n{r['depth']} 层，{r['params'] / 1e6:.1f}M 参数\n{r['macs'] / 1e9:.2f}G 乘加"
-        ax.annotate(label, (r["year"], r["top5"]), textcoords="offset points", xytext=(12, -4), fontsize=8, va="center")
+        dx, dy, ha = offsets.get(r["name"], (14, 0, "left"))
+        ax.annotate(label, (r["year"], r["top5"]), textcoords="offset points", xytext=(dx, dy), fontsize=8, va="center", ha=ha)
     ax.set_xlim(2011.3, 2017.2)
     ax.set_ylim(0, 18)
     ax.set_xticks([2012, 2013, 2014, 2015, 2016])

@@ -161,9 +161,9 @@ def dropout_curves() -> Figure:
         ax.plot(r["steps"], r["val_curve"], color=color, label=f"验证集，p = {p}")
         ax.plot(r["steps"], r["train_curve"], color=color, ls="--", lw=1, label=f"训练集（含错标签），p = {p}")
     ax.axhline(0.73, color="gray", lw=0.8, ls=":")
-    ax.text(300, 0.735, "训练集里标签正确的比例 0.73", ha="right", va="bottom", fontsize=8, color="gray")
+    ax.text(300, 0.726, "训练集里标签正确的比例 0.73", ha="right", va="top", fontsize=8, color="gray")
     ax.set_xlabel("训练步数（全批量）")
     ax.set_ylabel("准确率")
-    ax.set_ylim(0.3, 1.02)
-    ax.legend(fontsize=7, loc="lower right", ncol=2)
+    ax.set_ylim(0.6, 1.02)
+    fig.legend(loc="outside lower center", ncol=3, fontsize=7)
     return fig

@@ -151,5 +151,5 @@ def parameter_share() -> Figure:
                 ha="center", va="center", fontsize=9)
     ax.set_ylim(0, 112)
     ax.set_ylabel("参数占比（%）")
-    ax.legend(loc="lower left", fontsize=8)
+    fig.legend(loc="outside lower center", ncol=2, fontsize=8)
     return fig

@@ -177,5 +177,5 @@ def multi_size_accuracy() -> Figure:
     ax.set_xticks(xs, [f"验证 {s}×{s}" for s in sizes])
     ax.set_ylim(0.5, 1.05)
     ax.set_ylabel("验证集准确率")
-    ax.legend(loc="lower left", fontsize=8)
+    fig.legend(loc="outside lower center", ncol=2, fontsize=8)
     return fig
