@@ -442,10 +442,11 @@ class ResNet(nn.Module):
         super().__init__()
         if block not in (BasicBlock, Bottleneck):
             raise TypeError(f"block 必须是 BasicBlock 或 Bottleneck，收到 {block!r}")
-        if not isinstance(layers, Sequence) or not isinstance(widths, Sequence) or isinstance(layers, str) or isinstance(widths, str):
-            raise TypeError("layers 和 widths 必须是整数序列")
-        if len(layers) == 0 or len(layers) != len(widths):
-            raise ValueError(f"layers 与 widths 必须等长且非空，收到 {len(layers)} 和 {len(widths)}")
+        for name, value in (("layers", layers), ("widths", widths)):
+            if not isinstance(value, Sequence) or isinstance(value, str) or len(value) == 0:
+                raise TypeError(f"{name} 必须是非空的整数序列，收到 {value!r}")
+        if len(layers) != len(widths):
+            raise ValueError(f"layers 与 widths 必须等长，收到 {len(layers)} 和 {len(widths)}")
         layers = [check_int(n, f"layers[{i}]", low=1, high=64) for i, n in enumerate(layers)]
         widths = [check_int(w, f"widths[{i}]", low=1, high=4096) for i, w in enumerate(widths)]
         check_int(num_classes, "num_classes", low=1, high=_CLASSES_MAX)
@@ -535,11 +536,18 @@ def cifar_resnet(n: int = 1, num_classes: int = 10, *, in_channels: int = 1, wid
     ResNet
         输入 ``(N, in_channels, H, W)``，任意 ``H, W``。
 
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型不对或越界。
+
     Examples
     --------
     >>> net = cifar_resnet(3, in_channels=3)                      # ResNet-20
     >>> sum(isinstance(m, nn.Conv2d) and m.kernel_size == (3, 3) for m in net.modules()) + 1   # 19 个 3×3 卷积 + 全连接
     20
     """
+    check_int(n, "n", low=1, high=64)
+    check_int(width, "width", low=1, high=1024)
     return ResNet(BasicBlock, (n, n, n), num_classes, widths=(width, 2 * width, 4 * width),
                   in_channels=in_channels, small_input=True, skip=skip)

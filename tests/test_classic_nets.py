@@ -157,8 +157,10 @@ def test_pytorch_lrn_divides_alpha_by_size() -> None:
         (lambda: ResNet(nn.Linear, (1,)), TypeError, "block"),
         (lambda: ResNet(BasicBlock, (1, 1), widths=(8,)), ValueError, "layers"),
         (lambda: ResNet(BasicBlock, (0,), widths=(8,)), ValueError, "layers[0]"),
-        (lambda: cifar_resnet(10**9), ValueError, "layers[0]"),
-        (lambda: cifar_resnet(1, width=2.0), TypeError, "widths[0]"),
+        (lambda: ResNet(BasicBlock, (1,), widths=None), TypeError, "widths"),
+        (lambda: cifar_resnet(10**9), ValueError, "n"),
+        (lambda: cifar_resnet(1, width=2.0), TypeError, "width"),
+        (lambda: cifar_resnet(1, width=None), TypeError, "width"),
     ],
 )
 def test_bad_input_names_the_parameter(call, error, name) -> None:

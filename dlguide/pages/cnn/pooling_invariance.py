@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
-from dlguide._checks import check_choice, check_finite, check_int, check_tensor
+from dlguide._checks import check_choice, check_finite, check_in_range, check_int, check_tensor
 from dlguide.figures import figure, new_figure
 from dlguide.pooling import global_avg_pool2d, max_pool2d
 
@@ -200,6 +200,13 @@ def sensitivity(x: torch.Tensor, kind: str, amounts: Sequence[float]) -> dict[st
     if not isinstance(amounts, Sequence) or isinstance(amounts, str) or not 1 <= len(amounts) <= 64:
         raise TypeError(f"amounts 必须是 1 到 64 个数的序列，收到 {amounts!r}")
     check_choice(kind, "kind", ("shift", "rotate", "scale"))
+    for i, a in enumerate(amounts):  # 先逐个检查，错误信息里写 amounts[i]
+        if kind == "shift":
+            check_int(a, f"amounts[{i}]", low=-1024, high=1024)
+        elif kind == "scale":
+            check_in_range(a, f"amounts[{i}]", 0.1, 10.0)
+        else:
+            check_finite(a, f"amounts[{i}]")
     moved = [transform(x, kind, a) for a in amounts]
     return {name: [relative_change(stage(x), stage(m)) for m in moved] for name, stage in STAGES.items()}
 

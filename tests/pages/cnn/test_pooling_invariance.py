@@ -51,6 +51,8 @@ def test_pooling_reduces_sensitivity_to_small_shifts() -> None:
         (lambda: relative_change(torch.ones(2), torch.ones(3)), ValueError, "a"),
         (lambda: sensitivity(torch.zeros(1, 1, 6, 6), "shift", [1]), ValueError, "x"),
         (lambda: sensitivity(sample_patch(16), "shift", []), TypeError, "amounts"),
+        (lambda: sensitivity(sample_patch(16), "shift", [1, 2.5]), TypeError, "amounts[1]"),
+        (lambda: sensitivity(sample_patch(16), "scale", [0.0]), ValueError, "amounts[0]"),
     ],
 )
 def test_bad_input(call, error, name) -> None:
