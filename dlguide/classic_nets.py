@@ -131,8 +131,8 @@ def alexnet(num_classes: int = 1000, *, groups: int = 2) -> nn.Sequential:
         nn.Conv2d(384, 384, 3, padding=1, groups=g), nn.ReLU(),
         nn.Conv2d(384, 256, 3, padding=1, groups=g), nn.ReLU(), nn.MaxPool2d(3, 2),  # 13→6
         nn.Flatten(),
-        nn.Dropout(0.5), nn.Linear(256 * 6 * 6, 4096), nn.ReLU(),
-        nn.Dropout(0.5), nn.Linear(4096, 4096), nn.ReLU(),
+        nn.Linear(256 * 6 * 6, 4096), nn.ReLU(), nn.Dropout(0.5),  # 论文：dropout 作用在前两个全连接层的输出上
+        nn.Linear(4096, 4096), nn.ReLU(), nn.Dropout(0.5),
         nn.Linear(4096, num_classes),
     )
 

@@ -163,6 +163,7 @@ def progress_bar(
     width: int = 20,
     every: int = 1,
     newline: bool = False,
+    digits: int = 4,
     file: TextIO | None = None,
 ) -> Callable[[int, float], None]:
     """给 [`fit`][dlguide.training.fit] 的 ``on_step`` 用的文字进度条：``[#####-----]  50% 步 20/40 损失 0.6931``。
@@ -180,6 +181,8 @@ def progress_bar(
         每隔多少步刷新一次，≥ 1；最后一步总会刷新。
     newline : bool
         每次刷新是否换行。
+    digits : int
+        损失保留的小数位数，在 ``[0, 10]`` 内。
     file : TextIO, optional
         输出位置，默认 ``sys.stdout``。
 
@@ -206,6 +209,7 @@ def progress_bar(
     check_int(width, "width", low=1, high=200)
     check_int(every, "every", low=1)
     check_bool(newline, "newline")
+    check_int(digits, "digits", low=0, high=10)
     recent: list[float] = []
 
     def on_step(t: int, loss: float) -> None:
@@ -215,7 +219,7 @@ def progress_bar(
             return
         filled = round(width * min(done, total_steps) / total_steps)
         bar = "#" * filled + "-" * (width - filled)
-        line = f"[{bar}] {100 * done // total_steps:3d}% 步 {done}/{total_steps} 损失 {sum(recent) / len(recent):.4f}"
+        line = f"[{bar}] {100 * done // total_steps:3d}% 步 {done}/{total_steps} 损失 {sum(recent) / len(recent):.{digits}f}"
         recent.clear()
         out = sys.stdout if file is None else file
         end = "\n" if newline or done >= total_steps else ""

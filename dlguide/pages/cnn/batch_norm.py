@@ -135,7 +135,7 @@ def lr_sweep(lrs: Sequence[float], *, epochs: int = 3, seed: int = 0) -> dict[st
     Returns
     -------
     dict
-        ``{"无 BN": {lr: (每轮训练损失, 验证准确率)}, "BN": {...}}``。
+        ``{"无 BN": {lr: (每轮训练损失, 验证准确率)}, "BN": {...}}``，都保留 2 位小数。
 
     Raises
     ------
@@ -161,7 +161,7 @@ def lr_sweep(lrs: Sequence[float], *, epochs: int = 3, seed: int = 0) -> dict[st
         for lr in lrs:
             net = bn_cnn(bn, seed=seed)
             losses = fit(net, X_train, y_train, epochs=epochs, lr=lr, batch_size=64, seed=seed)
-            out[name][lr] = ([round(v, 3) for v in losses], accuracy(net, X_val, y_val))
+            out[name][lr] = ([round(v, 2) for v in losses], round(accuracy(net, X_val, y_val), 2))
     return out
 
 

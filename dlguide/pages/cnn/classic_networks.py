@@ -70,7 +70,7 @@ def train_on_digits(name: str, *, epochs: int = 3, seed: int = 0, progress: bool
     """在 digits 上训练 ``"lenet5"``（输入放大到 32×32）或 ``"resnet8"``（8×8），返回验证准确率。
 
     训练循环是 [`fit`][dlguide.training.fit]（批大小 64）；``progress=True`` 时用
-    [`progress_bar`][dlguide.training.progress_bar] 作为 ``on_step`` 回调，每 20 步打印一行。
+    [`progress_bar`][dlguide.training.progress_bar] 作为 ``on_step`` 回调，每 20 步打印一行（损失保留 2 位小数）。
 
     Parameters
     ----------
@@ -107,7 +107,7 @@ def train_on_digits(name: str, *, epochs: int = 3, seed: int = 0, progress: bool
     torch.manual_seed(seed)
     net = build()
     steps = epochs * -(-len(X_train) // 64)
-    bar = progress_bar(steps, every=20, newline=True) if progress else None
+    bar = progress_bar(steps, every=20, newline=True, digits=2) if progress else None
     fit(net, X_train, y_train, epochs=epochs, batch_size=64, seed=seed, on_step=bar, **settings)
     return accuracy(net, X_val, y_val)
 
