@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from dlguide._checks import check_in_range, check_int, check_seed, check_tensor
+from dlguide._checks import check_choice, check_in_range, check_int, check_positive, check_seed, check_tensor
+from dlguide.training import fit
 
 __all__ = [
     "CBOW",
@@ -39,6 +40,7 @@ __all__ = [
     "sgns_training_set",
     "skipgram_pairs",
     "subsample",
+    "train_word2vec",
 ]
 
 #: 词表大小的上限：嵌入矩阵 V×d 要能放进读者的内存。
@@ -681,3 +683,66 @@ def analogy(
     top = sims.topk(k)
     return [(vocab.words[j], round(s, 3) + 0.0) for s, j in zip(top.values.tolist(), top.indices.tolist())]
 
+
+
+def train_word2vec(
+    sentences: Sequence[Sequence[str]],
+    *,
+    model: str = "skipgram",
+    dim: int = 32,
+    window: int = 2,
+    negatives: int = 5,
+    t: float = 1e-3,
+    power: float = 0.75,
+    passes: int = 4,
+    min_count: int = 1,
+    lr: float = 0.01,
+    batch_size: int = 256,
+    seed: int = 0,
+) -> tuple[torch.Tensor, Vocabulary, list[float]]:
+    """从分好词的句子训练 word2vec（负采样），返回输入词向量、词表和训练损失。
+
+    流程：[`build_vocab`][dlguide.word2vec.build_vocab] → 采训练集（[`sgns_training_set`][dlguide.word2vec.sgns_training_set]
+    或 [`cbow_training_set`][dlguide.word2vec.cbow_training_set]，``passes`` 遍，每遍重新下采样和抽负样本）→
+    [`fit`][dlguide.training.fit] 跑一遍，损失是 [`negative_sampling_loss`][dlguide.word2vec.negative_sampling_loss]。
+    word2vec.c 用学习率线性衰减的 SGD、一次一个样本；这里用 Adam 和小批量，在几百步内收敛。
+
+    Parameters
+    ----------
+    sentences : Sequence[Sequence[str]]
+        分好词的句子。
+    model : str
+        ``"skipgram"`` 或 ``"cbow"``。
+    dim, window, negatives, t, power, passes, min_count
+        见 [`SkipGram`][dlguide.word2vec.SkipGram]、[`sgns_training_set`][dlguide.word2vec.sgns_training_set]、
+        [`build_vocab`][dlguide.word2vec.build_vocab]。
+    lr : float
+        Adam 的学习率，> 0。
+    batch_size : int
+        小批量大小，在 [1, 100000] 内。
+    seed : int
+        随机种子（采样和初始化）。
+
+    Returns
+    -------
+    tuple[torch.Tensor, Vocabulary, list[float]]
+        词向量 ``(V, dim)``（CPU 上、不带梯度）、词表、每个 epoch 的损失（这里只有一个 epoch）。
+
+    Examples
+    --------
+    >>> E, vocab, losses = train_word2vec([["我", "爱", "猫"], ["我", "爱", "狗"]] * 50, dim=8, passes=2)
+    >>> tuple(E.shape), len(losses)
+    ((4, 8), 1)
+    """
+    check_choice(model, "model", ("skipgram", "cbow"))
+    check_positive(lr, "lr")
+    check_int(batch_size, "batch_size", low=1, high=100_000)
+    check_int(dim, "dim", low=1, high=1024)
+    check_seed(seed)
+    vocab = build_vocab(sentences, min_count)
+    ids = vocab.encode(sentences)
+    make = sgns_training_set if model == "skipgram" else cbow_training_set
+    X, y = make(ids, vocab.counts, window=window, negatives=negatives, t=t, power=power, passes=passes, seed=seed)
+    net = SkipGram(len(vocab), dim, seed) if model == "skipgram" else CBOW(len(vocab), dim, 2 * window, seed)
+    losses = fit(net, X, y, loss_fn=negative_sampling_loss, epochs=1, lr=lr, batch_size=batch_size, optimizer="adam", seed=seed)
+    return net.inp.weight.detach().cpu(), vocab, losses
