@@ -94,7 +94,7 @@ def _sentence(r: random.Random) -> list[str]:
         body = r.choice((["我", "喜欢", "吃", fruit], [fruit, "很", "甜"], ["市场", "上", "的", fruit, "很", "新鲜"]))
     elif k < 8:
         animal = r.choice(_ANIMALS)
-        body = r.choice(([animal, "在", "草地", "上", "跑"], ["我", "家", "养", "了", "一只", animal], ["那", "只", animal, "很", "可爱"]))
+        body = r.choice(([animal, "在", "草地", "上", "跑"], ["农场", "里", "有", animal], ["这些", animal, "很", "可爱"]))
     else:  # 反义词出现在完全相同的上下文里
         pair = r.choice(_ANTONYMS)
         adjective, noun = pair[r.randrange(2)], pair[2]

@@ -31,6 +31,7 @@ __all__ = [
     "SkipGram",
     "Vocabulary",
     "analogy",
+    "analogy_accuracy",
     "build_vocab",
     "cbow_training_set",
     "keep_probabilities",
@@ -683,6 +684,39 @@ def analogy(
     top = sims.topk(k)
     return [(vocab.words[j], round(s, 3) + 0.0) for s, j in zip(top.values.tolist(), top.indices.tolist())]
 
+
+
+def analogy_accuracy(
+    embeddings: torch.Tensor, vocab: Vocabulary, questions: Sequence[tuple[str, str, str, str]]
+) -> float:
+    """类比题的准确率：``(a, b, c, d)`` 中 [`analogy`][dlguide.word2vec.analogy] 的第一名恰好是 ``d`` 的比例。
+
+    Parameters
+    ----------
+    embeddings : torch.Tensor
+        词向量 ``(V, d)``。
+    vocab : Vocabulary
+    questions : Sequence[tuple[str, str, str, str]]
+        类比题，例如 [`word2vec_analogies`][dlguide.corpora.word2vec_analogies] 的结果；非空。
+
+    Returns
+    -------
+    float
+        保留 4 位小数。
+
+    Examples
+    --------
+    >>> vocab = Vocabulary(["男人", "女人", "国王", "王后"], [1] * 4)
+    >>> E = torch.tensor([[1.0, 0, 0], [0, 1.0, 0], [1.0, 0, 1.0], [0, 1.0, 1.0]])
+    >>> analogy_accuracy(E, vocab, [("男人", "国王", "女人", "王后"), ("女人", "王后", "男人", "国王")])
+    1.0
+    """
+    if isinstance(questions, str) or not isinstance(questions, Sequence) or not questions:
+        raise TypeError("questions 必须是非空的 (a, b, c, d) 四元组列表")
+    if not all(isinstance(q, (tuple, list)) and len(q) == 4 for q in questions):
+        raise TypeError("questions 的每个元素必须是 (a, b, c, d) 四元组")
+    correct = sum(analogy(embeddings, vocab, a, b, c)[0][0] == d for a, b, c, d in questions)
+    return round(correct / len(questions), 4)
 
 
 def train_word2vec(
