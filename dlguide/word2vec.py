@@ -341,7 +341,15 @@ def _check_training_args(counts: object, window: int, negatives: int, t: float, 
 def _negatives(n: int, k: int, noise: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     if n * k > MAX_EXAMPLES * 10:
         raise ValueError(f"要抽 {n * k} 个负样本，超过上限；请减少 passes 或语料")
+    if n == 0:
+        return torch.zeros(0, k, dtype=torch.long)
     return torch.multinomial(noise, n * k, replacement=True, generator=generator).view(n, k)
+
+
+def _nonempty(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    if len(X) == 0:
+        raise ValueError("没有得到任何训练样本：句子太短，或下采样阈值 t 太小把词都丢掉了")
+    return X, y
 
 
 def _targets(positive: torch.Tensor, negatives: torch.Tensor) -> torch.Tensor:
@@ -407,7 +415,7 @@ def sgns_training_set(
         neg = _negatives(len(pairs), negatives, noise, g)  # (N, K)
         Xs.append(torch.cat([pairs, neg], dim=1))
         ys.append(_targets(pairs[:, 1], neg))
-    return torch.cat(Xs), torch.cat(ys)
+    return _nonempty(torch.cat(Xs), torch.cat(ys))
 
 
 def cbow_training_set(
@@ -456,7 +464,7 @@ def cbow_training_set(
         neg = _negatives(len(block), negatives, noise, g)  # (N, K)
         Xs.append(torch.cat([block, neg], dim=1))
         ys.append(_targets(block[:, -1], neg))
-    return torch.cat(Xs), torch.cat(ys)
+    return _nonempty(torch.cat(Xs), torch.cat(ys))
 
 
 class SkipGram(nn.Module):

@@ -141,3 +141,10 @@ def test_vocabulary_and_similarity_helpers() -> None:
 def test_errors(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_no_training_pairs_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="没有得到任何训练样本"):
+        sgns_training_set([[0], [1]], [1, 1])
+    with pytest.raises(ValueError, match="没有得到任何训练样本"):
+        cbow_training_set([[0], [1]], [1, 1])
