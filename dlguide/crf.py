@@ -18,6 +18,7 @@ $Z$ 对 $T^L$ 条路径求和，前向算法用 $O(LT^2)$ 算出它；维特比�
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 import torch
 from torch import nn
@@ -26,6 +27,7 @@ from dlguide._checks import check_choice, check_int, check_module, check_seed, c
 
 __all__ = [
     "LinearChainCRF",
+    "bio_constraints",
     "brute_force_decode",
     "brute_force_log_partition",
 ]
@@ -153,18 +155,36 @@ class LinearChainCRF(nn.Module):
         return self.nll(emissions, tags, mask)
 
     @torch.no_grad()
-    def decode(self, emissions: torch.Tensor, mask: torch.Tensor | None = None) -> list[list[int]]:
+    def decode(
+        self,
+        emissions: torch.Tensor,
+        mask: torch.Tensor | None = None,
+        constraints: tuple[torch.Tensor, torch.Tensor] | None = None,
+    ) -> list[list[int]]:
         r"""维特比解码：每个序列分数最高的标签路径（长度等于掩码内的位置数）。
 
         $\delta_i(j) = E_{i,j} + \max_k\bigl(\delta_{i-1}(k) + A_{k,j}\bigr)$，记下取到最大的 $k$，最后从
         $\arg\max_j(\delta_L(j) + e_j)$ 倒着回溯。
+
+        ``constraints = (allowed, allowed_start)``（见 [`bio_constraints`][dlguide.crf.bio_constraints]）时，
+        不允许的转移和起始标签的分数当作 $-\infty$：解出的路径一定合法。
         """
         emissions, _, mask = self._check(emissions, None, mask)
-        delta = self.start + emissions[:, 0]  # (B, T)
+        transitions, start = self.transitions, self.start
+        if constraints is not None:
+            allowed, allowed_start = constraints
+            check_tensor(allowed, "allowed", kind="any", ndim=2)
+            check_tensor(allowed_start, "allowed_start", kind="any", ndim=1)
+            T = self.num_tags
+            if tuple(allowed.shape) != (T, T) or tuple(allowed_start.shape) != (T,):
+                raise ValueError(f"constraints 的形状必须是 ({T}, {T}) 和 ({T},)")
+            transitions = transitions.masked_fill(~allowed.bool().to(transitions.device), float("-inf"))
+            start = start.masked_fill(~allowed_start.bool().to(start.device), float("-inf"))
+        delta = start + emissions[:, 0]  # (B, T)
         back = []
         for i in range(1, emissions.shape[1]):
             # δ_i(j) = E_{i,j} + max_k(δ_{i−1}(k) + A_{k,j})
-            best, arg = (delta.unsqueeze(2) + self.transitions).max(dim=1)  # (B, T), (B, T)
+            best, arg = (delta.unsqueeze(2) + transitions).max(dim=1)  # (B, T), (B, T)
             delta = torch.where(mask[:, i : i + 1], best + emissions[:, i], delta)
             back.append(arg)
         last = (delta + self.end).argmax(dim=1).tolist()  # (B,)
@@ -179,6 +199,38 @@ class LinearChainCRF(nn.Module):
             paths.append(path[::-1])
         return paths
 
+
+
+def bio_constraints(tags: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
+    """BIO 方案的合法转移：``I-X`` 只能跟在 ``B-X`` 或 ``I-X`` 后面，句子也不能以 ``I-X`` 开头。
+
+    Parameters
+    ----------
+    tags : Sequence[str]
+        标签名，下标就是标签号，例如 ``("O", "B-PER", "I-PER")``。
+
+    Returns
+    -------
+    tuple[torch.Tensor, torch.Tensor]
+        ``allowed`` ``(T, T)`` 布尔矩阵（``allowed[i, j]``：标签 i 后面能否接标签 j）和 ``allowed_start`` ``(T,)``。
+
+    Examples
+    --------
+    >>> allowed, allowed_start = bio_constraints(["O", "B-PER", "I-PER"])
+    >>> allowed.int().tolist(), allowed_start.int().tolist()
+    ([[1, 1, 0], [1, 1, 1], [1, 1, 1]], [1, 1, 0])
+    """
+    if isinstance(tags, str) or not isinstance(tags, Sequence) or not tags or not all(isinstance(t, str) for t in tags):
+        raise TypeError("tags 必须是非空的标签名列表，例如 ('O', 'B-PER', 'I-PER')")
+    T = len(tags)
+    allowed = torch.ones(T, T, dtype=torch.bool)
+    allowed_start = torch.ones(T, dtype=torch.bool)
+    for j, tag in enumerate(tags):
+        if tag.startswith("I-"):
+            allowed_start[j] = False
+            for i, prev in enumerate(tags):
+                allowed[i, j] = prev in (f"B-{tag[2:]}", tag)
+    return allowed, allowed_start
 
 def _brute_force_scores(crf: LinearChainCRF, emissions: torch.Tensor) -> tuple[list[tuple[int, ...]], torch.Tensor]:
     check_module(crf, "crf", LinearChainCRF)

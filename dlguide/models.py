@@ -301,14 +301,19 @@ class BiLSTMTagger(nn.Module):
         return nn.functional.cross_entropy(emissions.flatten(0, 1), tags.flatten(), ignore_index=-100)
 
     @torch.no_grad()
-    def decode(self, X: torch.Tensor) -> list[list[int]]:
-        """每句的预测标签号（长度等于非填充的字数）：CRF 用维特比，否则逐字 argmax。"""
+    def decode(self, X: torch.Tensor, constraints: tuple[torch.Tensor, torch.Tensor] | None = None) -> list[list[int]]:
+        """每句的预测标签号（长度等于非填充的字数）：CRF 用维特比，否则逐字 argmax。
+
+        ``constraints`` 只用于 CRF，见 [`LinearChainCRF.decode`][dlguide.crf.LinearChainCRF.decode]。
+        """
+        if constraints is not None and self.crf is None:
+            raise ValueError("constraints 只能用于带 CRF 层的模型（crf=True）")
         was_training = self.training
         self.eval()
         emissions = self(X)
         self.train(was_training)
         mask = X != 0
         if self.crf is not None:
-            return self.crf.decode(emissions, mask)
+            return self.crf.decode(emissions, mask, constraints)
         best = emissions.argmax(-1).tolist()
         return [row[: int(n)] for row, n in zip(best, mask.sum(1).tolist())]

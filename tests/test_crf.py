@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from dlguide.crf import LinearChainCRF, brute_force_decode, brute_force_log_partition
+from dlguide.crf import LinearChainCRF, bio_constraints, brute_force_decode, brute_force_log_partition
 
 
 def _random_crf(num_tags: int, seed: int, scale: float = 3.0) -> LinearChainCRF:
@@ -91,3 +91,22 @@ def test_long_sequences_do_not_overflow() -> None:
 def test_errors(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_constrained_viterbi_is_best_allowed_path(seed: int) -> None:
+    tags = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]
+    allowed, allowed_start = bio_constraints(tags)
+    crf = _random_crf(5, seed)
+    e = 3 * torch.randn(1, 4, 5, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+    paths = torch.cartesian_prod(*[torch.arange(5)] * 4)
+    legal = allowed_start[paths[:, 0]] & allowed[paths[:, :-1], paths[:, 1:]].all(1)
+    scores = crf.score(e.expand(len(paths), 4, 5), paths).masked_fill(~legal, float("-inf"))
+    assert crf.decode(e, constraints=(allowed, allowed_start))[0] == paths[scores.argmax()].tolist()
+
+
+def test_bio_constraints_errors() -> None:
+    with pytest.raises(TypeError, match="tags 必须是非空的标签名列表"):
+        bio_constraints("O")
+    with pytest.raises(ValueError, match="constraints 的形状"):
+        LinearChainCRF(3).decode(torch.zeros(1, 2, 3), constraints=(torch.ones(2, 2, dtype=torch.bool), torch.ones(2, dtype=torch.bool)))
