@@ -161,8 +161,8 @@ def word2vec_analogies(kind: str = "all") -> list[tuple[str, str, str, str]]:
     return out
 
 
-#: 命名实体识别的标签（BIO 方案），下标就是模型输出的类别号。
 NER_TAGS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG")
+"""命名实体识别的标签（BIO 方案），下标就是模型输出的类别号。"""
 
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -171,7 +171,8 @@ _SURNAMES = (
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文斌辉鹏宇浩凯晨欣怡佳琪子涵雨轩梓睿思博嘉悦晓东海波丹宁亮成林峰雪梅琳婷颖慧"
 _ORG_SUFFIXES = ("大学", "公司", "银行", "医院", "集团", "学院", "出版社", "研究所", "委员会")
 _NOT_NAMES = {"自治县", "商业银行", "中央银行", "美国公司", "有限公司", "股份公司", "文理学院", "理工学院", "商学院", "中医院", "儿童医院",
-              "音乐学院", "人民医院", "中心医院", "附属医院", "开发银行", "投资银行", "国有银行", "外资银行", "财政经济委员会"}
+              "音乐学院", "人民医院", "中心医院", "附属医院", "开发银行", "投资银行", "国有银行", "外资银行", "财政经济委员会",
+              "大中城市", "大城市", "大都市", "大藏省", "农业大学", "理工大学", "综合大学", "国家银行"}
 
 
 @cache
@@ -210,7 +211,7 @@ def ner_entity_names(seed: int = 0) -> dict[str, list[str]]:
     --------
     >>> names = ner_entity_names()
     >>> {k: len(v) for k, v in names.items()}
-    {'PER': 600, 'LOC': 296, 'ORG': 262}
+    {'PER': 600, 'LOC': 292, 'ORG': 258}
     >>> "武汉市" in names["LOC"], "北京大学" in names["ORG"]
     (True, True)
     """
@@ -231,16 +232,16 @@ _TEMPLATES = (
     "{PER}和{PER}共同出席了{ORG}的成立大会。",
     "{LOC}与{LOC}之间的高速铁路正式开通。",
     "{ORG}的研究人员{PER}获得了本年度的科技奖。",
-    "{PER}毕业于{ORG}，现在在{LOC}工作。",
+    "{PER}毕业于{UNI}，现在在{LOC}工作。",
     "今天上午，{PER}在{LOC}考察了当地的农业生产。",
     "{ORG}与{ORG}签署了战略合作协议。",
     "来自{LOC}的{PER}在比赛中获得了冠军。",
     "{PER}表示，{ORG}将继续加大在{LOC}的投资。",
     "{LOC}遭遇强降雨，{ORG}派出了救援队伍。",
-    "{PER}是{ORG}的一名教师。",
+    "{PER}是{UNI}的一名教师。",
     "这次会议由{ORG}主办，{PER}主持。",
     "{PER}的家乡在{LOC}。",
-    "{ORG}发布公告称，{PER}不再担任董事职务。",
+    "{COM}发布公告称，{PER}不再担任董事职务。",
     "{LOC}的居民对新政策表示欢迎。",
     "他上个月从{LOC}调到{ORG}工作。",
     "{PER}向{ORG}捐赠了一批图书。",
@@ -248,7 +249,7 @@ _TEMPLATES = (
     "{ORG}在{LOC}设立了办事处。",
     "{PER}认为，{LOC}应当加快发展旅游业。",
     "{PER}女士退休前一直在{ORG}工作。",
-    "{ORG}今年录取了来自{LOC}的两千名学生。",
+    "{UNI}今年录取了来自{LOC}的两千名学生。",
     "警方在{LOC}找到了走失的老人{PER}。",
     "{PER}先生和夫人一起访问了{LOC}。",
     "{ORG}的负责人{PER}接受了记者采访。",
@@ -256,12 +257,14 @@ _TEMPLATES = (
     # 以下句型只用于测试集：模型在训练时没见过这些上下文
     "{PER}昨晚乘飞机离开{LOC}，前往{LOC}参加会议。",
     "根据{ORG}的报告，{LOC}的空气质量明显改善。",
-    "{ORG}聘请{PER}担任首席科学家。",
-    "{PER}出生在{LOC}，十八岁考入{ORG}。",
+    "{COM}聘请{PER}担任首席科学家。",
+    "{PER}出生在{LOC}，十八岁考入{UNI}。",
     "{LOC}政府与{ORG}联合举办了招聘会。",
     "{PER}对{ORG}的服务提出了批评。",
 )
 _TRAIN_TEMPLATES = 30
+# 句型里的 {UNI}、{COM} 也是机构名（ORG），只是限定为学校或企业，免得出现“毕业于某某银行”
+_ORG_SLOTS = {"UNI": ("大学", "学院"), "COM": ("公司", "集团", "银行")}
 
 
 def _fill(template: str, names: dict[str, list[str]], r: random.Random) -> tuple[str, list[str]]:
@@ -277,8 +280,10 @@ def _fill(template: str, names: dict[str, list[str]], r: random.Random) -> tuple
         chars += list(rest[:start])
         tags += ["O"] * start
         end = rest.index("}", start)
-        kind = rest[start + 1 : end]
-        name = r.choice(names[kind])
+        slot = rest[start + 1 : end]
+        kind = "ORG" if slot in _ORG_SLOTS else slot
+        pool = names[kind] if kind == slot else [n for n in names[kind] if n.endswith(_ORG_SLOTS[slot])]
+        name = r.choice(pool)
         chars += list(name)
         tags += [f"B-{kind}"] + [f"I-{kind}"] * (len(name) - 1)
         rest = rest[end + 1 :]
@@ -309,9 +314,9 @@ def ner_dataset(n: int = 600, split: str = "train", seed: int = 0) -> list[tuple
     --------
     >>> sentence, tags = ner_dataset(1)[0]
     >>> sentence
-    '郑秀先生和夫人一起访问了临沂市。'
+    '郑秀先生和夫人一起访问了三门峡市。'
     >>> tags[:3], tags[-4:]
-    (['B-PER', 'I-PER', 'O'], ['B-LOC', 'I-LOC', 'I-LOC', 'O'])
+    (['B-PER', 'I-PER', 'O'], ['I-LOC', 'I-LOC', 'I-LOC', 'O'])
     """
     check_int(n, "n", low=1, high=100_000)
     check_choice(split, "split", ("train", "test"))
