@@ -102,6 +102,7 @@ class LinearChainCRF(nn.Module):
 
     def score(self, emissions: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
         r"""每个序列给定标签路径的分数 $\operatorname{score}(\boldsymbol y)$，形状 ``(B,)``。"""
+        check_tensor(tags, "tags", kind="int", ndim=2)
         emissions, tags, mask = self._check(emissions, tags, mask)
         m = mask.to(emissions.dtype)  # (B, L)
         # s_{y_1} + Σ_i E_{i, y_i}（只算掩码内）
@@ -145,6 +146,7 @@ class LinearChainCRF(nn.Module):
             ``"mean"``（对序列平均，默认）、``"sum"`` 或 ``"none"``。
         """
         check_choice(reduction, "reduction", ("mean", "sum", "none"))
+        check_tensor(tags, "tags", kind="int", ndim=2)
         emissions, tags, mask = self._check(emissions, tags, mask)
         # −log p(y | x) = log Z − score(y)
         nll = self.log_partition(emissions, mask) - self.score(emissions, tags, mask)  # (B,)
@@ -172,6 +174,8 @@ class LinearChainCRF(nn.Module):
         emissions, _, mask = self._check(emissions, None, mask)
         transitions, start = self.transitions, self.start
         if constraints is not None:
+            if not (isinstance(constraints, tuple) and len(constraints) == 2):
+                raise TypeError("constraints 必须是 (allowed, allowed_start) 两个张量组成的元组（见 bio_constraints）")
             allowed, allowed_start = constraints
             check_tensor(allowed, "allowed", kind="any", ndim=2)
             check_tensor(allowed_start, "allowed_start", kind="any", ndim=1)

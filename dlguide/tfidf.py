@@ -63,9 +63,14 @@ def jieba_tokenize(text: str, stopwords: Collection[str] = ()) -> list[str]:
     """
     if not isinstance(text, str):
         raise TypeError(f"text 必须是字符串，收到的是 {type(text).__name__}")
-    if isinstance(stopwords, str) or not isinstance(stopwords, Collection) or not all(isinstance(w, str) for w in stopwords):
+    if (
+        isinstance(stopwords, (str, torch.Tensor))
+        or not isinstance(stopwords, Collection)
+        or not all(isinstance(w, str) for w in stopwords)
+    ):
         raise TypeError(f"stopwords 必须是字符串的集合（set、list……），收到的是 {type(stopwords).__name__}")
-    return [w for w in jieba.lcut(text) if any(ch.isalnum() for ch in w) and w not in stopwords]
+    stop = set(stopwords)
+    return [w for w in jieba.lcut(text) if any(ch.isalnum() for ch in w) and w not in stop]
 
 
 def _check_documents(documents: object) -> list[list[str]]:

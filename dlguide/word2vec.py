@@ -256,12 +256,18 @@ def subsample(
     """
     sentences = _check_ids(sentences)
     check_tensor(keep, "keep", ndim=1, nonempty=True)
+    _check_generator(generator)
     flat, sid = _flatten(sentences)
     if int(flat.max()) >= len(keep):
         raise ValueError(f"sentences 里的词号必须 < len(keep) = {len(keep)}，收到 {int(flat.max())}")
     flat, sid = _subsample_flat(flat, sid, keep, generator)
     lengths = torch.bincount(sid, minlength=len(sentences)).tolist()
     return [part.tolist() for part in torch.split(flat, lengths)]
+
+
+def _check_generator(generator: object) -> None:
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator 必须是 torch.Generator 或 None，收到的是 {type(generator).__name__}")
 
 
 def _flatten(sentences: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -309,6 +315,7 @@ def skipgram_pairs(
     """
     sentences = _check_ids(sentences)
     check_int(window, "window", low=1, high=50)
+    _check_generator(generator)
     return _pairs_flat(*_flatten(sentences), window, generator)
 
 

@@ -110,3 +110,15 @@ def test_bio_constraints_errors() -> None:
         bio_constraints("O")
     with pytest.raises(ValueError, match="constraints 的形状"):
         LinearChainCRF(3).decode(torch.zeros(1, 2, 3), constraints=(torch.ones(2, 2, dtype=torch.bool), torch.ones(2, dtype=torch.bool)))
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: LinearChainCRF(3).nll(torch.zeros(1, 2, 3), None), TypeError, "tags 必须是 torch.Tensor"),
+        (lambda: LinearChainCRF(3).decode(torch.zeros(1, 2, 3), constraints=1), TypeError, "constraints 必须是"),
+    ],
+)
+def test_more_errors(call, error, message) -> None:
+    with pytest.raises(error, match=message):
+        call()

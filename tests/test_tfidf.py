@@ -88,3 +88,8 @@ def test_tokenizer_drops_punctuation_and_stopwords() -> None:
 def test_errors(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_tensor_stopwords_are_refused() -> None:
+    with pytest.raises(TypeError, match="stopwords 必须是字符串的集合"):
+        jieba_tokenize("我爱猫", stopwords=torch.zeros(0))

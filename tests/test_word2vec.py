@@ -148,3 +148,10 @@ def test_no_training_pairs_is_a_clear_error() -> None:
         sgns_training_set([[0], [1]], [1, 1])
     with pytest.raises(ValueError, match="没有得到任何训练样本"):
         cbow_training_set([[0], [1]], [1, 1])
+
+
+def test_generator_must_be_a_generator() -> None:
+    with pytest.raises(TypeError, match="generator 必须是 torch.Generator"):
+        skipgram_pairs([[0, 1]], generator="abc")
+    with pytest.raises(TypeError, match="generator 必须是 torch.Generator"):
+        subsample([[0, 1]], torch.ones(2), generator=0)

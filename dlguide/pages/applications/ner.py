@@ -142,8 +142,10 @@ def predict(
     """
     if not isinstance(model, BiLSTMTagger):
         raise TypeError(f"model 必须是 BiLSTMTagger，收到的是 {type(model).__name__}")
-    if isinstance(sentences, str) or not all(isinstance(s, str) and s for s in sentences):
-        raise TypeError("sentences 必须是非空字符串的列表")
+    if isinstance(sentences, str) or not isinstance(sentences, Sequence) or not sentences:
+        raise TypeError("sentences 必须是非空字符串的非空列表")
+    if not all(isinstance(s, str) and s for s in sentences):
+        raise TypeError("sentences 必须是非空字符串的非空列表")
     check_bool(constrained, "constrained")
     X, _ = encode([(s, ["O"] * len(s)) for s in sentences], index)
     device = next(model.parameters()).device
@@ -165,7 +167,7 @@ def dictionary_tags(sentences: Sequence[str], lexicon: dict[str, str]) -> list[l
     >>> dictionary_tags(["张伟在北京市"], {"张伟": "PER", "北京": "LOC", "北京市": "LOC"})
     [['B-PER', 'I-PER', 'O', 'B-LOC', 'I-LOC', 'I-LOC']]
     """
-    if isinstance(sentences, str) or not all(isinstance(s, str) for s in sentences):
+    if isinstance(sentences, str) or not isinstance(sentences, Sequence) or not all(isinstance(s, str) for s in sentences):
         raise TypeError("sentences 必须是字符串的列表")
     if not isinstance(lexicon, dict) or not all(isinstance(k, str) and k and isinstance(v, str) for k, v in lexicon.items()):
         raise TypeError("lexicon 必须是 名字 → 类型 的 dict")
@@ -195,8 +197,9 @@ def to_bioes(tags: Sequence[str]) -> list[str]:
     >>> to_bioes(["B-PER", "I-PER", "I-PER", "O", "B-LOC"])
     ['B-PER', 'I-PER', 'E-PER', 'O', 'S-LOC']
     """
+    spans = entity_spans(tags, "BIO", strict=True)  # 同时检查 tags 的类型和标签格式
     out = ["O"] * len(tags)
-    for kind, start, end in entity_spans(tags, "BIO", strict=True):
+    for kind, start, end in spans:
         if end - start == 1:
             out[start] = f"S-{kind}"
         else:
@@ -212,8 +215,12 @@ def illegal_transitions(sequences: Sequence[Sequence[str]]) -> int:
     >>> illegal_transitions([["O", "I-PER", "I-PER"], ["B-LOC", "I-ORG"]])
     2
     """
-    if isinstance(sequences, str) or not all(not isinstance(s, str) and isinstance(s, Sequence) for s in sequences):
-        raise TypeError("sequences 必须是标签序列的列表")
+    if (
+        isinstance(sequences, str)
+        or not isinstance(sequences, Sequence)
+        or not all(not isinstance(s, str) and isinstance(s, Sequence) and all(isinstance(t, str) for t in s) for s in sequences)
+    ):
+        raise TypeError("sequences 必须是标签序列（字符串列表）的列表")
     count = 0
     for seq in sequences:
         prev = "O"

@@ -6,6 +6,7 @@ import pytest
 
 from dlguide.corpora import ner_dataset
 from dlguide.metrics import entity_precision_recall_f1, entity_spans
+from dlguide.models import BiLSTMTagger
 from dlguide.pages.applications.ner import (
     char_index,
     dictionary_tags,
@@ -61,7 +62,10 @@ def test_unknown_characters_map_to_one() -> None:
         (lambda: train_tagger(crf="yes"), TypeError, "crf 必须是 True 或 False"),
         (lambda: predict("model", {}, ["北京"]), TypeError, "model 必须是 BiLSTMTagger"),
         (lambda: dictionary_tags("北京", {}), TypeError, "sentences 必须是字符串的列表"),
-        (lambda: illegal_transitions("O"), TypeError, "sequences 必须是标签序列的列表"),
+        (lambda: illegal_transitions("O"), TypeError, "sequences 必须是标签序列"),
+        (lambda: illegal_transitions(None), TypeError, "sequences 必须是标签序列"),
+        (lambda: to_bioes(None), TypeError, "tags 必须是标签字符串的列表"),
+        (lambda: predict(BiLSTMTagger(5, 7), {}, None), TypeError, "sentences 必须是"),
     ],
 )
 def test_errors(call, error, message) -> None:
