@@ -78,7 +78,7 @@ MEMORY_LIMIT = 1536 * 2**20
 MIN_TIMEOUT = 0.5
 TIMEOUT_FACTOR = 10.0
 #: 超时的输入用（至少）这么长的时限重跑一次才算数，除非这个参数已经因别的输入不合格
-CONFIRM_TIMEOUT = 5.0
+CONFIRM_TIMEOUT = 15.0
 #: 工作进程自己的定时器到点后再过这么久还没回话，父进程就杀掉它
 HARD_GRACE = 4.0
 #: 工作进程启动、导入、预热（以及寻找合法调用）的时限
