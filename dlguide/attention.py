@@ -49,6 +49,16 @@ def _check_mask(mask: object, name: str) -> torch.Tensor | None:
     return mask
 
 
+def _check_broadcast(mask: torch.Tensor | None, shape: torch.Size, name: str) -> None:
+    if mask is None:
+        return
+    try:
+        if torch.broadcast_shapes(mask.shape, shape) != shape:
+            raise RuntimeError
+    except RuntimeError:
+        raise ValueError(f"{name} 的形状 {tuple(mask.shape)} 不能广播到分数的形状 {tuple(shape)}") from None
+
+
 def masked_softmax(scores: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
     r"""沿最后一维的 softmax，先按掩码屏蔽；整行都被屏蔽时该行权重全为 0（而不是 ``nan``）。
 
@@ -82,6 +92,7 @@ def masked_softmax(scores: torch.Tensor, mask: torch.Tensor | None = None) -> to
     """
     check_tensor(scores, "scores")
     mask = _check_mask(mask, "mask")
+    _check_broadcast(mask, scores.shape, "mask")
     if mask is not None:
         if mask.dtype == torch.bool:
             # 屏蔽：e_ij ← −∞，exp(−∞) = 0
@@ -155,19 +166,26 @@ def scaled_dot_product_attention(
         raise ValueError(f"key 与 value 的序列长度（倒数第 2 维）必须相同，收到 {key.shape[-2]} 和 {value.shape[-2]}")
     if is_causal and attn_mask is not None:
         raise ValueError("attn_mask 与 is_causal=True 只能给一个")
+    try:
+        batch = torch.broadcast_shapes(query.shape[:-2], key.shape[:-2], value.shape[:-2])
+    except RuntimeError:
+        raise ValueError(
+            f"query、key、value 的批维度必须能广播，收到 {tuple(query.shape)}、{tuple(key.shape)}、{tuple(value.shape)}"
+        ) from None
+    _check_broadcast(attn_mask, torch.Size((*batch, query.shape[-2], key.shape[-2])), "attn_mask")
     d = query.shape[-1]
     scale = 1 / math.sqrt(d) if scale is None else check_positive(scale, "scale")
     # e_ij = q_i · k_j / √d        (..., L, S)
     scores = query @ key.transpose(-2, -1) * scale
     if is_causal:
-        attn_mask = causal_mask(query.shape[-2], key.shape[-2], device=query.device)
+        attn_mask = causal_mask(query.shape[-2], key.shape[-2]).to(query.device)
     # α_ij = softmax_j(e_ij + m_ij)  (..., L, S)
     weights = masked_softmax(scores, attn_mask)
     # c_i = Σ_j α_ij v_j             (..., L, d_v)
     return weights @ value, weights
 
 
-def causal_mask(length: int, source_length: int | None = None, *, device: torch.device | str | None = None) -> torch.Tensor:
+def causal_mask(length: int, source_length: int | None = None) -> torch.Tensor:
     """因果（下三角）布尔掩码：位置 $i$ 只能注意 $j \\le i$。``True`` 表示可以注意。
 
     Parameters
@@ -176,8 +194,6 @@ def causal_mask(length: int, source_length: int | None = None, *, device: torch.
         查询序列长度 $L$。
     source_length : int, optional
         键序列长度 $S$，默认等于 $L$。
-    device : torch.device or str, optional
-        放在哪个设备上。
 
     Returns
     -------
@@ -191,7 +207,7 @@ def causal_mask(length: int, source_length: int | None = None, *, device: torch.
     """
     check_int(length, "length", low=1, high=MAX_DIM)
     source_length = length if source_length is None else check_int(source_length, "source_length", low=1, high=MAX_DIM)
-    return torch.ones(length, source_length, dtype=torch.bool, device=device).tril()
+    return torch.ones(length, source_length, dtype=torch.bool).tril()
 
 
 def padding_mask(lengths: torch.Tensor, max_length: int | None = None) -> torch.Tensor:
@@ -271,6 +287,15 @@ class AdditiveAttention(nn.Module):
         check_tensor(key, "key", ndim=3)
         check_tensor(value, "value", ndim=3)
         mask = _check_mask(mask, "mask")
+        if query.shape[-1] != self.query_proj.in_features or key.shape[-1] != self.key_proj.in_features:
+            raise ValueError(
+                f"query、key 的最后一维必须是 query_dim={self.query_proj.in_features}、key_dim={self.key_proj.in_features}，"
+                f"收到 {query.shape[-1]} 和 {key.shape[-1]}"
+            )
+        if not query.shape[0] == key.shape[0] == value.shape[0] or key.shape[1] != value.shape[1]:
+            shapes = f"{tuple(query.shape)}、{tuple(key.shape)}、{tuple(value.shape)}"
+            raise ValueError(f"query、key、value 的批大小必须相同、key 与 value 的长度必须相同，收到 {shapes}")
+        _check_broadcast(mask, torch.Size((query.shape[0], query.shape[1], key.shape[1])), "mask")
         # W_q q_i + W_k k_j：广播成 (B, L, S, hidden)
         hidden = self.query_proj(query)[:, :, None, :] + self.key_proj(key)[:, None, :, :]
         # e_ij = wᵀ tanh(W_q q_i + W_k k_j)      (B, L, S)
@@ -343,6 +368,9 @@ class MultiHeadAttention(nn.Module):
             if tensor.shape[-1] != self.embed_dim:
                 raise ValueError(f"{name} 的最后一维必须是 embed_dim={self.embed_dim}，收到 {tensor.shape[-1]}")
         key_mask, attn_mask = _check_mask(key_mask, "key_mask"), _check_mask(attn_mask, "attn_mask")
+        if not query.shape[0] == key.shape[0] == value.shape[0] or key.shape[1] != value.shape[1]:
+            shapes = f"{tuple(query.shape)}、{tuple(key.shape)}、{tuple(value.shape)}"
+            raise ValueError(f"query、key、value 的批大小必须相同、key 与 value 的长度必须相同，收到 {shapes}")
         B, L, E = query.shape
         S, h = key.shape[1], self.num_heads
         w_q, w_k, w_v = self.in_proj_weight.chunk(3)
@@ -402,6 +430,8 @@ class TransformerBlock(nn.Module):
 
     def __init__(self, d_model: int, num_heads: int, d_ff: int, *, norm_first: bool = False) -> None:
         super().__init__()
+        check_int(d_model, "d_model", low=1, high=MAX_DIM)
+        check_int(num_heads, "num_heads", low=1, high=d_model)
         check_int(d_ff, "d_ff", low=1, high=4 * MAX_DIM)
         self.norm_first = check_bool(norm_first, "norm_first")
         self.self_attn = MultiHeadAttention(d_model, num_heads)
@@ -423,6 +453,8 @@ class TransformerBlock(nn.Module):
     ) -> torch.Tensor:
         """``x (B, L, d_model)`` → ``(B, L, d_model)``；掩码同 [`MultiHeadAttention`][dlguide.attention.MultiHeadAttention]。"""
         check_tensor(x, "x", ndim=3)
+        if x.shape[-1] != self.self_attn.embed_dim:
+            raise ValueError(f"x 的最后一维必须是 d_model={self.self_attn.embed_dim}，收到 {x.shape[-1]}")
         if self.norm_first:
             # Pre-LN：x + Sublayer(LN(x))
             x = x + self._attend(self.norm1(x), key_mask, attn_mask)

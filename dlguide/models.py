@@ -308,9 +308,14 @@ class Seq2Seq(nn.Module):
         self.combine = nn.Linear(2 * hidden, hidden) if attention else None
         self.out = nn.Linear(hidden, tgt_vocab)
 
+    def _check_ids(self, ids: torch.Tensor, name: str, vocab: int) -> None:
+        if bool((ids < 0).any()) or bool((ids >= vocab).any()):
+            raise ValueError(f"{name} 里的编号必须在 [0, {vocab}) 内，收到最小 {int(ids.min())}、最大 {int(ids.max())}")
+
     def encode(self, src: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """源序列 ``(B, S)`` → 解码的初始状态 ``(s₀ (B, H), 记忆 (B, S, H), 键掩码 (B, S))``，每个张量第 0 维是 $B$。"""
         check_tensor(src, "src", kind="int", ndim=2, nonempty=True)
+        self._check_ids(src, "src", self.src_embed.num_embeddings)
         key_mask = src != 0  # (B, S)，True 是真实的词
         lengths = key_mask.sum(1).clamp(min=1).cpu()
         # 按真实长度打包：GRU 的最后状态停在每条序列自己的最后一个词，而不是读完填充之后
@@ -341,6 +346,7 @@ class Seq2Seq(nn.Module):
         check_tensor(pair, "pair", kind="int", ndim=3, nonempty=True)
         if pair.shape[1] != 2:
             raise ValueError(f"pair 必须是 (B, 2, L)：源序列和解码器输入叠在第 1 维，收到形状 {tuple(pair.shape)}")
+        self._check_ids(pair[:, 1], "pair[:, 1]（解码器输入）", self.tgt_embed.num_embeddings)
         s0, memory, key_mask = self.encode(pair[:, 0])
         # 教师强制：解码器的输入是真实的上一个词 y_{t−1}，整个序列一次算完   (B, L, H)
         s, _ = self.decoder(self.tgt_embed(pair[:, 1]), s0[None])
@@ -361,7 +367,13 @@ class Seq2Seq(nn.Module):
         self, tokens: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor, torch.Tensor]
     ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
         """解码一步：上一个词 ``(K,)`` 和状态 → 下一个词的对数概率 ``(K, V)`` 和新状态；供 [`dlguide.decoding`][dlguide.decoding] 调用。"""
+        check_tensor(tokens, "tokens", kind="int", ndim=1, nonempty=True)
+        if not (isinstance(state, tuple) and len(state) == 3 and all(isinstance(t, torch.Tensor) for t in state)):
+            raise TypeError("state 必须是 encode 返回的 (s, memory, key_mask) 三个张量")
         s, memory, key_mask = state
+        if not len(tokens) == len(s) == len(memory) == len(key_mask):
+            raise ValueError(f"tokens 与 state 的第 0 维必须相同，收到 {len(tokens)} 和 {len(s)}")
+        self._check_ids(tokens, "tokens", self.tgt_embed.num_embeddings)
         out, s_new = self.decoder(self.tgt_embed(tokens.to(s.device))[:, None, :], s[None])
         logits, _ = self._read_out(out, memory, key_mask)
         return torch.log_softmax(logits[:, 0], dim=-1), (s_new[0], memory, key_mask)
@@ -373,6 +385,7 @@ class Seq2Seq(nn.Module):
         """
         check_tensor(src, "src", kind="int", ndim=2, nonempty=True)
         check_tensor(tgt, "tgt", kind="int", ndim=2, nonempty=True)
+        self._check_ids(tgt, "tgt", self.tgt_embed.num_embeddings)
         device = next(self.parameters()).device
         pair, target = teacher_forcing_pairs(src.cpu(), tgt.cpu())
         pair, target = pair.to(device), target.to(device)

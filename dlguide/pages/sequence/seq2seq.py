@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from matplotlib.figure import Figure
 
-from dlguide._checks import check_in_range, check_int
+from dlguide._checks import check_in_range, check_int, check_tensor
 from dlguide.figures import figure, new_figure
 
 __all__ = [
@@ -90,6 +90,12 @@ def prefix_language_model(spec: dict[str, dict[str, float]]) -> tuple:
         return index[prefix]
 
     def step(tokens: torch.Tensor, state: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        check_tensor(tokens, "tokens", kind="int", ndim=1)
+        check_tensor(state, "state", kind="int", ndim=1)
+        if bool((tokens < 0).any()) or bool((tokens >= len(TOY_VOCAB)).any()):
+            raise ValueError(f"tokens 必须在 [0, {len(TOY_VOCAB)}) 内，收到 {tokens.tolist()}")
+        if len(tokens) != len(state) or bool((state < 0).any()) or bool((state >= len(prefixes)).any()):
+            raise ValueError(f"state 必须是与 tokens 等长、取值在 [0, {len(prefixes)}) 内的前缀编号，收到 {state.tolist()}")
         rows, nodes = [], []
         for token, parent in zip(tokens.tolist(), state.tolist()):
             # 新前缀 = 父前缀 + 上一个词（开始符不算词）

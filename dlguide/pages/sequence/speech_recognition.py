@@ -176,6 +176,9 @@ class CTCConvNet(nn.Module):
         )
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
+        check_tensor(features, "features", ndim=3, nonempty=True)
+        if features.shape[1] != N_FFT // 2 + 1:
+            raise ValueError(f"features 必须是 (N, {N_FFT // 2 + 1}, T)，收到 {tuple(features.shape)}")
         # (N, F, T) → (N, C, T) → (N, T, C)，每帧一个 log_softmax
         return self.net(features).transpose(1, 2).log_softmax(dim=-1)
 

@@ -128,9 +128,9 @@ def make_trigger_dataset(
 
     Examples
     --------
-    >>> X, y, ends = make_trigger_dataset(4, seed=0)  # 第 1 段的第二个触发声结束在第 48 步，标签被截在末尾
-    >>> tuple(X.shape), tuple(y.shape), ends, [int(v) for v in y.sum(1).tolist()]
-    ((4, 129, 99), (4, 50), [[32, 48], [35], [35], []], [6, 5, 5, 0])
+    >>> X, y, ends = make_trigger_dataset(4, seed=0)
+    >>> tuple(X.shape), tuple(y.shape), ends, [int(v) for v in y.sum(1).tolist()]  # 每个触发声 5 个 1
+    ((4, 129, 99), (4, 50), [[18, 38], [42], [34], []], [10, 5, 5, 0])
     """
     check_int(n, "n", low=1, high=20_000)
     check_int(label_steps, "label_steps", low=1, high=20)
@@ -175,6 +175,9 @@ class TriggerDetector(nn.Module):
         self.out = nn.Linear(hidden, 1)
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
+        check_tensor(features, "features", ndim=3, nonempty=True)
+        if features.shape[1] != N_FFT // 2 + 1:
+            raise ValueError(f"features 必须是 (N, {N_FFT // 2 + 1}, T)，收到 {tuple(features.shape)}")
         h = self.conv(features).transpose(1, 2)  # (N, 50, hidden)
         h, _ = self.gru(h)  # 单向：只看过去
         return self.out(h).squeeze(-1)  # (N, 50)
@@ -266,6 +269,9 @@ def event_precision_recall(
     check_tensor(probs, "probs", ndim=2, nonempty=True)
     if not isinstance(trigger_ends, list) or len(trigger_ends) != len(probs):
         raise ValueError(f"trigger_ends 必须是与 probs 等长（{len(probs)}）的列表，每项是一段音频的触发声结束步")
+    for ends in trigger_ends:
+        if not isinstance(ends, list) or not all(isinstance(e, int) and not isinstance(e, bool) for e in ends):
+            raise TypeError(f"trigger_ends 的每一项必须是整数列表，收到 {ends!r}")
     check_int(tolerance, "tolerance", low=0, high=100)
     hits = detections = 0
     for row, ends in zip(probs, trigger_ends):
