@@ -64,7 +64,7 @@ def masked_softmax(scores: torch.Tensor, mask: torch.Tensor | None = None) -> to
 
     布尔掩码 ``True`` 表示保留、``False`` 表示屏蔽（分数换成 $-\infty$）；浮点掩码直接加到分数上。
     整行屏蔽时普通 softmax 是 $0/0$，得到 ``nan``；这里与 ``F.scaled_dot_product_attention``
-    （PyTorch 2.5 起的数学后端）一样把这一行置 0。
+    （PyTorch 2.13 实测，数学后端的 ``_safe_softmax``）一样把这一行置 0。
 
     Parameters
     ----------
