@@ -9,7 +9,15 @@ from __future__ import annotations
 import torch
 from torch.utils.data import Dataset
 
-from dlguide._checks import check_bool, check_in_range, check_int, check_tensor
+from dlguide._checks import (
+    check_bool,
+    check_choice,
+    check_in_range,
+    check_int,
+    check_same_length,
+    check_seed,
+    check_tensor,
+)
 
 __all__ = [
     "AugmentedImages",
@@ -20,7 +28,23 @@ __all__ = [
     "polynomial_features",
     "shift_digits",
     "train_val_split",
+    "BOS",
+    "DATE_SOURCE_VOCAB",
+    "DATE_STYLES",
+    "DATE_TARGET_VOCAB",
+    "DIGIT_VOCAB",
+    "EOS",
+    "PAD",
+    "decode_tokens",
+    "encode_tokens",
+    "format_date",
+    "make_dates",
+    "make_digit_task",
+    "teacher_forcing_pairs",
 ]
+
+
+
 
 
 def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
@@ -307,3 +331,253 @@ class AugmentedImages(Dataset):
             x = x.flip(-1)
         x = (x - 0.5) / 0.25
         return x, int(self.labels[i])
+
+
+# ---------------------------------------------------------------------------
+# 序列到序列的生成任务（序列模型与注意力一章）
+# ---------------------------------------------------------------------------
+
+#: 序列任务里的特殊符号：填充、开始、结束。
+PAD, BOS, EOS = 0, 1, 2
+#: 数字任务的词表：三个特殊符号加 0–9。
+DIGIT_VOCAB: tuple[str, ...] = ("<pad>", "<s>", "</s>", *"0123456789")
+
+
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+#: 中文日期（源端）的词表。
+DATE_SOURCE_VOCAB: tuple[str, ...] = ("<pad>", "<s>", "</s>", *"0123456789", *_CN_DIGITS, "零", "十", "年", "月", "日")
+
+
+#: ISO 日期（目标端）的词表。
+DATE_TARGET_VOCAB: tuple[str, ...] = ("<pad>", "<s>", "</s>", *"0123456789", "-")
+
+
+#: [`make_dates`][dlguide.data.make_dates] 认识的书写格式。
+DATE_STYLES = ("chinese", "chinese_ling", "arabic")
+
+
+#: 序列任务的样本数上限（更多在读者的 CPU 上几秒内训练不完）。
+MAX_SEQUENCES = 200_000
+
+
+def encode_tokens(text: str, vocab: tuple[str, ...]) -> list[int]:
+    """把字符串逐字符换成词表里的编号。
+
+    Examples
+    --------
+    >>> encode_tokens("2019", DIGIT_VOCAB)
+    [5, 3, 4, 12]
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text 必须是字符串，收到的是 {type(text).__name__}")
+    if not isinstance(vocab, tuple) or not all(isinstance(t, str) for t in vocab):
+        raise TypeError(f"vocab 必须是字符串的元组（例如 DIGIT_VOCAB），收到的是 {type(vocab).__name__}")
+    index = {token: i for i, token in enumerate(vocab)}
+    unknown = sorted({ch for ch in text if ch not in index})
+    if unknown:
+        raise ValueError(f"text 里有词表之外的字符 {unknown}")
+    return [index[ch] for ch in text]
+
+
+def decode_tokens(ids: torch.Tensor | list[int], vocab: tuple[str, ...]) -> str:
+    """把编号换回字符串：跳过填充和开始符，遇到结束符停止。
+
+    Examples
+    --------
+    >>> decode_tokens([1, 5, 3, 2, 7], DIGIT_VOCAB)
+    '20'
+    """
+    if isinstance(ids, torch.Tensor):
+        check_tensor(ids, "ids", kind="int", ndim=1)
+        ids = ids.tolist()
+    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise TypeError(f"ids 必须是整数列表或 1 维整数张量，收到的是 {type(ids).__name__}")
+    if not isinstance(vocab, tuple) or not all(isinstance(t, str) for t in vocab):
+        raise TypeError(f"vocab 必须是字符串的元组（例如 DIGIT_VOCAB），收到的是 {type(vocab).__name__}")
+    out = []
+    for i in ids:
+        if i == EOS:
+            break
+        if i not in (PAD, BOS):
+            if not 0 <= i < len(vocab):
+                raise ValueError(f"ids 里的编号必须在 [0, {len(vocab)}) 内，收到 {i}")
+            out.append(vocab[i])
+    return "".join(out)
+
+
+def _pad_rows(rows: list[list[int]], width: int) -> torch.Tensor:
+    out = torch.full((len(rows), width), PAD, dtype=torch.long)
+    for i, row in enumerate(rows):
+        out[i, : len(row)] = torch.tensor(row, dtype=torch.long)
+    return out
+
+
+def make_digit_task(
+    task: str = "reverse", n: int = 1000, *, min_len: int = 3, max_len: int = 8, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """数字序列任务：输入随机数字串，输出它的逆序（``"reverse"``）、排序（``"sort"``）或原样（``"copy"``）。
+
+    逆序要求输出的第 $t$ 个词“对齐”到输入的倒数第 $t$ 个词，是检验注意力的经典任务；
+    排序只需要知道每个数字出现了几次，与位置无关。
+
+    Parameters
+    ----------
+    task : str
+        ``"reverse"``、``"sort"`` 或 ``"copy"``。
+    n : int
+        样本数，在 ``[1, 200000]`` 内。
+    min_len, max_len : int
+        长度的范围（均匀抽取），``1 ≤ min_len ≤ max_len ≤ 100``。
+    seed : int
+        随机种子。
+
+    Returns
+    -------
+    tuple[torch.Tensor, torch.Tensor]
+        ``src``：``(n, max_len)``，用 ``PAD`` 补齐；``tgt``：``(n, max_len + 1)``，末尾有 ``EOS``，再用 ``PAD`` 补齐。
+        编号见 [`DIGIT_VOCAB`][dlguide.data.DIGIT_VOCAB]（数字 ``d`` 的编号是 ``d + 3``）。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数不合法。
+
+    Examples
+    --------
+    >>> src, tgt = make_digit_task("reverse", 3, min_len=3, max_len=6, seed=1)
+    >>> [decode_tokens(s, DIGIT_VOCAB) for s in src], [decode_tokens(t, DIGIT_VOCAB) for t in tgt]
+    (['8331', '289633', '021'], ['1338', '336982', '120'])
+    """
+    check_choice(task, "task", ("reverse", "sort", "copy"))
+    check_int(n, "n", low=1, high=MAX_SEQUENCES)
+    check_int(min_len, "min_len", low=1, high=100)
+    check_int(max_len, "max_len", low=min_len, high=100)
+    check_seed(seed)
+    g = torch.Generator().manual_seed(seed)
+    lengths = torch.randint(min_len, max_len + 1, (n,), generator=g).tolist()
+    digits = torch.randint(0, 10, (n, max_len), generator=g).tolist()
+    sources, targets = [], []
+    for row, length in zip(digits, lengths):
+        seq = row[:length]
+        out = {"reverse": seq[::-1], "sort": sorted(seq), "copy": seq}[task]
+        sources.append([d + 3 for d in seq])
+        targets.append([d + 3 for d in out] + [EOS])
+    return _pad_rows(sources, max_len), _pad_rows(targets, max_len + 1)
+
+
+def _chinese_number(n: int) -> str:
+    """1–31 写成中文：5 → 五，10 → 十，12 → 十二，25 → 二十五。"""
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return _CN_DIGITS[ones]
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + ("" if ones == 0 else _CN_DIGITS[ones])
+
+
+def format_date(date: object, style: str = "chinese") -> str:
+    """把 ``datetime.date`` 写成中文日期。
+
+    ``"chinese"``：二〇一九年三月五日（年份逐位读，月日用“十”）；``"chinese_ling"``：年份里的零写成“零”；
+    ``"arabic"``：2019年3月5日。
+
+    Examples
+    --------
+    >>> import datetime
+    >>> d = datetime.date(2019, 12, 25)
+    >>> [format_date(d, s) for s in DATE_STYLES]
+    ['二〇一九年十二月二十五日', '二零一九年十二月二十五日', '2019年12月25日']
+    >>> format_date(datetime.date(2008, 10, 1), "chinese_ling")
+    '二零零八年十月一日'
+    """
+    import datetime  # noqa: PLC0415  只有这里用到
+
+    if not isinstance(date, datetime.date):
+        raise TypeError(f"date 必须是 datetime.date，收到的是 {type(date).__name__}")
+    check_choice(style, "style", DATE_STYLES)
+    if style == "arabic":
+        return f"{date.year}年{date.month}月{date.day}日"
+    year = "".join(_CN_DIGITS[int(ch)] for ch in f"{date.year:04d}")
+    if style == "chinese_ling":
+        year = year.replace("〇", "零")
+    return f"{year}年{_chinese_number(date.month)}月{_chinese_number(date.day)}日"
+
+
+def make_dates(n: int = 2000, *, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """日期规范化任务：1950–2049 年间随机的日期，输入是三种中文写法之一，输出是 ISO 格式 ``YYYY-MM-DD``。
+
+    吴恩达《序列模型》第 3 周的编程作业把“3 May 1979”一类英文日期翻译成“1979-05-03”；这里换成中文写法。
+    输出的每一位都要从输入里的特定位置取（“二〇一九”→“2019”，“十二”→“12”，“五”→“05”），是一个需要对齐的任务。
+
+    Parameters
+    ----------
+    n : int
+        样本数，在 ``[1, 200000]`` 内。
+    seed : int
+        随机种子。
+
+    Returns
+    -------
+    tuple[torch.Tensor, torch.Tensor]
+        ``src``：``(n, 12)``，[`DATE_SOURCE_VOCAB`][dlguide.data.DATE_SOURCE_VOCAB] 的编号，用 ``PAD`` 补齐；
+        ``tgt``：``(n, 11)``，[`DATE_TARGET_VOCAB`][dlguide.data.DATE_TARGET_VOCAB] 的编号，10 个字符加 ``EOS``。
+
+    Examples
+    --------
+    >>> src, tgt = make_dates(3, seed=6)
+    >>> [(decode_tokens(s, DATE_SOURCE_VOCAB), decode_tokens(t, DATE_TARGET_VOCAB)) for s, t in zip(src, tgt)]
+    [('1974年3月31日', '1974-03-31'), ('二零零一年十一月五日', '2001-11-05'), ('一九九三年九月三十日', '1993-09-30')]
+    """
+    import datetime  # noqa: PLC0415  只有这里用到
+
+    check_int(n, "n", low=1, high=MAX_SEQUENCES)
+    check_seed(seed)
+    g = torch.Generator().manual_seed(seed)
+    first = datetime.date(1950, 1, 1).toordinal()
+    last = datetime.date(2049, 12, 31).toordinal()
+    days = torch.randint(first, last + 1, (n,), generator=g).tolist()
+    styles = torch.randint(0, len(DATE_STYLES), (n,), generator=g).tolist()
+    sources, targets = [], []
+    for day, style in zip(days, styles):
+        date = datetime.date.fromordinal(day)
+        sources.append(encode_tokens(format_date(date, DATE_STYLES[style]), DATE_SOURCE_VOCAB))
+        targets.append(encode_tokens(date.isoformat(), DATE_TARGET_VOCAB) + [EOS])
+    return _pad_rows(sources, 12), _pad_rows(targets, 11)
+
+
+def teacher_forcing_pairs(src: torch.Tensor, tgt: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""为教师强制准备训练数据：解码器的输入是右移一位的目标 ``<s> y₁ … y_{T-1}``，要预测的是 ``y₁ … y_T``。
+
+    [`fit`][dlguide.training.fit] 只把一个张量 ``X`` 交给模型，所以把源序列和解码器输入叠成 ``(n, 2, L)`` 的“对”：
+    ``pair[:, 0]`` 是源序列，``pair[:, 1]`` 是解码器输入，两者都用 ``PAD`` 补到同一长度 $L$；
+    目标也补到 $L$，补出来的位置是 ``PAD``，损失里用 ``ignore_index=PAD`` 忽略。
+
+    Parameters
+    ----------
+    src : torch.Tensor
+        ``(n, S)`` 整数张量。
+    tgt : torch.Tensor
+        ``(n, T)`` 整数张量，以 ``EOS`` 结束、``PAD`` 补齐。
+
+    Returns
+    -------
+    tuple[torch.Tensor, torch.Tensor]
+        ``pair``：``(n, 2, L)``；``target``：``(n, L)``，$L=\max(S, T)$。
+
+    Examples
+    --------
+    >>> pair, target = teacher_forcing_pairs(torch.tensor([[4, 5, 6]]), torch.tensor([[9, 8, 2]]))
+    >>> pair.tolist(), target.tolist()
+    ([[[4, 5, 6], [1, 9, 8]]], [[9, 8, 2]])
+    """
+    check_tensor(src, "src", kind="int", ndim=2, nonempty=True)
+    check_tensor(tgt, "tgt", kind="int", ndim=2, nonempty=True)
+    check_same_length(src, tgt, "src", "tgt")
+    length = max(src.shape[1], tgt.shape[1])
+    # 解码器输入 = <s> 加上去掉最后一个词的目标（右移一位）
+    decoder_input = torch.cat([torch.full((len(tgt), 1), BOS, dtype=torch.long), tgt[:, :-1].long()], dim=1)
+
+    def pad(x: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.pad(x.long(), (0, length - x.shape[1]), value=PAD)
+
+    return torch.stack([pad(src), pad(decoder_input)], dim=1), pad(tgt)

@@ -8,7 +8,9 @@ $\operatorname{SE} = \sqrt{p(1-p)/n}$，近似 95% 置信区间的半宽是 $1.9
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from dlguide._checks import check_bool, check_choice, check_in_range, check_int, check_positive
 
@@ -18,7 +20,15 @@ __all__ = [
     "required_test_size",
     "entity_spans",
     "entity_precision_recall_f1",
+    "BleuScore",
+    "accuracy_by_length",
+    "bleu",
+    "edit_distance",
+    "error_rate",
 ]
+
+
+
 
 
 def precision_recall_f1(y_true: Sequence[int], y_pred: Sequence[int], positive: int = 1) -> tuple[float, float, float]:
@@ -260,3 +270,221 @@ def entity_precision_recall_f1(
     # F1 = 2PR / (P + R)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return round(precision, 4), round(recall, 4), round(f1, 4)
+
+
+class BleuScore(NamedTuple):
+    """[`bleu`][dlguide.metrics.bleu] 的结果：总分和它的组成部分。"""
+
+    #: BLEU，在 [0, 1] 内（sacreBLEU 等工具报告的是它的 100 倍）。
+    score: float
+    #: 截断计数的 n-gram 查准率 $p_1, \dots, p_N$。
+    precisions: list[float]
+    #: 简短惩罚 BP。
+    brevity_penalty: float
+    #: 候选译文的总词数 $c$。
+    candidate_length: int
+    #: 有效参考长度 $r$。
+    reference_length: int
+
+
+def _tokens(value: object, name: str) -> list:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise TypeError(f"{name} 必须是词的序列（列表或元组），收到的是 {type(value).__name__}")
+    for token in value:
+        if not isinstance(token, (str, int)) or isinstance(token, bool):
+            raise TypeError(f"{name} 里的词必须是字符串或整数，收到的是 {type(token).__name__}")
+    return list(value)
+
+
+def _ngrams(tokens: list, n: int) -> Counter:
+    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+
+
+def bleu(
+    candidates: Sequence[Sequence[str]],
+    references: Sequence[Sequence[Sequence[str]]],
+    max_n: int = 4,
+) -> BleuScore:
+    r"""语料级 BLEU（Papineni 等 2002），按定义计算：截断计数的 n-gram 查准率的几何平均乘以简短惩罚。
+
+    $$
+    p_n = \frac{\sum_{\text{句}}\sum_{g} \min\bigl(\operatorname{count}(g), \max_{\text{参考}}\operatorname{count}_{\text{ref}}(g)\bigr)}
+               {\sum_{\text{句}}\sum_{g\in n\text{-grams}} \operatorname{count}(g)}, \qquad
+    \mathrm{BP} = \begin{cases} 1 & c > r \\ e^{1-r/c} & c \le r \end{cases}, \qquad
+    \mathrm{BLEU} = \mathrm{BP}\cdot\exp\Bigl(\sum_{n=1}^{N}\tfrac1N\log p_n\Bigr).
+    $$
+
+    “截断计数”指每个 n-gram 的计数被截断在它在任一参考里出现的最多次数，所以“the the the the”拿不到高分；
+    $c$ 是候选的总词数，$r$ 是每句取长度最接近候选的参考（一样近时取短的）后的总长度。
+    任何一个 $p_n=0$ 时 BLEU 为 0（不做平滑），这也是单句 BLEU 常常为 0 的原因。
+
+    Parameters
+    ----------
+    candidates : Sequence[Sequence[str]]
+        分好词的候选译文，每句一个词列表。
+    references : Sequence[Sequence[Sequence[str]]]
+        每句候选的一个或多个参考译文（分好词）。
+    max_n : int
+        最长的 n-gram，在 ``[1, 10]`` 内，标准取 4。
+
+    Returns
+    -------
+    BleuScore
+        ``score`` 在 [0, 1] 内，以及 ``precisions``、``brevity_penalty``、``candidate_length``、``reference_length``。
+
+    Raises
+    ------
+    TypeError, ValueError
+        输入不是分好词的句子列表，句数不一致、为空，或某句没有参考。
+
+    Examples
+    --------
+    >>> cand = "the the the the the the the".split()
+    >>> refs = ["the cat is on the mat".split(), "there is a cat on the mat".split()]
+    >>> bleu([cand], [refs], max_n=1).precisions  # 截断计数的一元查准率：the 最多在一个参考里出现 2 次
+    [0.2857]
+    >>> result = bleu(["the cat is on the mat".split()], [["the cat is on the red mat".split()]])
+    >>> round(result.score, 4), result.precisions, result.brevity_penalty  # 候选短了一个词：BP < 1
+    (0.6732, [1.0, 0.8, 0.75, 0.6667], 0.8465)
+    >>> bleu(["the cat sat on the mat".split()], [["the cat is on the mat".split()]]).score  # 没有一个 4-gram 对上
+    0.0
+    """
+    check_int(max_n, "max_n", low=1, high=10)
+    if isinstance(candidates, (str, bytes)) or not isinstance(candidates, Sequence):
+        raise TypeError(f"candidates 必须是句子的列表，收到的是 {type(candidates).__name__}")
+    if isinstance(references, (str, bytes)) or not isinstance(references, Sequence):
+        raise TypeError(f"references 必须是每句参考译文的列表，收到的是 {type(references).__name__}")
+    if len(candidates) != len(references) or not candidates:
+        raise ValueError(f"candidates 与 references 必须等长且非空，收到 {len(candidates)} 和 {len(references)}")
+    matches, totals = [0] * max_n, [0] * max_n
+    c = r = 0
+    for i, (cand, refs) in enumerate(zip(candidates, references)):
+        cand = _tokens(cand, f"candidates[{i}]")
+        if isinstance(refs, (str, bytes)) or not isinstance(refs, Sequence) or not refs:
+            raise ValueError(f"references[{i}] 必须是至少一个参考译文（词列表）的列表")
+        refs = [_tokens(ref, f"references[{i}]") for ref in refs]
+        c += len(cand)
+        # 有效参考长度：长度最接近候选的参考，一样近时取短的
+        r += min((abs(len(ref) - len(cand)), len(ref)) for ref in refs)[1]
+        for n in range(1, max_n + 1):
+            counts = _ngrams(cand, n)
+            max_ref = Counter()
+            for ref in refs:
+                max_ref |= _ngrams(ref, n)  # 每个 n-gram 在任一参考里的最多次数
+            # 截断计数：min(count(g), max_ref count(g))
+            matches[n - 1] += sum(min(k, max_ref[g]) for g, k in counts.items())
+            totals[n - 1] += sum(counts.values())
+    # p_n = 截断后的匹配数 / 候选的 n-gram 总数
+    precisions = [m / t if t else 0.0 for m, t in zip(matches, totals)]
+    # BP = 1（c > r），否则 exp(1 − r/c)
+    bp = 1.0 if c > r else (math.exp(1 - r / c) if c else 0.0)
+    # BLEU = BP · exp(Σ (1/N) log p_n)；任何 p_n = 0 时为 0
+    score = bp * math.exp(sum(math.log(p) for p in precisions) / max_n) if min(precisions) > 0 else 0.0
+    return BleuScore(score, [round(p, 4) for p in precisions], round(bp, 4), c, r)
+
+
+def edit_distance(hypothesis: Sequence, reference: Sequence) -> int:
+    r"""编辑距离（Levenshtein）：把 ``hypothesis`` 变成 ``reference`` 最少要几次替换、删除、插入。
+
+    动态规划 $D_{i,j} = \min(D_{i-1,j}+1,\ D_{i,j-1}+1,\ D_{i-1,j-1}+[a_i\ne b_j])$。
+
+    Parameters
+    ----------
+    hypothesis, reference : Sequence
+        两个序列（字符串、词列表或整数列表）。
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> edit_distance("kitten", "sitting"), edit_distance([1, 2, 3], [1, 3])
+    (3, 1)
+    """
+    for value, name in ((hypothesis, "hypothesis"), (reference, "reference")):
+        if not isinstance(value, Sequence):
+            raise TypeError(f"{name} 必须是序列（字符串或列表），收到的是 {type(value).__name__}")
+    a, b = list(hypothesis), list(reference)
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            # D[i][j] = min(删除, 插入, 替换或相同)
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
+        previous = current
+    return previous[-1]
+
+
+def error_rate(hypotheses: Sequence[Sequence], references: Sequence[Sequence]) -> float:
+    r"""错误率 $\frac{\sum \text{编辑距离}}{\sum |\text{参考}|}$：按词算是词错率 WER，按字或标签算是字错率 CER。
+
+    可以大于 1（插入很多时）。保留 4 位小数。
+
+    Parameters
+    ----------
+    hypotheses, references : Sequence[Sequence]
+        等长的序列列表；参考的总长度须 > 0。
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> error_rate(["abc", "de"], ["abd", "de"])
+    0.2
+    """
+    if isinstance(hypotheses, (str, bytes)) or not isinstance(hypotheses, Sequence):
+        raise TypeError(f"hypotheses 必须是序列的列表，收到的是 {type(hypotheses).__name__}")
+    if isinstance(references, (str, bytes)) or not isinstance(references, Sequence):
+        raise TypeError(f"references 必须是序列的列表，收到的是 {type(references).__name__}")
+    if len(hypotheses) != len(references) or not references:
+        raise ValueError(f"hypotheses 与 references 必须等长且非空，收到 {len(hypotheses)} 和 {len(references)}")
+    total = sum(len(ref) for ref in references)
+    if total == 0:
+        raise ValueError("references 的总长度必须 > 0")
+    # 错误率 = Σ 编辑距离 / Σ 参考长度
+    return round(sum(edit_distance(h, r) for h, r in zip(hypotheses, references)) / total, 4)
+
+
+def accuracy_by_length(correct: Sequence[bool], lengths: Sequence[int], edges: Sequence[int]) -> dict[str, float]:
+    """按长度分组的准确率：第 $i$ 组是长度在 ``[edges[i], edges[i+1])`` 内的样本，保留 2 位小数。
+
+    Parameters
+    ----------
+    correct : Sequence[bool]
+        每个样本是否正确（例如整句完全匹配）。
+    lengths : Sequence[int]
+        每个样本的长度，与 ``correct`` 等长。
+    edges : Sequence[int]
+        递增的分组边界，至少 2 个；不在任何组里的样本被忽略。
+
+    Returns
+    -------
+    dict[str, float]
+        ``{"3–5": 0.9, ...}``；空组不出现。
+
+    Examples
+    --------
+    >>> accuracy_by_length([True, True, False, False], [3, 4, 7, 8], edges=[3, 6, 9])
+    {'3–5': 1.0, '6–8': 0.0}
+    """
+    if isinstance(correct, (str, bytes)) or not isinstance(correct, Sequence):
+        raise TypeError(f"correct 必须是布尔值的序列，收到的是 {type(correct).__name__}")
+    if isinstance(lengths, (str, bytes)) or not isinstance(lengths, Sequence):
+        raise TypeError(f"lengths 必须是整数的序列，收到的是 {type(lengths).__name__}")
+    if isinstance(edges, (str, bytes)) or not isinstance(edges, Sequence):
+        raise TypeError(f"edges 必须是整数的序列，收到的是 {type(edges).__name__}")
+    if len(correct) != len(lengths):
+        raise ValueError(f"correct 与 lengths 必须等长，收到 {len(correct)} 和 {len(lengths)}")
+    for e in edges:
+        check_int(e, "edges 的元素", low=0, high=10**6)
+    if len(edges) < 2 or any(a >= b for a, b in zip(edges[:-1], edges[1:])):
+        raise ValueError(f"edges 必须是至少 2 个严格递增的整数，收到 {list(edges)}")
+    result = {}
+    for low, high in zip(edges[:-1], edges[1:]):
+        group = [bool(c) for c, n in zip(correct, lengths) if low <= n < high]
+        if group:
+            result[f"{low}–{high - 1}"] = round(sum(group) / len(group), 2)
+    return result

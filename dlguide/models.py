@@ -7,8 +7,10 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
-from dlguide._checks import check_bool, check_int, check_seed, check_sizes, check_tensor
+from dlguide._checks import check_bool, check_choice, check_int, check_seed, check_sizes, check_tensor
+from dlguide.attention import AdditiveAttention, scaled_dot_product_attention
 from dlguide.crf import LinearChainCRF
+from dlguide.data import teacher_forcing_pairs
 
 __all__ = [
     "ACTIVATIONS",
@@ -18,7 +20,12 @@ __all__ = [
     "residual_mlp",
     "small_cnn",
     "BiLSTMTagger",
+    "Seq2Seq",
 ]
+
+
+
+
 
 ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
     "identity": nn.Identity,
@@ -317,3 +324,163 @@ class BiLSTMTagger(nn.Module):
             return self.crf.decode(emissions, mask, constraints)
         best = emissions.argmax(-1).tolist()
         return [row[: int(n)] for row, n in zip(best, mask.sum(1).tolist())]
+
+
+class Seq2Seq(nn.Module):
+    r"""GRU 编码器–解码器，可选注意力。训练用教师强制，推理用 [`dlguide.decoding`][dlguide.decoding] 的搜索。
+
+    编码器读入源序列 $x_1\dots x_S$，得到各位置的隐状态 $\boldsymbol h_1\dots\boldsymbol h_S$（注意力的“记忆”）和最后的状态；
+    解码器从编码器的最后状态出发，逐词生成：$\boldsymbol s_t = \operatorname{GRU}(\boldsymbol s_{t-1}, \operatorname{emb}(y_{t-1}))$。
+
+    - ``attention=None``：$P(y_t\mid\cdot) = \operatorname{softmax}(W_o\boldsymbol s_t)$，源序列的全部信息都要挤进一个固定长度的向量；
+    - ``attention="dot"`` 或 ``"additive"``：按 Luong 等（2015）的做法，用当前的 $\boldsymbol s_t$ 对记忆做注意力，
+      得到上下文 $\boldsymbol c_t = \sum_j\alpha_{tj}\boldsymbol h_j$，再 $\tilde{\boldsymbol s}_t = \tanh(W_c[\boldsymbol s_t;\boldsymbol c_t])$，
+      $P(y_t\mid\cdot) = \operatorname{softmax}(W_o\tilde{\boldsymbol s}_t)$。打分用缩放点积或加性（Bahdanau）注意力。
+      上下文不回馈到 GRU 的输入，所以教师强制时解码器能一次算完整个序列。
+
+    ``forward`` 接受 [`teacher_forcing_pairs`][dlguide.data.teacher_forcing_pairs] 叠好的 ``(B, 2, L)``，
+    所以可以直接交给 [`fit`][dlguide.training.fit]。编号 0 是填充：编码器按真实长度打包读入，注意力屏蔽填充位置。
+
+    Parameters
+    ----------
+    src_vocab, tgt_vocab : int
+        源端和目标端的词表大小，在 ``[4, 100000]`` 内。
+    embed : int
+        词向量维数。
+    hidden : int
+        GRU 隐状态维数。
+    attention : str or None
+        ``None``、``"dot"`` 或 ``"additive"``。
+    seed : int, optional
+        给出时用它初始化参数。
+
+    Examples
+    --------
+    >>> net = Seq2Seq(13, 13, embed=8, hidden=16, attention="dot", seed=0)
+    >>> pair = torch.tensor([[[4, 5, 6, 0], [1, 6, 5, 4]]])  # 源序列 "123"，解码器输入 "<s>321"
+    >>> tuple(net(pair).shape)  # (B, L, 目标词表)
+    (1, 4, 13)
+    >>> tuple(net.attention_weights(pair).shape), net.attention_weights(pair)[0, :, 3].tolist()  # 填充位置权重为 0
+    ((1, 4, 4), [0.0, 0.0, 0.0, 0.0])
+    """
+
+    ATTENTIONS = (None, "dot", "additive")
+
+    def __init__(
+        self,
+        src_vocab: int,
+        tgt_vocab: int,
+        *,
+        embed: int = 32,
+        hidden: int = 64,
+        attention: str | None = None,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__()
+        check_int(src_vocab, "src_vocab", low=4, high=100_000)
+        check_int(tgt_vocab, "tgt_vocab", low=4, high=100_000)
+        check_int(embed, "embed", low=1, high=4096)
+        check_int(hidden, "hidden", low=2, high=4096)
+        if hidden % 2:
+            raise ValueError(f"hidden 必须是偶数（双向编码器每个方向 hidden/2），收到 {hidden}")
+        if attention is not None:
+            check_choice(attention, "attention", ("dot", "additive"))
+        if seed is not None:
+            torch.manual_seed(check_seed(seed))
+        self.attention = attention
+        self.src_embed = nn.Embedding(src_vocab, embed, padding_idx=0)
+        # 双向编码器，每个方向 hidden/2：记忆 h_j = [h→_j; h←_j] 同时概括 x_j 左右两侧（Bahdanau 等 2015 的做法）
+        self.encoder = nn.GRU(embed, hidden // 2, batch_first=True, bidirectional=True)
+        self.tgt_embed = nn.Embedding(tgt_vocab, embed, padding_idx=0)
+        self.decoder = nn.GRU(embed, hidden, batch_first=True)
+        if attention == "additive":
+            self.scorer = AdditiveAttention(hidden, hidden, hidden)
+        self.combine = nn.Linear(2 * hidden, hidden) if attention else None
+        self.out = nn.Linear(hidden, tgt_vocab)
+
+    def _check_ids(self, ids: torch.Tensor, name: str, vocab: int) -> None:
+        if bool((ids < 0).any()) or bool((ids >= vocab).any()):
+            raise ValueError(f"{name} 里的编号必须在 [0, {vocab}) 内，收到最小 {int(ids.min())}、最大 {int(ids.max())}")
+
+    def encode(self, src: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """源序列 ``(B, S)`` → 解码的初始状态 ``(s₀ (B, H), 记忆 (B, S, H), 键掩码 (B, S))``，每个张量第 0 维是 $B$。"""
+        check_tensor(src, "src", kind="int", ndim=2, nonempty=True)
+        self._check_ids(src, "src", self.src_embed.num_embeddings)
+        key_mask = src != 0  # (B, S)，True 是真实的词
+        lengths = key_mask.sum(1).clamp(min=1).cpu()
+        # 按真实长度打包：GRU 的最后状态停在每条序列自己的最后一个词，而不是读完填充之后
+        packed = nn.utils.rnn.pack_padded_sequence(self.src_embed(src), lengths, batch_first=True, enforce_sorted=False)
+        memory, h = self.encoder(packed)
+        memory, _ = nn.utils.rnn.pad_packed_sequence(memory, batch_first=True, total_length=src.shape[1])
+        # s₀ = [h→_S; h←_1]：前向读到最后一个词、后向读到第一个词的状态   (B, H)
+        return torch.cat([h[0], h[1]], dim=1), memory, key_mask
+
+    def _read_out(
+        self, s: torch.Tensor, memory: torch.Tensor, key_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """解码器状态 ``(B, T, H)`` → logits ``(B, T, V)`` 和注意力权重 ``(B, T, S)``。"""
+        if self.attention is None:
+            # P(y_t | ·) = softmax(W_o s_t)
+            return self.out(s), None
+        mask = key_mask[:, None, :]  # (B, 1, S)
+        if self.attention == "dot":
+            # c_t = Σ_j α_tj h_j，α_t = softmax(s_t·h_j / √H)
+            context, weights = scaled_dot_product_attention(s, memory, memory, mask)
+        else:
+            # α_t = softmax(wᵀ tanh(W_q s_t + W_k h_j))
+            context, weights = self.scorer(s, memory, memory, mask)
+        # s̃_t = tanh(W_c [s_t; c_t])，P(y_t | ·) = softmax(W_o s̃_t)
+        return self.out(torch.tanh(self.combine(torch.cat([s, context], dim=-1)))), weights
+
+    def _teacher_forced(self, pair: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        check_tensor(pair, "pair", kind="int", ndim=3, nonempty=True)
+        if pair.shape[1] != 2:
+            raise ValueError(f"pair 必须是 (B, 2, L)：源序列和解码器输入叠在第 1 维，收到形状 {tuple(pair.shape)}")
+        self._check_ids(pair[:, 1], "pair[:, 1]（解码器输入）", self.tgt_embed.num_embeddings)
+        s0, memory, key_mask = self.encode(pair[:, 0])
+        # 教师强制：解码器的输入是真实的上一个词 y_{t−1}，整个序列一次算完   (B, L, H)
+        s, _ = self.decoder(self.tgt_embed(pair[:, 1]), s0[None])
+        return self._read_out(s, memory, key_mask)
+
+    def forward(self, pair: torch.Tensor) -> torch.Tensor:
+        """``(B, 2, L)``（源序列、解码器输入）→ 每个位置的下一个词的 logits ``(B, L, V)``。"""
+        return self._teacher_forced(pair)[0]
+
+    def attention_weights(self, pair: torch.Tensor) -> torch.Tensor:
+        """教师强制下每个输出位置对源序列的注意力权重 ``(B, L, S)``（对齐矩阵）；没有注意力时报错。"""
+        if self.attention is None:
+            raise ValueError("attention 为 None 的模型没有注意力权重")
+        with torch.no_grad():
+            return self._teacher_forced(pair)[1]
+
+    def step(
+        self, tokens: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor, torch.Tensor]
+    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+        """解码一步：上一个词 ``(K,)`` 和状态 → 下一个词的对数概率 ``(K, V)`` 和新状态；供 [`dlguide.decoding`][dlguide.decoding] 调用。"""
+        check_tensor(tokens, "tokens", kind="int", ndim=1, nonempty=True)
+        if not (isinstance(state, tuple) and len(state) == 3 and all(isinstance(t, torch.Tensor) for t in state)):
+            raise TypeError("state 必须是 encode 返回的 (s, memory, key_mask) 三个张量")
+        s, memory, key_mask = state
+        if not len(tokens) == len(s) == len(memory) == len(key_mask):
+            raise ValueError(f"tokens 与 state 的第 0 维必须相同，收到 {len(tokens)} 和 {len(s)}")
+        self._check_ids(tokens, "tokens", self.tgt_embed.num_embeddings)
+        out, s_new = self.decoder(self.tgt_embed(tokens.to(s.device))[:, None, :], s[None])
+        logits, _ = self._read_out(out, memory, key_mask)
+        return torch.log_softmax(logits[:, 0], dim=-1), (s_new[0], memory, key_mask)
+
+    def sequence_log_prob(self, src: torch.Tensor, tgt: torch.Tensor) -> torch.Tensor:
+        r"""$\log P(\boldsymbol y\mid\boldsymbol x) = \sum_t \log P(y_t\mid\boldsymbol x, y_{<t})$，形状 ``(B,)``。
+
+        对 ``tgt`` 里所有非填充位置（含 ``EOS``）求和；束搜索的误差分析用它比较正确答案和模型输出的概率。
+        """
+        check_tensor(src, "src", kind="int", ndim=2, nonempty=True)
+        check_tensor(tgt, "tgt", kind="int", ndim=2, nonempty=True)
+        self._check_ids(tgt, "tgt", self.tgt_embed.num_embeddings)
+        device = next(self.parameters()).device
+        pair, target = teacher_forcing_pairs(src.cpu(), tgt.cpu())
+        pair, target = pair.to(device), target.to(device)
+        with torch.no_grad():
+            log_probs = torch.log_softmax(self(pair), dim=-1)
+        picked = log_probs.gather(2, target[:, :, None]).squeeze(2)
+        # Σ_t log P(y_t | x, y_<t)，跳过填充
+        return (picked * (target != 0)).sum(1)

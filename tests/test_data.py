@@ -53,3 +53,94 @@ def test_shift_digits_keeps_range_and_moves_mass() -> None:
     assert torch.equal(S.reshape(5, 8, 8)[:, 2:, 2:], X.reshape(5, 8, 8)[:, :6, :6])
     assert S.reshape(5, 8, 8)[:, :2, :].abs().sum() == 0
     assert 0 <= shift_digits(X, noise=1.0).min() and shift_digits(X, noise=1.0).max() <= 1
+
+
+# ---------------------------------------------------------------------------
+# 序列任务（docs/sequence）
+# ---------------------------------------------------------------------------
+
+_CN_VALUE = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0}
+
+
+def _parse_chinese_number(text: str) -> int:
+    """独立于 dlguide 的解析：五 → 5，十 → 10，十二 → 12，二十五 → 25。"""
+    if "十" not in text:
+        return _CN_VALUE[text]
+    tens, _, ones = text.partition("十")
+    return (_CN_VALUE[tens] if tens else 1) * 10 + (_CN_VALUE[ones] if ones else 0)
+
+
+def _parse_date(text: str) -> str:
+    year, rest = text.split("年")
+    month, rest = rest.split("月")
+    day = rest.rstrip("日")
+    if year.isdigit():
+        return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    y = int("".join(str(_CN_VALUE[ch]) for ch in year))
+    return f"{y:04d}-{_parse_chinese_number(month):02d}-{_parse_chinese_number(day):02d}"
+
+
+def test_dates_are_valid_and_the_targets_are_their_iso_form() -> None:
+    import datetime  # noqa: PLC0415  只有这个测试需要
+
+    from dlguide.data import DATE_SOURCE_VOCAB, DATE_TARGET_VOCAB, decode_tokens, make_dates  # noqa: PLC0415
+
+    src, tgt = make_dates(2000, seed=3)
+    styles = {"arabic": 0, "chinese": 0, "chinese_ling": 0}
+    for s, t in zip(src, tgt):
+        text, iso = decode_tokens(s, DATE_SOURCE_VOCAB), decode_tokens(t, DATE_TARGET_VOCAB)
+        assert _parse_date(text) == iso
+        assert 1950 <= datetime.date.fromisoformat(iso).year <= 2049
+        styles["arabic" if text[0].isdigit() else ("chinese_ling" if "零" in text else "chinese")] += 1
+    assert min(styles.values()) > 300  # 三种写法都常见（“零”只在年份含 0 时看得出来，所以它数得偏少）
+    assert tgt[:, -1].tolist() == [2] * 2000  # 每个目标以 EOS 结尾
+    assert torch.equal(make_dates(5, seed=1)[0], make_dates(5, seed=1)[0])
+
+
+@pytest.mark.parametrize("task", ["reverse", "sort", "copy"])
+def test_digit_tasks(task: str) -> None:
+    from dlguide.data import DIGIT_VOCAB, EOS, PAD, decode_tokens, make_digit_task  # noqa: PLC0415
+
+    src, tgt = make_digit_task(task, 300, min_len=2, max_len=9, seed=0)
+    assert src.shape == (300, 9) and tgt.shape == (300, 10)
+    lengths = (src != PAD).sum(1)
+    assert lengths.min().item() == 2 and lengths.max().item() == 9
+    for s, t, n in zip(src, tgt, lengths.tolist()):
+        assert bool((s[n:] == PAD).all()) and t[n].item() == EOS
+        x, y = decode_tokens(s, DIGIT_VOCAB), decode_tokens(t, DIGIT_VOCAB)
+        assert y == {"reverse": x[::-1], "sort": "".join(sorted(x)), "copy": x}[task]
+
+
+def test_teacher_forcing_pairs_shift_the_target() -> None:
+    from dlguide.data import BOS, PAD, make_digit_task, teacher_forcing_pairs  # noqa: PLC0415
+
+    src, tgt = make_digit_task("reverse", 20, min_len=3, max_len=6, seed=1)
+    pair, target = teacher_forcing_pairs(src, tgt)
+    assert pair.shape == (20, 2, 7) and target.shape == (20, 7)
+    assert torch.equal(pair[:, 0, :6], src) and bool((pair[:, 0, 6] == PAD).all())
+    assert bool((pair[:, 1, 0] == BOS).all()) and torch.equal(pair[:, 1, 1:], tgt[:, :-1])
+    assert torch.equal(target, tgt)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda d: d.make_digit_task("shuffle"), ValueError, "task 必须是"),
+        (lambda d: d.make_digit_task("reverse", 10**9), ValueError, "n 必须在"),
+        (lambda d: d.make_digit_task("reverse", 5, min_len=5, max_len=3), ValueError, "max_len 必须在"),
+        (lambda d: d.make_dates(0), ValueError, "n 必须在"),
+        (lambda d: d.make_dates(5, seed=-1), ValueError, "seed 必须在"),
+        (lambda d: d.format_date("2019-01-01"), TypeError, "date 必须是 datetime.date"),
+        (lambda d: d.encode_tokens("2019x", d.DIGIT_VOCAB), ValueError, "词表之外的字符"),
+        (lambda d: d.encode_tokens(2019, d.DIGIT_VOCAB), TypeError, "text 必须是字符串"),
+        (lambda d: d.decode_tokens([1, 99], d.DIGIT_VOCAB), ValueError, "ids 里的编号必须在"),
+        (lambda d: d.decode_tokens("12", d.DIGIT_VOCAB), TypeError, "ids 必须是整数列表"),
+        (lambda d: d.teacher_forcing_pairs(torch.zeros(2, 3), torch.zeros(2, 3, dtype=torch.long)), TypeError, "src 必须是整数张量"),
+        (lambda d: d.teacher_forcing_pairs(torch.zeros(2, 3, dtype=torch.long), torch.zeros(3, 3, dtype=torch.long)), ValueError, "样本数"),
+    ],
+)
+def test_sequence_data_errors(call, error, message) -> None:
+    import dlguide.data as d  # noqa: PLC0415
+
+    with pytest.raises(error, match=message):
+        call(d)

@@ -75,3 +75,76 @@ def test_bilstm_tagger_losses() -> None:
 def test_bilstm_tagger_errors(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("attention", [None, "dot", "additive"])
+def test_seq2seq_step_matches_teacher_forced_forward(attention: str | None) -> None:
+    from dlguide.data import teacher_forcing_pairs  # noqa: PLC0415
+    from dlguide.models import Seq2Seq  # noqa: PLC0415
+
+    net = Seq2Seq(11, 9, embed=6, hidden=10, attention=attention, seed=0).double().eval()
+    src = torch.tensor([[4, 5, 6, 7, 8], [9, 4, 0, 0, 0]])
+    tgt = torch.tensor([[5, 6, 7, 2], [8, 2, 0, 0]])
+    pair, _ = teacher_forcing_pairs(src, tgt)
+    with torch.no_grad():
+        logits = torch.log_softmax(net(pair), -1)
+        state = net.encode(src)
+        for t in range(tgt.shape[1]):
+            log_probs, state = net.step(pair[:, 1, t], state)
+            torch.testing.assert_close(log_probs, logits[:, t])
+    # sequence_log_prob 是目标各位置对数概率之和（不含填充）
+    expected = torch.stack([logits[0, :4].gather(1, tgt[0, :, None]).sum(), logits[1, :2].gather(1, tgt[1, :2, None]).sum()])
+    torch.testing.assert_close(net.sequence_log_prob(src, tgt), expected)
+
+
+@pytest.mark.parametrize("attention", [None, "dot", "additive"])
+def test_seq2seq_ignores_extra_padding(attention: str | None) -> None:
+    from dlguide.models import Seq2Seq  # noqa: PLC0415
+
+    net = Seq2Seq(11, 9, embed=6, hidden=10, attention=attention, seed=1).double().eval()
+    src = torch.tensor([[4, 5, 6, 0]])
+    with torch.no_grad():
+        a, b = net.encode(src), net.encode(torch.nn.functional.pad(src, (0, 3)))
+        torch.testing.assert_close(a[0], b[0])  # 打包后，最后状态与填充多少无关
+        tokens = torch.tensor([1])
+        torch.testing.assert_close(net.step(tokens, a)[0], net.step(tokens, b)[0])
+
+
+def test_seq2seq_attention_weights_are_distributions() -> None:
+    from dlguide.models import Seq2Seq  # noqa: PLC0415
+
+    net = Seq2Seq(11, 9, embed=6, hidden=10, attention="additive", seed=0)
+    pair = torch.tensor([[[4, 5, 6, 0], [1, 5, 6, 7]]])
+    w = net.attention_weights(pair)
+    torch.testing.assert_close(w.sum(-1), torch.ones(1, 4))
+    assert w[..., 3].abs().sum() == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"attention": "luong"}, ValueError, "attention 必须是"),
+        ({"hidden": 7}, ValueError, "hidden 必须是偶数"),
+        ({"hidden": 10**9}, ValueError, "hidden 必须在"),
+        ({"src_vocab": 2}, ValueError, "src_vocab 必须在"),
+        ({"seed": -1}, ValueError, "seed 必须在"),
+    ],
+)
+def test_seq2seq_errors(kwargs: dict, error: type, message: str) -> None:
+    from dlguide.models import Seq2Seq  # noqa: PLC0415
+
+    args = {"src_vocab": 11, "tgt_vocab": 9} | kwargs
+    with pytest.raises(error, match=message):
+        Seq2Seq(args.pop("src_vocab"), args.pop("tgt_vocab"), **args)
+
+
+def test_seq2seq_rejects_bad_pairs() -> None:
+    from dlguide.models import Seq2Seq  # noqa: PLC0415
+
+    net = Seq2Seq(11, 9, embed=4, hidden=4)
+    with pytest.raises(ValueError, match="pair 必须是 \\(B, 2, L\\)"):
+        net(torch.zeros(1, 3, 4, dtype=torch.long))
+    with pytest.raises(TypeError, match="pair 必须是整数张量"):
+        net(torch.zeros(1, 2, 4))
+    with pytest.raises(ValueError, match="没有注意力权重"):
+        net.attention_weights(torch.ones(1, 2, 4, dtype=torch.long))
