@@ -7,10 +7,13 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
-from dlguide._checks import check_int, check_sizes
+from dlguide._checks import check_bool, check_choice, check_int, check_seed, check_sizes
+from dlguide.recurrent import set_forget_bias
 
 __all__ = [
     "ACTIVATIONS",
+    "RECURRENT_LAYERS",
+    "RecurrentNet",
     "ResidualBlock",
     "digits_cnn",
     "mlp",
@@ -231,3 +234,80 @@ def small_cnn(seed: int = 0) -> nn.Sequential:
         nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(64 * 8 * 8, 10),
     )
+
+
+#: [`RecurrentNet`][dlguide.models.RecurrentNet] 认识的循环层。
+RECURRENT_LAYERS: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+
+
+class RecurrentNet(nn.Module):
+    r"""一层（或几层）循环网络加一个线性输出头：序列进，最后一步（或每一步）的预测出。
+
+    ``every_step=False``（N→1，序列分类/回归）：$\hat{\boldsymbol y} = V\boldsymbol h_T + \boldsymbol c$；
+    ``every_step=True``（N→N，逐步标注）：每个时刻都输出 $\hat{\boldsymbol y}_t = V\boldsymbol h_t + \boldsymbol c$。
+    循环层是 PyTorch 内置的 ``nn.RNN``（tanh）、``nn.GRU`` 或 ``nn.LSTM``，``batch_first=True``。
+
+    Parameters
+    ----------
+    kind : str
+        ``"rnn"``、``"gru"`` 或 ``"lstm"``。
+    input_size, hidden_size, output_size : int
+        输入维数 $I$、隐藏维数 $H$、输出维数 $O$，在 [1, 4096] 内。
+    num_layers : int
+        循环层层数，在 [1, 16] 内。
+    every_step : bool
+        是否每个时刻都输出。
+    forget_bias : float, optional
+        只对 LSTM：给出时用 [`set_forget_bias`][dlguide.recurrent.set_forget_bias] 设置有效遗忘门偏置。
+    seed : int, optional
+        给出时用它初始化参数。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型不对或越界；``forget_bias`` 用在了非 LSTM 上。
+
+    Examples
+    --------
+    >>> import torch
+    >>> net = RecurrentNet("lstm", 2, 8, 1, seed=0)
+    >>> tuple(net(torch.zeros(5, 30, 2)).shape)                    # (B, T, I) → (B, O)
+    (5, 1)
+    >>> tuple(RecurrentNet("gru", 2, 8, 3, every_step=True)(torch.zeros(5, 30, 2)).shape)  # → (B, T, O)
+    (5, 30, 3)
+    """
+
+    def __init__(
+        self,
+        kind: str = "lstm",
+        input_size: int = 1,
+        hidden_size: int = 16,
+        output_size: int = 1,
+        *,
+        num_layers: int = 1,
+        every_step: bool = False,
+        forget_bias: float | None = None,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__()
+        check_choice(kind, "kind", tuple(RECURRENT_LAYERS))
+        for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("output_size", output_size)):
+            check_int(value, name, low=1, high=4096)
+        check_int(num_layers, "num_layers", low=1, high=16)
+        check_bool(every_step, "every_step")
+        if forget_bias is not None and kind != "lstm":
+            raise ValueError(f"forget_bias 只适用于 kind='lstm'，收到 kind={kind!r}")
+        if seed is not None:
+            torch.manual_seed(check_seed(seed))
+        self.kind = kind
+        self.every_step = every_step
+        self.rnn = RECURRENT_LAYERS[kind](input_size, hidden_size, num_layers=num_layers, batch_first=True)
+        if forget_bias is not None:
+            set_forget_bias(self.rnn, forget_bias)
+        self.head = nn.Linear(hidden_size, output_size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        # (B, T, I) → 每个时刻最后一层的隐藏状态 (B, T, H)
+        states, _ = self.rnn(x)
+        # 每一步都输出：(B, T, O)；只要最后一步：(B, O)
+        return self.head(states if self.every_step else states[:, -1])

@@ -21,19 +21,23 @@ GRU 的重置门乘在 $W_{hn}\boldsymbol h + \boldsymbol b_{hn}$ 之后。
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import torch
 from torch import nn
 
-from dlguide._checks import check_bool, check_choice, check_in_range, check_int, check_module, check_tensor
+from dlguide._checks import check_bool, check_choice, check_in_range, check_int, check_module, check_seed, check_tensor
+from dlguide.data import make_adding_problem
 from dlguide.device import get_device
 from dlguide.init import orthogonal_
+from dlguide.training import fit
 
 __all__ = [
     "CELL_ACTIVATIONS",
     "GATE_BLOCKS",
     "RECURRENT_INITS",
     "gru_cell",
+    "gru_gates",
     "lstm_cell",
     "lstm_gates",
     "lstm_state_grad_norms",
@@ -41,6 +45,8 @@ __all__ = [
     "rnn_cell",
     "run_recurrent",
     "set_forget_bias",
+    "trace_gates",
+    "train_marked_recall",
 ]
 
 #: :func:`recurrent_weight` 认识的循环权重初始化。
@@ -319,7 +325,7 @@ def rnn_cell(
     return phi(_affine(x, weight_ih, bias_ih) + _affine(h, weight_hh, bias_hh))
 
 
-def gru_cell(
+def gru_gates(
     x: torch.Tensor,
     h: torch.Tensor,
     weight_ih: torch.Tensor,
@@ -328,15 +334,14 @@ def gru_cell(
     bias_hh: torch.Tensor | None = None,
     *,
     reset_after: bool = True,
-) -> torch.Tensor:
-    r"""GRU 的一步，门按 PyTorch 的顺序 $(r, z, n)$ 堆叠。
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    r"""GRU 一步里的重置门 $\boldsymbol r$、更新门 $\boldsymbol z$ 和候选状态 $\boldsymbol n$（PyTorch 的堆叠顺序 $r, z, n$）。
 
     $$
     \begin{aligned}
     \boldsymbol r &= \sigma(W_{ir}\boldsymbol x + \boldsymbol b_{ir} + W_{hr}\boldsymbol h + \boldsymbol b_{hr}),\qquad
     \boldsymbol z = \sigma(W_{iz}\boldsymbol x + \boldsymbol b_{iz} + W_{hz}\boldsymbol h + \boldsymbol b_{hz}),\\
-    \boldsymbol n &= \tanh\bigl(W_{in}\boldsymbol x + \boldsymbol b_{in} + \boldsymbol r\odot(W_{hn}\boldsymbol h + \boldsymbol b_{hn})\bigr),\qquad
-    \boldsymbol h' = (1-\boldsymbol z)\odot\boldsymbol n + \boldsymbol z\odot\boldsymbol h .
+    \boldsymbol n &= \tanh\bigl(W_{in}\boldsymbol x + \boldsymbol b_{in} + \boldsymbol r\odot(W_{hn}\boldsymbol h + \boldsymbol b_{hn})\bigr).
     \end{aligned}
     $$
 
@@ -360,6 +365,72 @@ def gru_cell(
 
     Returns
     -------
+    tuple of torch.Tensor
+        ``(r, z, n)``，每个形状同 ``h``。
+
+    Raises
+    ------
+    TypeError
+        参数不是张量、dtype 不一致，或 ``reset_after`` 不是布尔值。
+    ValueError
+        形状对不上。
+
+    Examples
+    --------
+    >>> gru = nn.GRU(3, 2)
+    >>> r, z, n = gru_gates(torch.randn(5, 3), torch.zeros(5, 2), gru.weight_ih_l0, gru.weight_hh_l0)
+    >>> tuple(z.shape), bool(((z > 0) & (z < 1)).all()), bool((n.abs() < 1).all())
+    ((5, 2), True, True)
+    """
+    check_bool(reset_after, "reset_after")
+    H = _check_cell_args(x, h, weight_ih, weight_hh, bias_ih, bias_hh, 3)
+    # 输入一侧的三块 W_i{r,z,n} x + b_i{r,z,n}：(B, 3H) → 三个 (B, H)
+    i_r, i_z, i_n = _affine(x, weight_ih, bias_ih).chunk(3, dim=-1)
+    # r = σ(W_ir x + b_ir + W_hr h + b_hr)，z = σ(W_iz x + b_iz + W_hz h + b_hz)
+    h_rz = _affine(h, weight_hh[: 2 * H], None if bias_hh is None else bias_hh[: 2 * H])
+    h_r, h_z = h_rz.chunk(2, dim=-1)
+    r = torch.sigmoid(i_r + h_r)
+    z = torch.sigmoid(i_z + h_z)
+    b_hn = None if bias_hh is None else bias_hh[2 * H :]
+    if reset_after:
+        # n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))       （PyTorch、cuDNN）
+        n = torch.tanh(i_n + r * _affine(h, weight_hh[2 * H :], b_hn))
+    else:
+        # n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn)       （Cho 等 2014）
+        n = torch.tanh(i_n + _affine(r * h, weight_hh[2 * H :], b_hn))
+    return r, z, n
+
+
+def gru_cell(
+    x: torch.Tensor,
+    h: torch.Tensor,
+    weight_ih: torch.Tensor,
+    weight_hh: torch.Tensor,
+    bias_ih: torch.Tensor | None = None,
+    bias_hh: torch.Tensor | None = None,
+    *,
+    reset_after: bool = True,
+) -> torch.Tensor:
+    r"""GRU 的一步：$\boldsymbol h' = (1-\boldsymbol z)\odot\boldsymbol n + \boldsymbol z\odot\boldsymbol h$。
+
+    $\boldsymbol r, \boldsymbol z, \boldsymbol n$ 由 [`gru_gates`][dlguide.recurrent.gru_gates] 算出；默认参数下与 ``torch.nn.GRUCell`` 相同。
+    更新门 $\boldsymbol z$ 是“保留旧状态”的比例：$\boldsymbol z = 1$ 时原样复制 $\boldsymbol h$，$\boldsymbol z = 0$ 时换成候选状态 $\boldsymbol n$。
+
+    Parameters
+    ----------
+    x : torch.Tensor
+        输入，形状 ``(B, I)`` 或 ``(I,)``。
+    h : torch.Tensor
+        上一步的隐藏状态，形状 ``(B, H)`` 或 ``(H,)``。
+    weight_ih, weight_hh : torch.Tensor
+        形状 ``(3H, I)`` 和 ``(3H, H)``，行按 $r, z, n$ 分成三块。
+    bias_ih, bias_hh : torch.Tensor, optional
+        形状 ``(3H,)``。
+    reset_after : bool
+        ``True``：PyTorch/cuDNN 的写法；``False``：Cho 等 2014 的写法，见 [`gru_gates`][dlguide.recurrent.gru_gates]。
+
+    Returns
+    -------
     torch.Tensor
         新的隐藏状态，形状同 ``h``。
 
@@ -378,22 +449,7 @@ def gru_cell(
     >>> torch.allclose(gru_cell(*args), cell(x, h)), torch.allclose(gru_cell(*args, reset_after=False), cell(x, h))
     (True, False)
     """
-    check_bool(reset_after, "reset_after")
-    H = _check_cell_args(x, h, weight_ih, weight_hh, bias_ih, bias_hh, 3)
-    # 输入一侧的三块 W_i{r,z,n} x + b_i{r,z,n}：(B, 3H) → 三个 (B, H)
-    i_r, i_z, i_n = _affine(x, weight_ih, bias_ih).chunk(3, dim=-1)
-    # r = σ(W_ir x + b_ir + W_hr h + b_hr)，z = σ(W_iz x + b_iz + W_hz h + b_hz)
-    h_rz = _affine(h, weight_hh[: 2 * H], None if bias_hh is None else bias_hh[: 2 * H])
-    h_r, h_z = h_rz.chunk(2, dim=-1)
-    r = torch.sigmoid(i_r + h_r)
-    z = torch.sigmoid(i_z + h_z)
-    b_hn = None if bias_hh is None else bias_hh[2 * H :]
-    if reset_after:
-        # n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))       （PyTorch、cuDNN）
-        n = torch.tanh(i_n + r * _affine(h, weight_hh[2 * H :], b_hn))
-    else:
-        # n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn)       （Cho 等 2014）
-        n = torch.tanh(i_n + _affine(r * h, weight_hh[2 * H :], b_hn))
+    r, z, n = gru_gates(x, h, weight_ih, weight_hh, bias_ih, bias_hh, reset_after=reset_after)
     # h' = (1 − z) ⊙ n + z ⊙ h：z 是“保留旧状态”的比例
     return (1 - z) * n + z * h
 
@@ -683,3 +739,150 @@ def run_recurrent(
     elif module.batch_first:
         output = output.transpose(0, 1)  # (T, B, ·) → (B, T, ·)
     return (output, (hn, cn)) if is_lstm else (output, hn)
+
+
+def trace_gates(module: nn.LSTM | nn.GRU, x: torch.Tensor) -> dict[str, torch.Tensor]:
+    r"""把单层单向的 ``nn.LSTM``/``nn.GRU`` 沿序列跑一遍，记录每个时刻的门和状态（不求梯度）。
+
+    门由 [`lstm_gates`][dlguide.recurrent.lstm_gates]、[`gru_gates`][dlguide.recurrent.gru_gates] 用 ``module`` 的权重算出，
+    状态与 ``module(x)`` 相同。
+
+    Parameters
+    ----------
+    module : torch.nn.LSTM or torch.nn.GRU
+        单层、单向、没有投影的循环层。
+    x : torch.Tensor
+        输入序列，按 ``module.batch_first`` 的布局：``(B, T, I)`` 或 ``(T, B, I)``。
+
+    Returns
+    -------
+    dict[str, torch.Tensor]
+        LSTM：``"i"``、``"f"``、``"g"``、``"o"``、``"c"``、``"h"``；GRU：``"r"``、``"z"``、``"n"``、``"h"``。
+        每个形状都是 ``(T, B, H)``（时间在前，与 ``batch_first`` 无关）。
+
+    Raises
+    ------
+    TypeError
+        ``module`` 不是 ``nn.LSTM``/``nn.GRU``，或 ``x`` 不是浮点张量。
+    ValueError
+        ``module`` 多层、双向或带投影；``x`` 的形状不对。
+
+    Examples
+    --------
+    >>> lstm = nn.LSTM(2, 3, batch_first=True)
+    >>> x = torch.randn(4, 10, 2)
+    >>> trace = trace_gates(lstm, x)
+    >>> sorted(trace), tuple(trace["f"].shape)
+    (['c', 'f', 'g', 'h', 'i', 'o'], (10, 4, 3))
+    >>> torch.allclose(trace["h"].transpose(0, 1), lstm(x)[0], atol=1e-6)
+    True
+    """
+    if not isinstance(module, (nn.LSTM, nn.GRU)):
+        raise TypeError(f"module 必须是 torch.nn.LSTM 或 torch.nn.GRU，收到的是 {type(module).__name__}")
+    if module.num_layers != 1 or module.bidirectional or getattr(module, "proj_size", 0):
+        raise ValueError("module 必须是单层、单向、没有投影的循环层（num_layers=1，bidirectional=False，proj_size=0）")
+    check_tensor(x, "x", ndim=3, nonempty=True)
+    if x.shape[-1] != module.input_size:
+        raise ValueError(f"x 的最后一维必须是 input_size={module.input_size}，收到形状 {tuple(x.shape)}")
+    if x.dtype != module.weight_ih_l0.dtype:
+        raise TypeError(f"x 的 dtype 必须与 module 的参数相同（{module.weight_ih_l0.dtype}），收到 {x.dtype}")
+    xs = x.transpose(0, 1) if module.batch_first else x  # (T, B, I)
+    w = _layer_weights(module, 0, reverse=False)
+    args = (w["weight_ih"], w["weight_hh"], w["bias_ih"], w["bias_hh"])
+    is_lstm = isinstance(module, nn.LSTM)
+    names = ("i", "f", "g", "o", "c", "h") if is_lstm else ("r", "z", "n", "h")
+    record: dict[str, list[torch.Tensor]] = {name: [] for name in names}
+    h = xs.new_zeros(xs.shape[1], module.hidden_size)  # (B, H)
+    c = torch.zeros_like(h)
+    with torch.no_grad():
+        for xt in xs:
+            if is_lstm:
+                i, f, g, o = lstm_gates(xt, h, *args)
+                # c_t = f ⊙ c_{t−1} + i ⊙ g，h_t = o ⊙ tanh(c_t)
+                c = f * c + i * g
+                h = o * torch.tanh(c)
+                values = (i, f, g, o, c, h)
+            else:
+                r, z, n = gru_gates(xt, h, *args)
+                # h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+                h = (1 - z) * n + z * h
+                values = (r, z, n, h)
+            for name, value in zip(names, values):
+                record[name].append(value)
+    return {name: torch.stack(values) for name, values in record.items()}
+
+
+def train_marked_recall(
+    model: nn.Module,
+    length: int = 20,
+    *,
+    n: int = 2048,
+    epochs: int = 6,
+    batch_size: int = 64,
+    lr: float = 0.02,
+    test_lengths: Sequence[int] | None = None,
+    seed: int = 0,
+) -> dict[str, object]:
+    r"""在“标记回忆”任务上训练一个序列模型：记住前半段被标记的那个值，在最后一步输出它。
+
+    数据来自 [`make_adding_problem`][dlguide.data.make_adding_problem]（``markers=1``）：输入 ``(B, T, 2)``，
+    目标 ``(B, 1)``；只会输出常数的模型 MSE 约为 $1/3$。训练用 [`fit`][dlguide.training.fit]
+    （Adam、MSE、小批量），再在新生成的测试序列上量 MSE。本章几个页面用同一套设置比较不同的循环单元。
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        输入 ``(B, T, 2)``、输出 ``(B, 1)`` 的模型，例如 ``RecurrentNet(kind, 2, H, 1)``（就地训练）。
+    length : int
+        训练序列长度 $T$，在 [2, 1000] 内；要记住的值离结尾 $T/2$ 到 $T-1$ 步。
+    n : int
+        训练序列条数，在 [1, 100000] 内。
+    epochs, batch_size : int
+        训练轮数（[1, 1000]）与小批量大小。
+    lr : float
+        Adam 的学习率。
+    test_lengths : sequence of int, optional
+        在这些长度的测试序列（各 1000 条）上量 MSE；默认只用 ``length``。
+    seed : int
+        训练数据与打乱顺序的种子；测试数据用 ``seed + 1``。
+
+    Returns
+    -------
+    dict
+        ``"losses"``：每轮的平均训练损失（list[float]）；``"test_mse"``：``{测试长度: MSE}``。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型不对或越界。
+
+    Examples
+    --------
+    >>> from dlguide.models import RecurrentNet
+    >>> result = train_marked_recall(RecurrentNet("gru", 2, 8, 1, seed=0), 6, n=256, epochs=2)
+    >>> len(result["losses"]), list(result["test_mse"])
+    (2, [6])
+    """
+    check_module(model, "model")
+    check_int(length, "length", low=2, high=1000)
+    check_int(n, "n", low=1, high=100_000)
+    check_int(epochs, "epochs", low=1, high=1000)
+    check_seed(seed)
+    if test_lengths is not None and (isinstance(test_lengths, str) or not isinstance(test_lengths, Sequence)):
+        raise TypeError(f"test_lengths 必须是整数序列（例如 [20, 100]），收到的是 {type(test_lengths).__name__}")
+    lengths = [length] if test_lengths is None else list(test_lengths)
+    for value in lengths:
+        check_int(value, "test_lengths 的元素", low=2, high=10_000)
+    X, y = make_adding_problem(n, length, markers=1, seed=seed)
+    losses = fit(
+        model, X, y, loss_fn=nn.functional.mse_loss, epochs=epochs, lr=lr, batch_size=batch_size, optimizer="adam", seed=seed
+    )
+    device = next(model.parameters()).device
+    test_mse = {}
+    model.eval()
+    with torch.no_grad():
+        for value in lengths:
+            X_test, y_test = make_adding_problem(1000, value, markers=1, seed=seed + 1)
+            test_mse[value] = nn.functional.mse_loss(model(X_test.to(device)), y_test.to(device)).item()
+    model.train()
+    return {"losses": losses, "test_mse": test_mse}
