@@ -48,9 +48,26 @@ class PyconBlockParser:
                 source = block.parsed
                 if not source.lstrip().startswith(">>>"):
                     continue
+                content_start = block.start + block.lexemes["source"].offset
                 for region in self.doctests(source, document.path):
-                    region.adjust(block, source)
+                    # 代码块在告示框（!!!）或列表里时有缩进：Sybil 去掉缩进后的偏移要换回原文件里的位置，
+                    # 失败信息里的行号才对得上。
+                    region.start = _document_offset(document.text, content_start, source, region.start)
+                    region.end = _document_offset(document.text, content_start, source, region.end)
                     yield region
+
+
+def _document_offset(text: str, content_start: int, source: str, pos: int) -> int:
+    """去掉缩进的代码 ``source`` 里的位置 ``pos`` 在原文 ``text`` 里的位置（代码从 ``content_start`` 开始）。"""
+    line = source.count("\n", 0, pos)
+    column = pos - (source.rfind("\n", 0, pos) + 1)
+    start = content_start
+    for _ in range(line):
+        start = text.index("\n", start) + 1
+    end = text.find("\n", start)
+    raw = text[start : end if end != -1 else len(text)]
+    stripped = source.split("\n")[line]
+    return start + max(len(raw) - len(stripped), 0) + column
 
 
 def _setup(namespace: dict) -> None:
@@ -73,6 +90,18 @@ docstrings = Sybil(
 )
 
 pytest_collect_file = (pages + docstrings).pytest()
+
+
+def pytest_configure(config: object) -> None:
+    """示例都在 ``get_device()`` 选的设备上跑：设备不可用就在开始前停下，只报一次原因。"""
+    import pytest  # noqa: PLC0415  只有 pytest 运行时才需要
+
+    from dlguide.device import get_device  # noqa: PLC0415  在设置好线程数之后再导入 dlguide
+
+    try:
+        get_device()
+    except ValueError as err:
+        raise pytest.UsageError(f"无法运行示例：{err}") from None
 
 # 示例里的随机数都显式设种子；这里再把 CPU 线程数固定为 1：浮点求和的顺序不随机器核数变化，
 # 结果逐位可复现；示例里的张量都很小，单线程反而更快（机器忙时多线程会慢一个数量级）。

@@ -23,7 +23,7 @@ __all__ = [
 
 
 def layer_grad_norms(model: nn.Module, kind: type[nn.Module] = nn.Linear) -> list[float]:
-    """按前向顺序返回每个 ``kind`` 层（默认 ``nn.Linear``）权重梯度的 L2 范数。
+    r"""按前向顺序返回每个 ``kind`` 层（默认 ``nn.Linear``）权重梯度的 L2 范数。
 
     需要先对损失调用 ``backward()``。没有梯度的层记为 ``0.0``。
 
@@ -37,7 +37,7 @@ def layer_grad_norms(model: nn.Module, kind: type[nn.Module] = nn.Linear) -> lis
     Returns
     -------
     list[float]
-        每层 $\\lVert \\partial L / \\partial W^{[l]} \\rVert_2$，第 0 个是最靠近输入的层。
+        每层 $\lVert \partial L / \partial W^{[l]} \rVert_2$，第 0 个是最靠近输入的层。
 
     Raises
     ------
@@ -98,17 +98,17 @@ class GradientMonitor:
 
     两种用法：
 
-    - 手动：每次 ``loss.backward()`` 之后调用 :meth:`record`；
+    - 手动：每次 ``loss.backward()`` 之后调用 [`record`][dlguide.gradients.GradientMonitor.record]；
     - 上下文：``with GradientMonitor(model):`` 块里，**任何** ``torch.optim`` 优化器每次
-      ``step()`` 之前都会自动调用 :meth:`record`，所以不用改训练循环（例如
-      :func:`dlguide.training.fit`）。
+      ``step()`` 之前都会自动调用 [`record`][dlguide.gradients.GradientMonitor.record]，所以不用改训练循环（例如
+      [`dlguide.training.fit`][dlguide.training.fit]）。
 
     Parameters
     ----------
     model : torch.nn.Module
         要监视的模型。
     kind : type
-        逐层统计哪一类层的权重，默认 ``nn.Linear``（见 :func:`layer_grad_norms`）。
+        逐层统计哪一类层的权重，默认 ``nn.Linear``（见 [`layer_grad_norms`][dlguide.gradients.layer_grad_norms]）。
 
     Attributes
     ----------
@@ -262,9 +262,9 @@ class GradientClipper:
     model : torch.nn.Module
         要裁剪其梯度的模型。
     max_norm : float, optional
-        给出时用 :func:`clip_grad_norm` 按总范数裁剪。
+        给出时用 [`clip_grad_norm`][dlguide.gradients.clip_grad_norm] 按总范数裁剪。
     clip_value : float, optional
-        给出时用 :func:`clip_grad_value` 按元素裁剪。两者恰好给一个。
+        给出时用 [`clip_grad_value`][dlguide.gradients.clip_grad_value] 按元素裁剪。两者恰好给一个。
 
     Raises
     ------

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import logging
+import os
 import pkgutil
 import posixpath
 import re
@@ -77,7 +79,22 @@ def chapter_pages(chapter: dict) -> list[str]:
         page = topic.get("page", "").partition("#")[0]
         if page and page not in pages:
             pages.append(page)
-    return pages + list(chapter.get("notebooks", []))
+    return pages + [{notebook_title(ROOT / "docs" / nb): nb} for nb in chapter.get("notebooks", [])]
+
+
+def notebook_title(path: Path) -> str:
+    """jupytext 笔记本第一个 Markdown 标题（``# # 标题``）：导航里的名字和页面标题一致。"""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# # "):
+            return line[4:].strip()
+    raise SiteError(f"{path}: 笔记本的第一个 Markdown 单元格要有一个 # 标题")
+
+
+def notebook_ipynb(path: Path) -> str:
+    """把 jupytext 的 percent 格式 ``.py`` 转成 ``.ipynb``（不含输出），供读者下载后直接在 Jupyter 里打开。"""
+    import jupytext  # noqa: PLC0415  只在构建站点时需要
+
+    return jupytext.writes(jupytext.read(path), fmt="ipynb")
 
 
 def api_modules() -> list[str]:
@@ -112,9 +129,24 @@ def build_nav(toc: list[dict]) -> list:
     return nav
 
 
+def _quiet_build() -> None:
+    """干净的构建不打印读者要学着忽略的东西：jieba 的词典加载信息、mkdocs-jupyter 的逐页日志、
+    笔记本内核关于 TCP 未加密的警告（内核只在本机回环地址上和构建进程通信）。"""
+    import jieba  # noqa: PLC0415  只在构建站点时需要
+
+    jieba.setLogLevel(logging.WARNING)
+    logging.getLogger("mkdocs.plugins.mkdocs_jupyter").setLevel(logging.WARNING)
+    logging.getLogger("mkdocs.mkdocs-jupyter").setLevel(logging.WARNING)
+    profile = ROOT / ".cache" / "ipython" / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    (profile / "ipython_kernel_config.py").write_text('c.IPKernelApp.log_level = "ERROR"\n', encoding="utf-8")
+    os.environ["IPYTHONDIR"] = str(profile.parent)
+
+
 def on_config(config):
     if config.get("nav"):
         raise SiteError("mkdocs.yml 里不要手写 nav：导航由 docs/toc.yml 生成")
+    _quiet_build()
     config["nav"] = build_nav(load_toc(config["docs_dir"]))
     return config
 
@@ -275,6 +307,10 @@ def _fresh_figures():
 def on_files(files: Files, config) -> Files:
     for name, svg in _fresh_figures().render_all(cache_dir=FIGURE_CACHE).items():
         files.append(File.generated(config, f"figures/{name}", content=svg))
+    for chapter in load_toc(config["docs_dir"]):
+        for notebook in chapter.get("notebooks", []):
+            uri = notebook.removesuffix(".py") + "/" + Path(notebook).with_suffix(".ipynb").name
+            files.append(File.generated(config, uri, content=notebook_ipynb(Path(config["docs_dir"]) / notebook)))
     files.append(File.generated(config, "api/index.md", content=api_index()))
     for module in api_modules():
         files.append(File.generated(config, api_page(module), content=api_markdown(module)))
