@@ -236,8 +236,8 @@ def small_cnn(seed: int = 0) -> nn.Sequential:
     )
 
 
-#: [`RecurrentNet`][dlguide.models.RecurrentNet] 认识的循环层。
 RECURRENT_LAYERS: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+"""[`RecurrentNet`][dlguide.models.RecurrentNet] 认识的循环层。"""
 
 
 class RecurrentNet(nn.Module):

@@ -36,6 +36,7 @@ __all__ = [
     "CELL_ACTIVATIONS",
     "GATE_BLOCKS",
     "RECURRENT_INITS",
+    "gate_means_at_marker",
     "gru_cell",
     "gru_gates",
     "lstm_cell",
@@ -213,16 +214,16 @@ def lstm_state_grad_norms(
 # k = 1（RNN）、3（GRU，顺序 r, z, n）、4（LSTM，顺序 i, f, g, o）。
 # ---------------------------------------------------------------------------
 
-#: 门控与单元里可以选的激活函数（:func:`lstm_cell` 用它们做“换掉 sigmoid/tanh”的实验）。
 CELL_ACTIVATIONS = {
     "sigmoid": torch.sigmoid,
     "tanh": torch.tanh,
     "relu": torch.relu,
     "identity": lambda a: a,
 }
+"""门控与单元里可以选的激活函数（[`lstm_cell`][dlguide.recurrent.lstm_cell] 用它们做“换掉 sigmoid/tanh”的实验）。"""
 
-#: 每种循环层的门块数 k：权重 ``weight_ih`` 的形状是 ``(k·H, I)``。
 GATE_BLOCKS = {"RNN_TANH": 1, "RNN_RELU": 1, "GRU": 3, "LSTM": 4}
+"""每种循环层（按 ``nn.RNNBase.mode``）的门块数 k：权重 ``weight_ih`` 的形状是 ``(k·H, I)``。"""
 
 
 def _check_cell_args(
@@ -386,17 +387,21 @@ def gru_gates(
     H = _check_cell_args(x, h, weight_ih, weight_hh, bias_ih, bias_hh, 3)
     # 输入一侧的三块 W_i{r,z,n} x + b_i{r,z,n}：(B, 3H) → 三个 (B, H)
     i_r, i_z, i_n = _affine(x, weight_ih, bias_ih).chunk(3, dim=-1)
+    if reset_after:
+        # 状态一侧的三块一次矩阵乘法算完（不必等 r）：W_h{r,z,n} h + b_h{r,z,n}
+        h_r, h_z, h_n = _affine(h, weight_hh, bias_hh).chunk(3, dim=-1)
+    else:
+        # Cho 等 2014：n 要用 r ⊙ h，只能先算 r、z 两块
+        h_r, h_z = _affine(h, weight_hh[: 2 * H], None if bias_hh is None else bias_hh[: 2 * H]).chunk(2, dim=-1)
     # r = σ(W_ir x + b_ir + W_hr h + b_hr)，z = σ(W_iz x + b_iz + W_hz h + b_hz)
-    h_rz = _affine(h, weight_hh[: 2 * H], None if bias_hh is None else bias_hh[: 2 * H])
-    h_r, h_z = h_rz.chunk(2, dim=-1)
     r = torch.sigmoid(i_r + h_r)
     z = torch.sigmoid(i_z + h_z)
-    b_hn = None if bias_hh is None else bias_hh[2 * H :]
     if reset_after:
         # n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))       （PyTorch、cuDNN）
-        n = torch.tanh(i_n + r * _affine(h, weight_hh[2 * H :], b_hn))
+        n = torch.tanh(i_n + r * h_n)
     else:
         # n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn)       （Cho 等 2014）
+        b_hn = None if bias_hh is None else bias_hh[2 * H :]
         n = torch.tanh(i_n + _affine(r * h, weight_hh[2 * H :], b_hn))
     return r, z, n
 
@@ -487,7 +492,7 @@ def lstm_gates(
     bias_ih, bias_hh : torch.Tensor, optional
         形状 ``(4H,)``。
     gate_activation, candidate_activation : str
-        :data:`CELL_ACTIVATIONS` 里的名字。
+        [`CELL_ACTIVATIONS`][dlguide.recurrent.CELL_ACTIVATIONS] 里的名字。
 
     Returns
     -------
@@ -549,7 +554,7 @@ def lstm_cell(
     weight_hr : torch.Tensor, optional
         投影矩阵，形状 ``(P, H)``。
     gate_activation, candidate_activation, output_activation : str
-        门、候选值、输出 $\tanh(\boldsymbol c')$ 处的激活函数，:data:`CELL_ACTIVATIONS` 里的名字。
+        门、候选值、输出 $\tanh(\boldsymbol c')$ 处的激活函数，[`CELL_ACTIVATIONS`][dlguide.recurrent.CELL_ACTIVATIONS] 里的名字。
 
     Returns
     -------
@@ -886,3 +891,48 @@ def train_marked_recall(
             test_mse[value] = nn.functional.mse_loss(model(X_test.to(device)), y_test.to(device)).item()
     model.train()
     return {"losses": losses, "test_mse": test_mse}
+
+
+def gate_means_at_marker(trace: dict[str, torch.Tensor], X: torch.Tensor) -> dict[str, tuple[float, float]]:
+    r"""标记回忆任务上，每个门在“被标记的时刻”和“其余时刻”的平均开度（对单元和序列取平均）。
+
+    Parameters
+    ----------
+    trace : dict[str, torch.Tensor]
+        [`trace_gates`][dlguide.recurrent.trace_gates] 的结果，每项形状 ``(T, B, H)``。
+    X : torch.Tensor
+        对应的输入 ``(B, T, 2)``（[`make_adding_problem`][dlguide.data.make_adding_problem] 的布局），
+        ``X[..., 1]`` 是标记。
+
+    Returns
+    -------
+    dict[str, tuple[float, float]]
+        门名（LSTM 的 ``"i"``、``"f"``、``"o"``，GRU 的 ``"r"``、``"z"``）→ ``(其余时刻的均值, 标记时刻的均值)``。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``trace`` 不是字典，或形状与 ``X`` 对不上。
+
+    Examples
+    --------
+    >>> from dlguide.data import make_adding_problem
+    >>> X, _ = make_adding_problem(4, 6, markers=1)
+    >>> means = gate_means_at_marker(trace_gates(nn.GRU(2, 3, batch_first=True), X), X)
+    >>> sorted(means), all(0 < v < 1 for pair in means.values() for v in pair)
+    (['r', 'z'], True)
+    """
+    if not isinstance(trace, dict):
+        raise TypeError(f"trace 必须是 trace_gates 返回的字典，收到的是 {type(trace).__name__}")
+    check_tensor(X, "X", ndim=3, nonempty=True)
+    at = (X[..., 1] > 0.5).T  # (T, B)：标记所在的时刻
+    means = {}
+    for name in ("i", "f", "o", "r", "z"):
+        if name not in trace:
+            continue
+        gate = check_tensor(trace[name], f"trace[{name!r}]", ndim=3)
+        if gate.shape[:2] != at.shape:
+            raise ValueError(f"trace[{name!r}] 的前两维必须是 {tuple(at.shape)}（T, B），收到 {tuple(gate.shape)}")
+        mask = at.to(gate.device)
+        means[name] = (gate[~mask].mean().item(), gate[mask].mean().item())
+    return means
