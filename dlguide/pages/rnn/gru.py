@@ -7,49 +7,26 @@ from matplotlib.figure import Figure
 
 from dlguide.data import make_adding_problem
 from dlguide.figures import figure, new_figure
-from dlguide.models import RecurrentNet
-from dlguide.recurrent import trace_gates, train_marked_recall
+from dlguide.memory_task import trained_recall_net
+from dlguide.recurrent import trace_gates
 
-__all__ = ["gru_gates_over_sequence", "trained_recall_gru"]
-
-
-def trained_recall_gru(seed: int = 0) -> RecurrentNet:
-    """本页的 GRU：16 个单元、PyTorch 默认初始化，在长 20 的标记回忆任务上训练 6 轮（设置见
-    [`train_marked_recall`][dlguide.recurrent.train_marked_recall]，与 LSTM 一页相同）。
-
-    Parameters
-    ----------
-    seed : int
-        初始化与训练数据的种子。
-
-    Returns
-    -------
-    RecurrentNet
-        训练好的模型（在 [`get_device`][dlguide.device.get_device] 的设备上）。
-
-    Examples
-    --------
-    >>> net = trained_recall_gru()
-    >>> net.kind, net.rnn.hidden_size
-    ('gru', 16)
-    """
-    net = RecurrentNet("gru", 2, 16, 1, seed=seed)
-    train_marked_recall(net, 20, seed=seed)
-    return net
+__all__ = ["gru_gates_over_sequence"]
 
 
 @figure
 def gru_gates_over_sequence() -> Figure:
     """训练好的 GRU 在一条测试序列上：更新门、重置门（单元 × 时间）与每一步的读数。"""
-    net = trained_recall_gru().cpu().eval()
+    net, _ = trained_recall_net("gru")  # 16 个单元、默认初始化，长 20 的任务上训练 6 轮（与 LSTM 一页相同）
     X, y = make_adding_problem(64, 20, markers=1, seed=5)
     marks = X[..., 1].argmax(dim=1)
     b = int(((marks >= 6) & (marks <= 9)).nonzero()[0])  # 选一条标记在中间附近的序列（与 LSTM 一页同一条）
     m = int(marks[b])
-    trace = trace_gates(net.rnn, X[b : b + 1])
+    device = next(net.parameters()).device
+    trace = trace_gates(net.rnn, X[b : b + 1].to(device))
     with torch.no_grad():
         # 如果在第 t 步就读出：V h_t + c
-        readout = net.head(trace["h"][:, 0]).squeeze(-1)
+        readout = net.head(trace["h"][:, 0]).squeeze(-1).cpu()
+    trace = {name: value.cpu() for name, value in trace.items()}
     fig, axes = new_figure(3, width=9.5, height=3.3)
     titles = {"z": "更新门 z（保留旧状态的比例）", "r": "重置门 r"}
     for ax, name in zip(axes, titles):

@@ -7,49 +7,26 @@ from matplotlib.figure import Figure
 
 from dlguide.data import make_adding_problem
 from dlguide.figures import figure, new_figure
-from dlguide.models import RecurrentNet
-from dlguide.recurrent import trace_gates, train_marked_recall
+from dlguide.memory_task import trained_recall_net
+from dlguide.recurrent import trace_gates
 
-__all__ = ["lstm_gates_over_sequence", "trained_recall_lstm"]
-
-
-def trained_recall_lstm(seed: int = 0) -> RecurrentNet:
-    """本页的 LSTM：16 个单元、遗忘门偏置 1，在长 20 的标记回忆任务上训练 6 轮（设置见
-    [`train_marked_recall`][dlguide.recurrent.train_marked_recall]）。
-
-    Parameters
-    ----------
-    seed : int
-        初始化与训练数据的种子。
-
-    Returns
-    -------
-    RecurrentNet
-        训练好的模型（在 [`get_device`][dlguide.device.get_device] 的设备上）。
-
-    Examples
-    --------
-    >>> net = trained_recall_lstm()
-    >>> net.kind, net.rnn.hidden_size
-    ('lstm', 16)
-    """
-    net = RecurrentNet("lstm", 2, 16, 1, forget_bias=1.0, seed=seed)
-    train_marked_recall(net, 20, seed=seed)
-    return net
+__all__ = ["lstm_gates_over_sequence"]
 
 
 @figure
 def lstm_gates_over_sequence() -> Figure:
     """训练好的 LSTM 在一条测试序列上：三个门（单元 × 时间）与每一步的读数。"""
-    net = trained_recall_lstm().cpu().eval()
+    net, _ = trained_recall_net("lstm", 1.0)  # 16 个单元、遗忘门偏置 1，长 20 的任务上训练 6 轮
     X, y = make_adding_problem(64, 20, markers=1, seed=5)
     marks = X[..., 1].argmax(dim=1)
     b = int(((marks >= 6) & (marks <= 9)).nonzero()[0])  # 选一条标记在中间附近的序列
     m = int(marks[b])
-    trace = trace_gates(net.rnn, X[b : b + 1])
+    device = next(net.parameters()).device
+    trace = trace_gates(net.rnn, X[b : b + 1].to(device))
     with torch.no_grad():
         # 如果在第 t 步就读出：V h_t + c
-        readout = net.head(trace["h"][:, 0]).squeeze(-1)
+        readout = net.head(trace["h"][:, 0]).squeeze(-1).cpu()
+    trace = {name: value.cpu() for name, value in trace.items()}
     fig, axes = new_figure(4, width=11.5, height=3.3)
     titles = {"i": "输入门 i", "f": "遗忘门 f", "o": "输出门 o"}
     for ax, name in zip(axes, titles):

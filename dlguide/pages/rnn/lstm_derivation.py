@@ -8,8 +8,8 @@ from torch import nn
 
 from dlguide._checks import check_choice, check_finite, check_int, check_module, check_seed, check_tensor
 from dlguide.figures import figure, new_figure
-from dlguide.models import RecurrentNet
-from dlguide.recurrent import lstm_gates, train_marked_recall
+from dlguide.memory_task import trained_recall_net
+from dlguide.recurrent import lstm_gates
 
 __all__ = [
     "RECALL_MODELS",
@@ -33,7 +33,8 @@ def cell_path_gradient(lstm: nn.LSTM, x: torch.Tensor) -> tuple[torch.Tensor, to
 
     展开单层 ``nn.LSTM`` 时把送进门的 $\boldsymbol h_{t-1}$ ``detach()``：梯度只能走
     $\boldsymbol c_t=\boldsymbol f_t\odot\boldsymbol c_{t-1}+\boldsymbol i_t\odot\boldsymbol g_t$ 这条直通路。这时
-    $\partial\boldsymbol c_t/\partial\boldsymbol c_{t-1}=\operatorname{diag}(\boldsymbol f_t)$，所以 $\partial\boldsymbol c_T/\partial\boldsymbol c_0$ 恰好是遗忘门的**连乘**。
+    $\partial\boldsymbol c_t/\partial\boldsymbol c_{t-1}=\operatorname{diag}(\boldsymbol f_t)$，
+    所以 $\partial\boldsymbol c_T/\partial\boldsymbol c_0$ 恰好是遗忘门的**连乘**。
 
     Parameters
     ----------
@@ -129,8 +130,8 @@ def compare_on_recall(
 ) -> dict[str, dict[str, object]]:
     """同样的设置下，在长 ``length`` 的标记回忆任务上训练 [`RECALL_MODELS`][dlguide.pages.rnn.lstm_derivation.RECALL_MODELS] 里的模型。
 
-    每个模型都是 ``RecurrentNet(kind, 2, hidden, 1)``，用 [`train_marked_recall`][dlguide.recurrent.train_marked_recall]
-    训练（2048 条序列、6 轮、Adam 0.02）。
+    每个模型都是 ``RecurrentNet(kind, 2, hidden, 1)``，由 [`trained_recall_net`][dlguide.memory_task.trained_recall_net]
+    用 [`train_marked_recall`][dlguide.memory_task.train_marked_recall] 的默认设置训练（2048 条序列、6 轮、Adam 0.02）。
 
     Parameters
     ----------
@@ -146,7 +147,7 @@ def compare_on_recall(
     Returns
     -------
     dict
-        名字 → [`train_marked_recall`][dlguide.recurrent.train_marked_recall] 的结果（``"losses"``、``"test_mse"``）。
+        名字 → [`train_marked_recall`][dlguide.memory_task.train_marked_recall] 的结果（``"losses"``、``"test_mse"``）。
 
     Raises
     ------
@@ -167,8 +168,7 @@ def compare_on_recall(
     results = {}
     for name in models:
         kind, forget_bias = RECALL_MODELS[check_choice(name, "models 的元素", tuple(RECALL_MODELS))]
-        net = RecurrentNet(kind, 2, hidden, 1, forget_bias=forget_bias, seed=seed)
-        results[name] = train_marked_recall(net, length, seed=seed)
+        _, results[name] = trained_recall_net(kind, forget_bias, length=length, hidden=hidden, seed=seed)
     return results
 
 
