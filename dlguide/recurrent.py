@@ -331,7 +331,7 @@ def gru_gates(
     *,
     reset_after: bool = True,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    r"""GRU 一步里的重置门 $\boldsymbol r$、更新门 $\boldsymbol z$ 和候选状态 $\boldsymbol n$（PyTorch 的堆叠顺序 $r, z, n$）。
+    r"""GRU 一步里的重置门 $\boldsymbol r$、更新门 $\boldsymbol z$ 和候选值 $\boldsymbol n$（PyTorch 的堆叠顺序 $r, z, n$）。
 
     $$
     \begin{aligned}
@@ -414,7 +414,7 @@ def gru_cell(
     r"""GRU 的一步：$\boldsymbol h' = (1-\boldsymbol z)\odot\boldsymbol n + \boldsymbol z\odot\boldsymbol h$。
 
     $\boldsymbol r, \boldsymbol z, \boldsymbol n$ 由 [`gru_gates`][dlguide.recurrent.gru_gates] 算出；默认参数下与 ``torch.nn.GRUCell`` 相同。
-    更新门 $\boldsymbol z$ 是“保留旧状态”的比例：$\boldsymbol z = 1$ 时原样复制 $\boldsymbol h$，$\boldsymbol z = 0$ 时换成候选状态 $\boldsymbol n$。
+    更新门 $\boldsymbol z$ 是“保留旧状态”的比例：$\boldsymbol z = 1$ 时原样复制 $\boldsymbol h$，$\boldsymbol z = 0$ 时换成候选值 $\boldsymbol n$。
 
     Parameters
     ----------
