@@ -23,7 +23,7 @@ RECALL_MODELS = {
     "RNN": ("rnn", None),
     "GRU": ("gru", None),
     "LSTM": ("lstm", 1.0),
-    "LSTM（遗忘门偏置 0）": ("lstm", None),
+    "LSTM（默认初始化）": ("lstm", None),
 }
 """记忆任务上比较的模型：名字 → ``(kind, forget_bias)``（``None`` 表示 PyTorch 默认初始化）。"""
 
@@ -177,9 +177,9 @@ def recall_by_length() -> Figure:
     """左：长 20 时各模型每轮的训练损失；右：测试 MSE 随序列长度的变化。"""
     lengths = (5, 10, 20, 40)
     names = ("RNN", "GRU", "LSTM")
-    colors = {"RNN": "tab:red", "GRU": "tab:blue", "LSTM": "tab:green", "LSTM（遗忘门偏置 0）": "tab:olive"}
+    colors = {"RNN": "tab:red", "GRU": "tab:blue", "LSTM": "tab:green", "LSTM（默认初始化）": "tab:olive"}
     by_length = {length: compare_on_recall(length, names) for length in lengths}
-    default_lstm = compare_on_recall(20, ("LSTM（遗忘门偏置 0）",))
+    default_lstm = compare_on_recall(20, ("LSTM（默认初始化）",))
     fig, (left, right) = new_figure(2, width=9.0, height=3.6)
     for name, result in {**by_length[20], **default_lstm}.items():
         losses = result["losses"]

@@ -44,4 +44,4 @@ def test_errors() -> None:
         compare_on_recall(5, "RNN")
     with pytest.raises(ValueError, match="length 必须在"):
         compare_on_recall(10**9)
-    assert set(RECALL_MODELS) == {"RNN", "GRU", "LSTM", "LSTM（遗忘门偏置 0）"}
+    assert set(RECALL_MODELS) == {"RNN", "GRU", "LSTM", "LSTM（默认初始化）"}
