@@ -7,7 +7,16 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
-from dlguide._checks import check_bool, check_choice, check_int, check_seed, check_sizes
+from dlguide._checks import (
+    check_bool,
+    check_choice,
+    check_finite,
+    check_int,
+    check_module,
+    check_seed,
+    check_sizes,
+    check_tensor,
+)
 from dlguide.recurrent import set_forget_bias
 
 __all__ = [
@@ -15,6 +24,7 @@ __all__ = [
     "RECURRENT_LAYERS",
     "RecurrentNet",
     "ResidualBlock",
+    "check_sequence_input",
     "digits_cnn",
     "mlp",
     "residual_mlp",
@@ -295,8 +305,10 @@ class RecurrentNet(nn.Module):
             check_int(value, name, low=1, high=4096)
         check_int(num_layers, "num_layers", low=1, high=16)
         check_bool(every_step, "every_step")
-        if forget_bias is not None and kind != "lstm":
-            raise ValueError(f"forget_bias 只适用于 kind='lstm'，收到 kind={kind!r}")
+        if forget_bias is not None:
+            if kind != "lstm":
+                raise ValueError(f"forget_bias 只适用于 kind='lstm'，收到 kind={kind!r}")
+            check_finite(forget_bias, "forget_bias")
         if seed is not None:
             torch.manual_seed(check_seed(seed))
         self.kind = kind
@@ -307,7 +319,49 @@ class RecurrentNet(nn.Module):
         self.head = nn.Linear(hidden_size, output_size)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_sequence_input(x, self.rnn)
         # (B, T, I) → 每个时刻最后一层的隐藏状态 (B, T, H)
         states, _ = self.rnn(x)
         # 每一步都输出：(B, T, O)；只要最后一步：(B, O)
         return self.head(states if self.every_step else states[:, -1])
+
+
+def check_sequence_input(x: object, rnn: nn.RNNBase, name: str = "x") -> torch.Tensor:
+    """确认 ``x`` 是能喂给 ``batch_first`` 循环层 ``rnn`` 的输入：非空的 ``(B, T, I)`` 浮点张量，``I`` 与 dtype 都对得上。
+
+    Parameters
+    ----------
+    x : object
+        要检查的输入。
+    rnn : torch.nn.RNNBase
+        要接收它的循环层。
+    name : str
+        参数名，写进错误信息。
+
+    Returns
+    -------
+    torch.Tensor
+        原样返回 ``x``。
+
+    Raises
+    ------
+    TypeError
+        ``x`` 不是浮点张量，或 dtype 与 ``rnn`` 的参数不同。
+    ValueError
+        ``x`` 不是 3 维、为空，或最后一维不是 ``rnn.input_size``。
+
+    Examples
+    --------
+    >>> check_sequence_input(torch.zeros(2, 5, 3), nn.GRU(4, 8, batch_first=True))
+    Traceback (most recent call last):
+    ...
+    ValueError: x 的形状必须是 (B, T, 4)（最后一维是 input_size），收到 (2, 5, 3)
+    """
+    check_module(rnn, "rnn", nn.RNNBase)
+    check_tensor(x, name, ndim=3, nonempty=True)
+    if x.shape[-1] != rnn.input_size:
+        raise ValueError(f"{name} 的形状必须是 (B, T, {rnn.input_size})（最后一维是 input_size），收到 {tuple(x.shape)}")
+    dtype = rnn.weight_ih_l0.dtype
+    if x.dtype != dtype:
+        raise TypeError(f"{name} 的 dtype 必须与模型参数相同（{dtype}），收到 {x.dtype}")
+    return x

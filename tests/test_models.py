@@ -69,3 +69,15 @@ def test_recurrent_net_forget_bias_and_errors() -> None:
         RecurrentNet("rnn", 2, 10**9, 1)
     with pytest.raises(TypeError, match="every_step 必须是 True 或 False"):
         RecurrentNet("rnn", 2, 4, 1, every_step="yes")
+
+
+def test_recurrent_net_rejects_bad_input() -> None:
+    net = RecurrentNet("gru", 3, 4, 1)
+    with pytest.raises(ValueError, match=r"x 的形状必须是 \(B, T, 3\)"):
+        net(torch.zeros(2, 5, 2))
+    with pytest.raises(TypeError, match="x 的 dtype 必须与模型参数相同"):
+        net(torch.zeros(2, 5, 3, dtype=torch.float64))
+    with pytest.raises(TypeError, match="x 必须是 torch.Tensor"):
+        net([[0.0, 0.0, 0.0]])
+    with pytest.raises(ValueError, match="forget_bias 必须是有限实数"):
+        RecurrentNet("lstm", 3, 4, 1, forget_bias=float("nan"))

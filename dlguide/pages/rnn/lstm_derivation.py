@@ -66,6 +66,8 @@ def cell_path_gradient(lstm: nn.LSTM, x: torch.Tensor) -> tuple[torch.Tensor, to
     check_tensor(x, "x", ndim=3, nonempty=True)
     if x.shape[-1] != lstm.input_size:
         raise ValueError(f"x 的最后一维必须是 input_size={lstm.input_size}，收到形状 {tuple(x.shape)}")
+    if x.dtype != lstm.weight_ih_l0.dtype:
+        raise TypeError(f"x 的 dtype 必须与 lstm 的参数相同（{lstm.weight_ih_l0.dtype}），收到 {x.dtype}")
     weights = (lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0, lstm.bias_hh_l0)
     B, H = x.shape[1], lstm.hidden_size
     c0 = torch.zeros(B, H, device=x.device, dtype=x.dtype, requires_grad=True)

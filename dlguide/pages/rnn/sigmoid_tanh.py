@@ -6,10 +6,11 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from dlguide._checks import check_choice, check_int, check_seed, check_tensor
+from dlguide._checks import check_choice, check_finite, check_int, check_seed, check_tensor
 from dlguide.data import make_adding_problem
 from dlguide.figures import figure, new_figure
 from dlguide.memory_task import train_marked_recall
+from dlguide.models import check_sequence_input
 from dlguide.recurrent import CELL_ACTIVATIONS, lstm_cell, set_forget_bias
 
 __all__ = ["VARIANTS", "SwappedLSTM", "activation_swaps", "compare_activations", "gate_fraction_between"]
@@ -74,6 +75,7 @@ class SwappedLSTM(nn.Module):
             check_choice(value, name, tuple(CELL_ACTIVATIONS))
         for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("output_size", output_size)):
             check_int(value, name, low=1, high=1024)
+        check_finite(forget_bias, "forget_bias")
         torch.manual_seed(check_seed(seed))
         self.lstm = set_forget_bias(nn.LSTM(input_size, hidden_size, batch_first=True), forget_bias)
         self.head = nn.Linear(hidden_size, output_size)
@@ -81,7 +83,7 @@ class SwappedLSTM(nn.Module):
 
     def states(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """逐步展开，返回每个时刻的 ``(h, c)``，形状都是 ``(B, T, H)``。"""
-        check_tensor(x, "x", ndim=3, nonempty=True)
+        check_sequence_input(x, self.lstm)
         lstm = self.lstm
         weights = (lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0, lstm.bias_hh_l0)
         h = x.new_zeros(x.shape[0], lstm.hidden_size)  # (B, H)

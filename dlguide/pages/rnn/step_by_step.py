@@ -9,6 +9,7 @@ from torch import nn
 
 from dlguide._checks import check_int, check_seed, check_tensor
 from dlguide.figures import figure, new_figure
+from dlguide.models import check_sequence_input
 
 __all__ = [
     "EncoderDecoder",
@@ -176,7 +177,9 @@ class OneToMany(nn.Module):
         self.head = nn.Linear(hidden_size, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_tensor(x, "x", ndim=2)
+        check_tensor(x, "x", ndim=2, nonempty=True)
+        if x.shape[-1] != self.rnn.input_size or x.dtype != self.rnn.weight_ih_l0.dtype:
+            raise ValueError(f"x 必须是形状 (B, {self.rnn.input_size})、dtype {self.rnn.weight_ih_l0.dtype} 的张量，收到 {tuple(x.shape)}、{x.dtype}")
         # (B, I) → 每个时刻都是同一个输入 (B, N, I)
         xs = x.unsqueeze(1).expand(-1, self.steps, -1)
         states, _ = self.rnn(xs)  # (B, N, H)
@@ -215,7 +218,7 @@ class EncoderDecoder(nn.Module):
         self.head = nn.Linear(hidden_size, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_tensor(x, "x", ndim=3)
+        check_sequence_input(x, self.encoder)
         # 编码：只要最后的状态 c = h_N，形状 (1, B, H)
         _, context = self.encoder(x)
         # 解码：从 c 出发走 M 步，输入为 0
