@@ -129,6 +129,8 @@ def gate_means_at_marker(trace: dict[str, torch.Tensor], X: torch.Tensor) -> dic
     if not isinstance(trace, dict):
         raise TypeError(f"trace 必须是 trace_gates 返回的字典，收到的是 {type(trace).__name__}")
     check_tensor(X, "X", ndim=3, nonempty=True)
+    if X.shape[-1] != 2:
+        raise ValueError(f"X 的形状必须是 (B, T, 2)（值、标记），收到 {tuple(X.shape)}")
     at = (X[..., 1] > 0.5).T  # (T, B)：标记所在的时刻
     means = {}
     for name in ("i", "f", "o", "r", "z"):
@@ -136,7 +138,9 @@ def gate_means_at_marker(trace: dict[str, torch.Tensor], X: torch.Tensor) -> dic
             continue
         gate = check_tensor(trace[name], f"trace[{name!r}]", ndim=3)
         if gate.shape[:2] != at.shape:
-            raise ValueError(f"trace[{name!r}] 的前两维必须是 {tuple(at.shape)}（T, B），收到 {tuple(gate.shape)}")
+            raise ValueError(
+                f"X 与 trace[{name!r}] 对不上：X 是 {tuple(X.shape)}（B, T, 2），trace 应为 (T, B, H)，收到 {tuple(gate.shape)}"
+            )
         mask = at.to(gate.device)
         means[name] = (gate[~mask].mean().item(), gate[mask].mean().item())
     return means

@@ -47,7 +47,8 @@ def test_gate_means_at_marker_separates_marked_steps() -> None:
         (lambda: trained_recall_net("cnn"), ValueError, "kind 必须是"),
         (lambda: trained_recall_net("rnn", length=10**9), ValueError, "length 必须在"),
         (lambda: gate_means_at_marker([], torch.zeros(2, 3, 2)), TypeError, "trace 必须是"),
-        (lambda: gate_means_at_marker({"i": torch.zeros(4, 2, 1)}, torch.zeros(2, 3, 2)), ValueError, "前两维必须是"),
+        (lambda: gate_means_at_marker({"i": torch.zeros(4, 2, 1)}, torch.zeros(2, 3, 2)), ValueError, "X 与 trace"),
+        (lambda: gate_means_at_marker({"i": torch.zeros(3, 2, 1)}, torch.zeros(2, 3, 1)), ValueError, r"X 的形状必须是 \(B, T, 2\)"),
     ],
 )
 def test_errors(call, error, message) -> None:

@@ -106,7 +106,7 @@ def compare_activations(
     names: tuple[str, ...] = tuple(VARIANTS),
     *,
     length: int = 20,
-    test_lengths: tuple[int, ...] = (20, 200),
+    test_lengths: tuple[int, ...] | None = (20, 200),
     seed: int = 0,
 ) -> dict[str, dict[str, object]]:
     """把 [`VARIANTS`][dlguide.pages.rnn.sigmoid_tanh.VARIANTS] 里的每个变体在标记回忆任务上训练，设置与本章其他页面相同。
@@ -120,8 +120,8 @@ def compare_activations(
         变体的名字。
     length : int
         训练序列长度，在 [2, 100] 内。
-    test_lengths : tuple of int
-        测试序列长度。
+    test_lengths : tuple of int, optional
+        测试序列长度；``None`` 表示只在训练长度上测。
     seed : int
         初始化与数据的种子。
 
