@@ -573,6 +573,8 @@ def lstm_cell(
     if not isinstance(state, tuple) or len(state) != 2:
         raise TypeError(f"state 必须是 (h, c) 两个张量组成的元组，收到的是 {type(state).__name__}")
     h, c = state
+    check_tensor(h, "state[0]（h）")
+    check_tensor(c, "state[1]（c）")
     check_choice(output_activation, "output_activation", tuple(CELL_ACTIVATIONS))
     i, f, g, o = lstm_gates(
         x,

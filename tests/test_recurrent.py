@@ -239,6 +239,7 @@ _W_LSTM = (torch.randn(16, 3), torch.randn(16, 4))
         ),
         (lambda: lstm_gates(_X, _H, *_W_LSTM, gate_activation="softmax"), ValueError, "gate_activation 必须是"),
         (lambda: lstm_cell(_X, _H, *_W_LSTM), TypeError, "state 必须是"),
+        (lambda: lstm_cell(_X, (None, _H), *_W_LSTM), TypeError, r"state\[0\]（h） 必须是 torch.Tensor"),
         (lambda: lstm_cell(_X, (_H, torch.randn(2, 5)), *_W_LSTM), ValueError, "c 的形状必须是"),
         (
             lambda: lstm_cell(_X, (_H, _H), *_W_LSTM, output_activation=None),
