@@ -41,7 +41,11 @@ __all__ = [
     "make_dates",
     "make_digit_task",
     "teacher_forcing_pairs",
+    "make_adding_problem",
 ]
+
+
+
 
 
 
@@ -581,3 +585,65 @@ def teacher_forcing_pairs(src: torch.Tensor, tgt: torch.Tensor) -> tuple[torch.T
         return torch.nn.functional.pad(x.long(), (0, length - x.shape[1]), value=PAD)
 
     return torch.stack([pad(src), pad(decoder_input)], dim=1), pad(tgt)
+
+
+def make_adding_problem(
+    n: int = 512, length: int = 20, *, markers: int = 2, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""长程依赖的标准测试：加法问题（Hochreiter、Schmidhuber 1997），以及它的单标记版本“标记回忆”。
+
+    每条序列长 ``length``，每一步输入两个数：一个值 $v_t\sim U(-1, 1)$（与原论文相同），一个标记 $m_t\in\{0, 1\}$。
+    ``markers=2`` 时前半段、后半段各有一个标记，目标是两个被标记的值之和（加法问题）；
+    ``markers=1`` 时只在前半段有一个标记，目标就是那个值，模型要把它记住至少 ``length // 2`` 步。
+    只会输出常数的模型最好也只能做到 MSE $=$ ``markers``$/3$（$U(-1,1)$ 的方差是 $1/3$）。
+    （原论文的目标是 $0.5 + (v_a + v_b)/4$，后来的文献多直接用和；这里用和。）
+
+    Parameters
+    ----------
+    n : int
+        序列条数，在 [1, 1000000] 内。
+    length : int
+        序列长度 $T$，在 [2, 10000] 内。
+    markers : int
+        标记个数：1（标记回忆）或 2（加法问题）。
+    seed : int
+        随机种子。
+
+    Returns
+    -------
+    tuple[torch.Tensor, torch.Tensor]
+        ``X``：形状 ``(n, length, 2)``（``batch_first`` 布局），``X[..., 0]`` 是值、``X[..., 1]`` 是标记；
+        ``y``：形状 ``(n, 1)``，被标记的值之和。都是 float32。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数不是整数或越界。
+
+    Examples
+    --------
+    >>> X, y = make_adding_problem(3, 10, seed=0)
+    >>> tuple(X.shape), tuple(y.shape), X[..., 1].sum(dim=1).tolist()
+    ((3, 10, 2), (3, 1), [2.0, 2.0, 2.0])
+    >>> bool(torch.allclose((X[..., 0] * X[..., 1]).sum(dim=1, keepdim=True), y))
+    True
+    >>> X, y = make_adding_problem(1000, 40, markers=1)
+    >>> int(X[..., 1].argmax(dim=1).max()) < 20, round(y.var().item(), 1)   # 标记在前半段；方差约 1/3
+    (True, 0.3)
+    """
+    check_int(n, "n", low=1, high=1_000_000)
+    check_int(length, "length", low=2, high=10_000)
+    check_int(markers, "markers", low=1, high=2)
+    check_seed(seed)
+    g = torch.Generator().manual_seed(seed)
+    values = torch.rand(n, length, generator=g) * 2 - 1  # (n, T)，v_t ~ U(−1, 1)
+    marks = torch.zeros(n, length)
+    rows = torch.arange(n)
+    half = length // 2
+    # 第一个标记在前半段 [0, T/2)，第二个（如果有）在后半段 [T/2, T)
+    marks[rows, torch.randint(0, half, (n,), generator=g)] = 1.0
+    if markers == 2:
+        marks[rows, torch.randint(half, length, (n,), generator=g)] = 1.0
+    # y = Σ_t v_t · m_t
+    y = (values * marks).sum(dim=1, keepdim=True)
+    return torch.stack([values, marks], dim=-1), y

@@ -7,10 +7,20 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
-from dlguide._checks import check_bool, check_choice, check_int, check_seed, check_sizes, check_tensor
+from dlguide._checks import (
+    check_bool,
+    check_choice,
+    check_finite,
+    check_int,
+    check_module,
+    check_seed,
+    check_sizes,
+    check_tensor,
+)
 from dlguide.attention import AdditiveAttention, scaled_dot_product_attention
 from dlguide.crf import LinearChainCRF
 from dlguide.data import teacher_forcing_pairs
+from dlguide.recurrent import set_forget_bias
 
 __all__ = [
     "ACTIVATIONS",
@@ -21,7 +31,14 @@ __all__ = [
     "small_cnn",
     "BiLSTMTagger",
     "Seq2Seq",
+    "RECURRENT_LAYERS",
+    "RecurrentNet",
+    "check_sequence_input",
 ]
+
+
+
+
 
 
 
@@ -484,3 +501,124 @@ class Seq2Seq(nn.Module):
         picked = log_probs.gather(2, target[:, :, None]).squeeze(2)
         # Σ_t log P(y_t | x, y_<t)，跳过填充
         return (picked * (target != 0)).sum(1)
+
+
+RECURRENT_LAYERS: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+"""[`RecurrentNet`][dlguide.models.RecurrentNet] 认识的循环层。"""
+
+
+class RecurrentNet(nn.Module):
+    r"""一层（或几层）循环网络加一个线性输出头：序列进，最后一步（或每一步）的预测出。
+
+    ``every_step=False``（N→1，序列分类/回归）：$\hat{\boldsymbol y} = V\boldsymbol h_T + \boldsymbol c$；
+    ``every_step=True``（N→N，逐步标注）：每个时刻都输出 $\hat{\boldsymbol y}_t = V\boldsymbol h_t + \boldsymbol c$。
+    循环层是 PyTorch 内置的 ``nn.RNN``（tanh）、``nn.GRU`` 或 ``nn.LSTM``，``batch_first=True``。
+
+    Parameters
+    ----------
+    kind : str
+        ``"rnn"``、``"gru"`` 或 ``"lstm"``。
+    input_size, hidden_size, output_size : int
+        输入维数 $I$、隐藏维数 $H$、输出维数 $O$，在 [1, 4096] 内。
+    num_layers : int
+        循环层层数，在 [1, 16] 内。
+    every_step : bool
+        是否每个时刻都输出。
+    forget_bias : float, optional
+        只对 LSTM：给出时用 [`set_forget_bias`][dlguide.recurrent.set_forget_bias] 设置有效遗忘门偏置。
+    seed : int, optional
+        给出时用它初始化参数。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型不对或越界；``forget_bias`` 用在了非 LSTM 上。
+
+    Examples
+    --------
+    >>> import torch
+    >>> net = RecurrentNet("lstm", 2, 8, 1, seed=0)
+    >>> tuple(net(torch.zeros(5, 30, 2)).shape)                    # (B, T, I) → (B, O)
+    (5, 1)
+    >>> tuple(RecurrentNet("gru", 2, 8, 3, every_step=True)(torch.zeros(5, 30, 2)).shape)  # → (B, T, O)
+    (5, 30, 3)
+    """
+
+    def __init__(
+        self,
+        kind: str = "lstm",
+        input_size: int = 1,
+        hidden_size: int = 16,
+        output_size: int = 1,
+        *,
+        num_layers: int = 1,
+        every_step: bool = False,
+        forget_bias: float | None = None,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__()
+        check_choice(kind, "kind", tuple(RECURRENT_LAYERS))
+        for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("output_size", output_size)):
+            check_int(value, name, low=1, high=4096)
+        check_int(num_layers, "num_layers", low=1, high=16)
+        check_bool(every_step, "every_step")
+        if forget_bias is not None:
+            if kind != "lstm":
+                raise ValueError(f"forget_bias 只适用于 kind='lstm'，收到 kind={kind!r}")
+            check_finite(forget_bias, "forget_bias")
+        if seed is not None:
+            torch.manual_seed(check_seed(seed))
+        self.kind = kind
+        self.every_step = every_step
+        self.rnn = RECURRENT_LAYERS[kind](input_size, hidden_size, num_layers=num_layers, batch_first=True)
+        if forget_bias is not None:
+            set_forget_bias(self.rnn, forget_bias)
+        self.head = nn.Linear(hidden_size, output_size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_sequence_input(x, self.rnn)
+        # (B, T, I) → 每个时刻最后一层的隐藏状态 (B, T, H)
+        states, _ = self.rnn(x)
+        # 每一步都输出：(B, T, O)；只要最后一步：(B, O)
+        return self.head(states if self.every_step else states[:, -1])
+
+
+def check_sequence_input(x: object, rnn: nn.RNNBase, name: str = "x") -> torch.Tensor:
+    """确认 ``x`` 是能喂给 ``batch_first`` 循环层 ``rnn`` 的输入：非空的 ``(B, T, I)`` 浮点张量，``I`` 与 dtype 都对得上。
+
+    Parameters
+    ----------
+    x : object
+        要检查的输入。
+    rnn : torch.nn.RNNBase
+        要接收它的循环层。
+    name : str
+        参数名，写进错误信息。
+
+    Returns
+    -------
+    torch.Tensor
+        原样返回 ``x``。
+
+    Raises
+    ------
+    TypeError
+        ``x`` 不是浮点张量，或 dtype 与 ``rnn`` 的参数不同。
+    ValueError
+        ``x`` 不是 3 维、为空，或最后一维不是 ``rnn.input_size``。
+
+    Examples
+    --------
+    >>> check_sequence_input(torch.zeros(2, 5, 3), nn.GRU(4, 8, batch_first=True))
+    Traceback (most recent call last):
+    ...
+    ValueError: x 的形状必须是 (B, T, 4)（最后一维是 input_size），收到 (2, 5, 3)
+    """
+    check_module(rnn, "rnn", nn.RNNBase)
+    check_tensor(x, name, ndim=3, nonempty=True)
+    if x.shape[-1] != rnn.input_size:
+        raise ValueError(f"{name} 的形状必须是 (B, T, {rnn.input_size})（最后一维是 input_size），收到 {tuple(x.shape)}")
+    dtype = rnn.weight_ih_l0.dtype
+    if x.dtype != dtype:
+        raise TypeError(f"{name} 的 dtype 必须与模型参数相同（{dtype}），收到 {x.dtype}")
+    return x

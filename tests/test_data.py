@@ -7,6 +7,7 @@ import torch
 
 from dlguide.data import (
     load_digits,
+    make_adding_problem,
     make_moons,
     make_sine,
     make_xor,
@@ -144,3 +145,34 @@ def test_sequence_data_errors(call, error, message) -> None:
 
     with pytest.raises(error, match=message):
         call(d)
+
+
+@pytest.mark.parametrize("markers", [1, 2])
+def test_adding_problem_markers_targets_and_determinism(markers: int) -> None:
+    X, y = make_adding_problem(500, 12, markers=markers, seed=4)
+    X2, y2 = make_adding_problem(500, 12, markers=markers, seed=4)
+    assert torch.equal(X, X2) and torch.equal(y, y2)
+    assert X.shape == (500, 12, 2) and y.shape == (500, 1) and X.dtype == torch.float32
+    marks = X[..., 1]
+    assert marks.sum(dim=1).tolist() == [float(markers)] * 500
+    assert bool((marks[:, :6].sum(dim=1) == 1).all())  # 第一个标记总在前半段
+    if markers == 2:
+        assert bool((marks[:, 6:].sum(dim=1) == 1).all())  # 第二个在后半段
+    assert bool(((X[..., 0] >= -1) & (X[..., 0] <= 1)).all())
+    torch.testing.assert_close(y, (X[..., 0] * marks).sum(dim=1, keepdim=True))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"n": 0}, ValueError, "n 必须在"),
+        ({"n": 10**9}, ValueError, "n 必须在"),
+        ({"length": 1}, ValueError, "length 必须在"),
+        ({"markers": 3}, ValueError, "markers 必须在"),
+        ({"length": 2.5}, TypeError, "length 必须是整数"),
+        ({"seed": -1}, ValueError, "seed 必须在"),
+    ],
+)
+def test_adding_problem_errors(kwargs, error, message) -> None:
+    with pytest.raises(error, match=message):
+        make_adding_problem(**kwargs)

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from dlguide.models import ACTIVATIONS, BiLSTMTagger, ResidualBlock, digits_cnn, mlp, residual_mlp
+from dlguide.models import ACTIVATIONS, BiLSTMTagger, RecurrentNet, ResidualBlock, digits_cnn, mlp, residual_mlp
 
 
 def test_digits_cnn_shapes_and_parameter_count() -> None:
@@ -148,3 +148,44 @@ def test_seq2seq_rejects_bad_pairs() -> None:
         net(torch.zeros(1, 2, 4))
     with pytest.raises(ValueError, match="没有注意力权重"):
         net.attention_weights(torch.ones(1, 2, 4, dtype=torch.long))
+
+
+@pytest.mark.parametrize("kind", ["rnn", "gru", "lstm"])
+def test_recurrent_net_heads_and_layers(kind: str) -> None:
+    x = torch.randn(5, 7, 3)
+    last = RecurrentNet(kind, 3, 6, 2, num_layers=2, seed=0)
+    assert isinstance(last.rnn, {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}[kind])
+    assert last.rnn.batch_first and last.rnn.num_layers == 2
+    states, _ = last.rnn(x)
+    torch.testing.assert_close(last(x), last.head(states[:, -1]))  # N→1：只用最后一步
+    every = RecurrentNet(kind, 3, 6, 2, every_step=True, seed=0)
+    assert every(x).shape == (5, 7, 2)  # N→N：每一步
+    # 同一个种子 → 同样的参数
+    again = RecurrentNet(kind, 3, 6, 2, num_layers=2, seed=0)
+    assert all(torch.equal(a, b) for a, b in zip(last.parameters(), again.parameters()))
+
+
+def test_recurrent_net_forget_bias_and_errors() -> None:
+    net = RecurrentNet("lstm", 2, 4, 1, forget_bias=2.0)
+    total = net.rnn.bias_ih_l0 + net.rnn.bias_hh_l0
+    assert total.view(4, 4)[1].tolist() == [2.0] * 4
+    with pytest.raises(ValueError, match="forget_bias 只适用于 kind='lstm'"):
+        RecurrentNet("gru", 2, 4, 1, forget_bias=1.0)
+    with pytest.raises(ValueError, match="kind 必须是"):
+        RecurrentNet("transformer", 2, 4, 1)
+    with pytest.raises(ValueError, match="hidden_size 必须在"):
+        RecurrentNet("rnn", 2, 10**9, 1)
+    with pytest.raises(TypeError, match="every_step 必须是 True 或 False"):
+        RecurrentNet("rnn", 2, 4, 1, every_step="yes")
+
+
+def test_recurrent_net_rejects_bad_input() -> None:
+    net = RecurrentNet("gru", 3, 4, 1)
+    with pytest.raises(ValueError, match=r"x 的形状必须是 \(B, T, 3\)"):
+        net(torch.zeros(2, 5, 2))
+    with pytest.raises(TypeError, match="x 的 dtype 必须与模型参数相同"):
+        net(torch.zeros(2, 5, 3, dtype=torch.float64))
+    with pytest.raises(TypeError, match="x 必须是 torch.Tensor"):
+        net([[0.0, 0.0, 0.0]])
+    with pytest.raises(ValueError, match="forget_bias 必须是有限实数"):
+        RecurrentNet("lstm", 3, 4, 1, forget_bias=float("nan"))
