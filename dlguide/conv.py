@@ -49,11 +49,11 @@ __all__ = [
     "same_padding",
 ]
 
-#: 填充方式，与 ``nn.Conv2d(padding_mode=...)`` 的取值相同。
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+"""填充方式，与 ``nn.Conv2d(padding_mode=...)`` 的取值相同：补 0、镜面反射、复制边缘、循环。"""
 
-#: 中间张量（填充后的输入、im2col 矩阵、卷积矩阵）元素个数的上限：超过它在读者的机器上放不下，事先拒绝。
 MAX_ELEMENTS = 2**27
+"""中间张量（填充后的输入、im2col 矩阵、卷积矩阵）元素个数的上限（$2^{27}$，float32 时 512 MiB）：超过它在读者的机器上放不下，事先拒绝。"""
 
 #: 尺寸类整数参数（核大小、步幅、扩张率、填充）的上限。
 _MAX_SIZE = 2**20
@@ -291,7 +291,7 @@ def pad(x: torch.Tensor, padding: object, mode: str = "zeros") -> torch.Tensor:
     padding : int or sequence
         整数（所有空间维两侧相同）、每个空间维一个整数，或每个空间维一对 ``(前, 后)``。
     mode : str
-        :data:`PADDING_MODES` 之一。
+        [`PADDING_MODES`][dlguide.conv.PADDING_MODES] 之一。
 
     Returns
     -------
@@ -434,7 +434,7 @@ def conv_nd(
     groups : int
         分组数 $g$，必须整除 ``C_in`` 和 ``C_out``。
     padding_mode : str
-        :data:`PADDING_MODES` 之一（``nn.Conv2d`` 的同名参数；``F.conv2d`` 没有它，只会补 0）。
+        [`PADDING_MODES`][dlguide.conv.PADDING_MODES] 之一（``nn.Conv2d`` 的同名参数；``F.conv2d`` 没有它，只会补 0）。
 
     Returns
     -------
@@ -534,7 +534,7 @@ def conv_matrix(
     Raises
     ------
     TypeError, ValueError
-        参数不合法，或矩阵过大（输入元素个数 × 输出元素个数超过 :data:`MAX_ELEMENTS`）。
+        参数不合法，或矩阵过大（输入元素个数 × 输出元素个数超过 [`MAX_ELEMENTS`][dlguide.conv.MAX_ELEMENTS]）。
 
     Examples
     --------
@@ -712,7 +712,7 @@ def receptive_field(
     model : torch.nn.Module
         卷积网络，输入 ``(1, *input_shape)``。
     input_shape : sequence of int
-        ``(C, *spatial)``，元素总数不超过 :data:`MAX_ELEMENTS`。
+        ``(C, *spatial)``，元素总数不超过 [`MAX_ELEMENTS`][dlguide.conv.MAX_ELEMENTS]。
     position : sequence of int, optional
         输出的空间位置，默认中心。
     samples : int
