@@ -280,11 +280,13 @@ def course_example_cnn(
     >>> sum(p.numel() for p in net.parameters())
     62958
     """
+    from dlguide._checks import check_seed  # noqa: PLC0415  # 追加的函数不改动文件头部的 import（多人并行追加）
+
     for name, value, high in (("conv1_filters", conv1_filters, 1024), ("conv2_filters", conv2_filters, 1024),
                               ("in_channels", in_channels, 64), ("num_classes", num_classes, 10_000)):
         check_int(value, name, low=1, high=high)
     if seed is not None:
-        torch.manual_seed(seed)
+        torch.manual_seed(check_seed(seed))
     layers = [
         ("conv1", nn.Conv2d(in_channels, conv1_filters, kernel_size=5)),  # 32×32 → 28×28
         ("relu1", nn.ReLU()),
@@ -339,12 +341,12 @@ def digits_conv_net(channels: int = 8, head: str = "max", seed: int | None = Non
     >>> sum(p.numel() for p in digits_conv_net(2, head="flatten").parameters())
     2666
     """
-    from dlguide._checks import check_choice  # noqa: PLC0415  # 追加的函数不改动文件头部的 import（多人并行追加）
+    from dlguide._checks import check_choice, check_seed  # noqa: PLC0415  # 追加的函数不改动文件头部的 import（多人并行追加）
 
     check_int(channels, "channels", low=1, high=256)
     check_choice(head, "head", ("max", "avg", "flatten"))
     if seed is not None:
-        torch.manual_seed(seed)
+        torch.manual_seed(check_seed(seed))
     c = channels
     heads = {
         "max": [nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(2 * c, 10)],  # 全局最大池化：不保留位置

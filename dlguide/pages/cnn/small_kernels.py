@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from torch import nn
 
-from dlguide._checks import check_bool, check_int, check_module
+from dlguide._checks import check_bool, check_int, check_module, check_seed
 from dlguide.conv import input_gradient, receptive_field_sizes
 from dlguide.figures import figure, new_figure
 
@@ -62,7 +62,7 @@ def stacked_convs(
         raise ValueError(f"kernel_size 必须是奇数（“same”填充要对称），收到 {kernel_size}")
     check_bool(relu, "relu")
     if seed is not None:
-        torch.manual_seed(seed)
+        torch.manual_seed(check_seed(seed))
     layers: list[nn.Module] = []
     for i in range(n_layers):
         layers.append(nn.Conv2d(channels, channels, kernel_size, padding=kernel_size // 2, bias=False))
