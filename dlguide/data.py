@@ -1,7 +1,7 @@
 """数据：只用生成的数据和随包附带的数据集（scikit-learn 的 digits），运行时从不下载。
 
 所有函数都接受 ``seed``，同样的参数在任何机器上得到同样的数据；张量总是先在 CPU 上生成，
-需要时再用 ``.to(device)`` 搬到 :func:`dlguide.device.get_device` 返回的设备。
+需要时再用 ``.to(device)`` 搬到 [`dlguide.device.get_device`][dlguide.device.get_device] 返回的设备。
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ def train_val_split(
 
 
 def make_sine(n: int = 20, noise: float = 0.2, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """一维回归数据：$x \\sim U(-1, 1)$，$y = \\sin(\\pi x) + \\varepsilon$，$\\varepsilon \\sim \\mathcal N(0, \\text{noise}^2)$。float64。
+    r"""一维回归数据：$x \sim U(-1, 1)$，$y = \sin(\pi x) + \varepsilon$，$\varepsilon \sim \mathcal N(0, \text{noise}^2)$。float64。
 
     样本少、噪声大时，高次多项式或宽网络很容易过拟合它，适合演示正则化。
 
@@ -246,7 +246,7 @@ def shift_digits(X: torch.Tensor, *, pixels: int = 1, noise: float = 0.3, seed: 
     Parameters
     ----------
     X : torch.Tensor
-        形状 ``(n, 64)``、取值 [0, 1] 的 digits（:func:`dlguide.data.load_digits` 的输出）。
+        形状 ``(n, 64)``、取值 [0, 1] 的 digits（[`dlguide.data.load_digits`][dlguide.data.load_digits] 的输出）。
     pixels : int
         平移的像素数，在 [0, 7] 内。
     noise : float

@@ -43,7 +43,7 @@ _REGISTRY: dict[str, FigureFactory] = {}
 
 # SVG 里保留文字（浏览器用读者的字体渲染中文），并固定随机 id，保证同样的代码画出同样的文件。
 # 图里不用 matplotlib 的 $…$ 数学排版：它会点名读者没有的字体（cmsy10 等），里面的中文也没有字形；
-# 公式写成 Unicode（σ′、∂y/∂x、wᴸ），:func:`to_svg` 会拒绝点名了别的字体的 SVG。
+# 公式写成 Unicode（σ′、∂y/∂x、wᴸ），[`to_svg`][dlguide.figures.to_svg] 会拒绝点名了别的字体的 SVG。
 _FONTS = ["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "DejaVu Sans"]
 _STYLE = {
     "svg.fonttype": "none",
@@ -78,7 +78,7 @@ def figure(factory: FigureFactory) -> FigureFactory:
     Parameters
     ----------
     factory : Callable[[], Figure]
-        不带参数、返回 :class:`matplotlib.figure.Figure` 的函数，定义在 ``dlguide.pages.<章>.<页>`` 里。
+        不带参数、返回 `matplotlib.figure.Figure` 的函数，定义在 ``dlguide.pages.<章>.<页>`` 里。
 
     Returns
     -------
@@ -185,7 +185,7 @@ _FONT_FAMILY = re.compile(r"font-family:\s*([^;\"]+)")
 def to_svg(fig: Figure) -> str:
     r"""把一张图存成 SVG 文本（文字保留为文字，不含日期，同样的图得到同样的字节）。
 
-    笔记本里用 :func:`show` 显示用 :func:`new_figure` 画的图。
+    笔记本里用 [`show`][dlguide.figures.show] 显示用 [`new_figure`][dlguide.figures.new_figure] 画的图。
 
     Raises
     ------
@@ -253,7 +253,7 @@ def _dlguide_imports(module: str) -> set[str]:
 def source_key(name: str) -> str:
     """一张图的缓存键：画它的源码（页面模块及其导入的全部 dlguide 模块）、样式和库版本的 SHA-256。
 
-    源码没变时键不变，:func:`render_all` 直接用缓存里的 SVG；改了任何一个相关模块，键就变了。
+    源码没变时键不变，[`render_all`][dlguide.figures.render_all] 直接用缓存里的 SVG；改了任何一个相关模块，键就变了。
 
     Examples
     --------
@@ -276,7 +276,7 @@ def render_all(cache_dir: str | Path | None = None) -> dict[str, str]:
     Parameters
     ----------
     cache_dir : str or Path, optional
-        缓存目录。给出时，源码没变的图（见 :func:`source_key`）直接读缓存，新画的图写进缓存；
+        缓存目录。给出时，源码没变的图（见 [`source_key`][dlguide.figures.source_key]）直接读缓存，新画的图写进缓存；
         ``mkdocs serve`` 改一个页面后的重建因此不必重画所有的图。
     """
     out = {}
@@ -294,7 +294,7 @@ def render_all(cache_dir: str | Path | None = None) -> dict[str, str]:
 
 
 class SVGImage:
-    """笔记本里显示的一张 SVG 图，带替代文字（由 :func:`show` 创建）。"""
+    """笔记本里显示的一张 SVG 图，带替代文字（由 [`show`][dlguide.figures.show] 创建）。"""
 
     def __init__(self, svg: str, alt: str) -> None:
         self.svg = svg
@@ -311,7 +311,7 @@ def show(fig: Figure, alt: str) -> SVGImage:
     Parameters
     ----------
     fig : matplotlib.figure.Figure
-        用 :func:`new_figure` 画好的图。
+        用 [`new_figure`][dlguide.figures.new_figure] 画好的图。
     alt : str
         描述图中内容的替代文字，不能为空。
 

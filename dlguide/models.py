@@ -20,7 +20,6 @@ __all__ = [
     "small_cnn",
 ]
 
-#: 按名字选激活函数（全书统一的名字）。
 ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
     "identity": nn.Identity,
     "sigmoid": nn.Sigmoid,
@@ -32,6 +31,7 @@ ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
     "gelu": nn.GELU,
     "silu": nn.SiLU,
 }
+"""按名字选激活函数（全书统一的名字）。"""
 
 
 def mlp(
@@ -48,7 +48,7 @@ def mlp(
     sizes : Sequence[int]
         各层宽度，包括输入和输出，至少 2 个正整数，例如 ``[2, 16, 16, 1]``。
     activation : str
-        隐藏层激活函数的名字，见 :data:`ACTIVATIONS`。
+        隐藏层激活函数的名字，见 [`ACTIVATIONS`][dlguide.models.ACTIVATIONS]。
     batch_norm : bool
         是否在每个隐藏层的激活之前加 ``BatchNorm1d``。
     seed : int, optional
@@ -92,14 +92,14 @@ def mlp(
 
 
 class ResidualBlock(nn.Module):
-    """残差块 $\\boldsymbol h \\mapsto \\boldsymbol h + F(\\boldsymbol h)$，$F$ 是 ``Linear → [BatchNorm] → 激活``。
+    r"""残差块 $\boldsymbol h \mapsto \boldsymbol h + F(\boldsymbol h)$，$F$ 是 ``Linear → [BatchNorm] → 激活``。
 
     Parameters
     ----------
     width : int
         输入输出宽度（相同，才能相加）。
     activation : str
-        :data:`ACTIVATIONS` 里的名字。
+        [`ACTIVATIONS`][dlguide.models.ACTIVATIONS] 里的名字。
     batch_norm : bool
         是否在激活之前加 ``BatchNorm1d``。
 
@@ -137,7 +137,7 @@ def residual_mlp(
     batch_norm: bool = False,
     seed: int | None = None,
 ) -> nn.Sequential:
-    """``Linear(in, width)`` → ``depth`` 个 :class:`ResidualBlock` → ``Linear(width, out)``。
+    """``Linear(in, width)`` → ``depth`` 个 [`ResidualBlock`][dlguide.models.ResidualBlock] → ``Linear(width, out)``。
 
     Parameters
     ----------

@@ -56,7 +56,7 @@ def module_for_page(page: str) -> str:
 
 
 def page_for_module(module: str) -> str:
-    """实验模块名对应的页面路径（相对 ``docs/``），:func:`module_for_page` 的逆映射。
+    """实验模块名对应的页面路径（相对 ``docs/``），[`module_for_page`][dlguide.pages.module_for_page] 的逆映射。
 
     Raises
     ------
