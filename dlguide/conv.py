@@ -1,13 +1,13 @@
-"""卷积：按定义实现（填充 → im2col → 矩阵乘法），以及输出尺寸、“same”填充、卷积矩阵和感受野的工具。
+r"""卷积：按定义实现（填充 → im2col → 矩阵乘法），以及输出尺寸、“same”填充、卷积矩阵和感受野的工具。
 
-深度学习里的“卷积”是**互相关**：第 $o$ 个输出通道在位置 $\\boldsymbol p$ 的值是
+深度学习里的“卷积”是**互相关**：第 $o$ 个输出通道在位置 $\boldsymbol p$ 的值是
 
 $$
-y_{o}[\\boldsymbol p] = b_o + \\sum_{c \\in \\text{组}(o)} \\sum_{\\boldsymbol m} w_{o,c}[\\boldsymbol m]\\,
-x_{c}[s\\boldsymbol p + d\\boldsymbol m - p_{\\text{前}}] ,
+y_{o}[\boldsymbol p] = b_o + \sum_{c \in \text{组}(o)} \sum_{\boldsymbol m} w_{o,c}[\boldsymbol m]\,
+x_{c}[s\boldsymbol p + d\boldsymbol m - p_{\text{前}}] ,
 $$
 
-$s$ 是步幅，$d$ 是扩张率，$p_{\\text{前}}$ 是前侧填充，$\\boldsymbol m$ 遍历卷积核的每个位置（不翻转核）。
+$s$ 是步幅，$d$ 是扩张率，$p_{\text{前}}$ 是前侧填充，$\boldsymbol m$ 遍历卷积核的每个位置（不翻转核）。
 本模块的函数对 1、2、3 个空间维度都成立（``Conv1d``/``Conv2d``/``Conv3d``），测试逐一与
 ``torch.nn.functional`` 的内置实现对照。别的页面复用这里的输出尺寸公式
 （[`conv_output_size`][dlguide.conv.conv_output_size]，含池化的 ``ceil_mode``；转置卷积见

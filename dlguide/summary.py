@@ -28,7 +28,7 @@ _MAX_INPUT = 2**26
 
 @dataclass(frozen=True)
 class LayerSummary:
-    """一层的摘要（都按**单个样本**计）。
+    r"""一层的摘要（都按**单个样本**计）。
 
     Attributes
     ----------
@@ -39,7 +39,7 @@ class LayerSummary:
     output_shape : tuple[int, ...]
         输出形状，不含批维（PyTorch 的 ``(C, H, W)`` 顺序）。
     activation_size : int
-        输出的元素个数 $\\prod$ ``output_shape``。
+        输出的元素个数 $\prod$ ``output_shape``。
     parameters : int
         这个模块**自己**的参数个数（不含子模块）。
     macs : int

@@ -179,9 +179,9 @@ def photo(name: str = "china.jpg", downsample: int = 4) -> torch.Tensor:
 
 
 def edge_snr(kernel: torch.Tensor, noise: float = 0.2, seed: int = 0) -> float:
-    """边缘核的信噪比：64×64 的竖直台阶（左 1 右 0）加高斯噪声后，边缘处的平均响应 ÷ 平坦区域响应的标准差。
+    r"""边缘核的信噪比：64×64 的竖直台阶（左 1 右 0）加高斯噪声后，边缘处的平均响应 ÷ 平坦区域响应的标准差。
 
-    理论值是 台阶响应 / (σ‖w‖₂)：差分核 $1/(0.2\\sqrt2)=3.5$，课程的垂直核 $3/(0.2\\sqrt6)=6.1$，Sobel $4/(0.2\\sqrt{12})=5.8$。
+    理论值是 台阶响应 / (σ‖w‖₂)：差分核 $1/(0.2\sqrt2)=3.5$，课程的垂直核 $3/(0.2\sqrt6)=6.1$，Sobel $4/(0.2\sqrt{12})=5.8$。
 
     Parameters
     ----------

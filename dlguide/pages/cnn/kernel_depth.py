@@ -56,10 +56,10 @@ def channel_connections(in_channels: int, out_channels: int, groups: int = 1) ->
 
 
 def depthwise_separable(in_channels: int, out_channels: int, kernel_size: int = 3) -> nn.Sequential:
-    """深度可分离卷积（MobileNet）：逐通道的 ``kernel_size``×``kernel_size`` 卷积（``groups=in_channels``），再接 1×1 卷积混合通道。
+    r"""深度可分离卷积（MobileNet）：逐通道的 ``kernel_size``×``kernel_size`` 卷积（``groups=in_channels``），再接 1×1 卷积混合通道。
 
-    参数 $k^2 C_\\text{in} + C_\\text{in} C_\\text{out}$（不计偏置），普通卷积是 $k^2 C_\\text{in} C_\\text{out}$，
-    比例为 $1/C_\\text{out} + 1/k^2$。
+    参数 $k^2 C_\text{in} + C_\text{in} C_\text{out}$（不计偏置），普通卷积是 $k^2 C_\text{in} C_\text{out}$，
+    比例为 $1/C_\text{out} + 1/k^2$。
 
     Parameters
     ----------

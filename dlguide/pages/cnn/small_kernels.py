@@ -22,9 +22,9 @@ def stacked_convs(
     relu: bool = True,
     seed: int | None = None,
 ) -> nn.Sequential:
-    """``n_layers`` 个 ``kernel_size``×``kernel_size`` 卷积（通道数不变、“same”填充、无偏置），层间可选 ReLU。
+    r"""``n_layers`` 个 ``kernel_size``×``kernel_size`` 卷积（通道数不变、“same”填充、无偏置），层间可选 ReLU。
 
-    不加偏置，参数个数正好是 VGG 论文比较时用的 $n_\\text{layers}\\,k^2C^2$。
+    不加偏置，参数个数正好是 VGG 论文比较时用的 $n_\text{layers}\,k^2C^2$。
 
     Parameters
     ----------

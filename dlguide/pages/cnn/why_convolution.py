@@ -19,14 +19,14 @@ __all__ = ["connectivity_matrices", "layer_parameters", "shift_right"]
 
 
 def layer_parameters(input_shape: Sequence[int], out_channels: int, kernel_size: int) -> dict[str, int]:
-    """输入 ``(C, H, W)``、``kernel_size``×``kernel_size`` 卷积（不填充、步幅 1）时，三种层把它映射到同样大小的输出各要多少参数。
+    r"""输入 ``(C, H, W)``、``kernel_size``×``kernel_size`` 卷积（不填充、步幅 1）时，三种层把它映射到同样大小的输出各要多少参数。
 
     - ``"conv"``：卷积层（稀疏连接 + 参数共享）；
     - ``"locally_connected"``：局部连接层（稀疏连接，但每个输出位置有自己的一套核，不共享）；
     - ``"fully_connected"``：全连接层（每个输出连到每个输入）。
 
     卷积层和全连接层的个数从 PyTorch 模块数出来（建在 ``meta`` 设备上，不分配内存）；
-    PyTorch 没有局部连接层，按公式计算：输出位置数 × 每个位置一套 $(C k^2 + 1) \\cdot C_\\text{out}$。
+    PyTorch 没有局部连接层，按公式计算：输出位置数 × 每个位置一套 $(C k^2 + 1) \cdot C_\text{out}$。
 
     Parameters
     ----------
