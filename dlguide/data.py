@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch.utils.data import Dataset
 
-from dlguide._checks import check_in_range, check_int, check_tensor
+from dlguide._checks import check_bool, check_in_range, check_int, check_tensor
 
 __all__ = [
     "AugmentedImages",
@@ -233,6 +233,7 @@ def polynomial_features(x: torch.Tensor, degree: int, *, include_bias: bool = Fa
     [[1.0, 2.0, 4.0]]
     """
     check_tensor(x, "x")
+    check_bool(include_bias, "include_bias")
     check_int(degree, "degree", low=0 if include_bias else 1, high=100)
     first = 0 if include_bias else 1
     return torch.stack([x**k for k in range(first, degree + 1)], dim=-1)

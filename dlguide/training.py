@@ -7,7 +7,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from dlguide._checks import check_in_range, check_int, check_positive
+from dlguide._checks import check_callable, check_in_range, check_int, check_positive
 from dlguide.device import get_device
 
 __all__ = [
@@ -88,6 +88,10 @@ def fit(
     1.0
     """
     check_int(epochs, "epochs", low=1)
+    if lr_at is not None:
+        check_callable(lr_at, "lr_at")
+    if on_step is not None:
+        check_callable(on_step, "on_step")
     check_positive(lr, "lr")
     check_in_range(weight_decay, "weight_decay", 0.0, float("inf"))
     if len(X) != len(y):
