@@ -139,7 +139,7 @@ def conv_output_size(
     >>> conv_output_size(4, 7)
     Traceback (most recent call last):
     ...
-    ValueError: kernel_size 或 dilation 太大：扩张后的核长 d(k−1)+1 = 7，超过填充后的输入长度 4
+    ValueError: kernel_size 或 dilation 太大（或 n、padding 太小）：扩张后的核长 d(k−1)+1 = 7，超过填充后的输入长度 n + padding = 4
     """
     n = check_int(n, "n", low=1)
     kernel_size = check_int(kernel_size, "kernel_size", low=1)
@@ -156,7 +156,8 @@ def conv_output_size(
     span = dilation * (kernel_size - 1) + 1
     padded = n + before + after
     if span > padded:
-        raise ValueError(f"kernel_size 或 dilation 太大：扩张后的核长 d(k−1)+1 = {span}，超过填充后的输入长度 {padded}")
+        raise ValueError(f"kernel_size 或 dilation 太大（或 n、padding 太小）：扩张后的核长 d(k−1)+1 = {span}，"
+                         f"超过填充后的输入长度 n + padding = {padded}")
     if not ceil_mode:
         # ⌊(n + p前 + p后 − d(k−1) − 1) / s⌋ + 1
         return (padded - span) // stride + 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import torch
 from torch import nn
@@ -26,8 +26,7 @@ __all__ = [
 _MAX_INPUT = 2**26
 
 
-@dataclass(frozen=True)
-class LayerSummary:
+class LayerSummary(NamedTuple):
     r"""一层的摘要（都按**单个样本**计）。
 
     Attributes
