@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 
 import torch
 
-#: ``seed`` 的上界：``torch.Generator.manual_seed`` 接受的最大值 $2^{63}-1$。
 SEED_MAX = 2**63 - 1
+"""``seed`` 的上界：``torch.Generator.manual_seed`` 接受的最大值 $2^{63}-1$。"""
 
 _KINDS = ("float", "int", "any")
 

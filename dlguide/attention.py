@@ -36,8 +36,8 @@ __all__ = [
     "sinusoidal_positions",
 ]
 
-#: 维度参数（序列长度、宽度、头数）的上限：再大在读者的 CPU 上既算不完也放不下。
 MAX_DIM = 4096
+"""维度参数（序列长度、宽度、头数）的上限：再大在读者的 CPU 上既算不完也放不下。"""
 
 
 def _check_mask(mask: object, name: str) -> torch.Tensor | None:

@@ -137,9 +137,9 @@ def alexnet(num_classes: int = 1000, *, groups: int = 2) -> nn.Sequential:
     )
 
 
-#: VGG 论文表 1 的配置 D（VGG-16）：数字是 3×3 卷积的输出通道数，``"M"`` 是 2×2、步长 2 的最大池化。
 VGG16_CONFIG: tuple[int | str, ...] = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M",
                                        512, 512, 512, "M", 512, 512, 512, "M")
+"""VGG 论文表 1 的配置 D（VGG-16）：数字是 3×3 卷积的输出通道数，``"M"`` 是 2×2、步长 2 的最大池化。"""
 
 
 def vgg16(num_classes: int = 1000, *, batch_norm: bool = False) -> nn.Sequential:
@@ -234,13 +234,13 @@ class InceptionModule(nn.Module):
         return torch.cat([self.branch1(x), self.branch3(x), self.branch5(x), self.branch_pool(x)], dim=1)
 
 
-#: GoogLeNet 论文表 1 的九个 Inception 模块（输入通道数由前一个模块决定），``"M"`` 是 3×3、步长 2 的最大池化。
 GOOGLENET_CONFIG: tuple[tuple[int, ...] | str, ...] = (
     (64, 96, 128, 16, 32, 32), (128, 128, 192, 32, 96, 64), "M",  # 3a, 3b
     (192, 96, 208, 16, 48, 64), (160, 112, 224, 24, 64, 64), (128, 128, 256, 24, 64, 64),  # 4a–4c
     (112, 144, 288, 32, 64, 64), (256, 160, 320, 32, 128, 128), "M",  # 4d, 4e
     (256, 160, 320, 32, 128, 128), (384, 192, 384, 48, 128, 128),  # 5a, 5b
 )
+"""GoogLeNet 论文表 1 的九个 Inception 模块（输入通道数由前一个模块决定），``"M"`` 是 3×3、步长 2 的最大池化。"""
 
 
 def googlenet(num_classes: int = 1000) -> nn.Sequential:

@@ -32,8 +32,8 @@ __all__ = [
     "brute_force_log_partition",
 ]
 
-#: 损失里表示“这个位置是填充、不计入”的标签值，与 ``nn.CrossEntropyLoss`` 的默认 ``ignore_index`` 相同。
 PAD_TAG = -100
+"""损失里表示“这个位置是填充、不计入”的标签值，与 ``nn.CrossEntropyLoss`` 的默认 ``ignore_index`` 相同。"""
 
 
 class LinearChainCRF(nn.Module):

@@ -31,10 +31,10 @@ __all__ = [
     "ctc_prefix_beam_search",
 ]
 
-#: 对数域里代替 $-\infty$ 的“不可能”：有限值，logsumexp 的梯度不会出现 ``nan``。
 _NEG = -1e30
-#: 类别数、帧数等尺寸的上限：再大在读者的 CPU 上跑不完。
+r"""对数域里代替 $-\infty$ 的“不可能”：有限值，logsumexp 的梯度不会出现 ``nan``。"""
 MAX_SIZE = 100_000
+"""类别数、帧数等尺寸的上限：再大在读者的 CPU 上跑不完。"""
 
 
 def _labels(sequence: object, name: str) -> list[int]:

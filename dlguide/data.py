@@ -341,29 +341,29 @@ class AugmentedImages(Dataset):
 # 序列到序列的生成任务（序列模型与注意力一章）
 # ---------------------------------------------------------------------------
 
-#: 序列任务里的特殊符号：填充、开始、结束。
 PAD, BOS, EOS = 0, 1, 2
-#: 数字任务的词表：三个特殊符号加 0–9。
+"""序列任务里的特殊符号：填充、开始、结束。"""
 DIGIT_VOCAB: tuple[str, ...] = ("<pad>", "<s>", "</s>", *"0123456789")
+"""数字任务的词表：三个特殊符号加 0–9。"""
 
 
 _CN_DIGITS = "〇一二三四五六七八九"
 
 
-#: 中文日期（源端）的词表。
 DATE_SOURCE_VOCAB: tuple[str, ...] = ("<pad>", "<s>", "</s>", *"0123456789", *_CN_DIGITS, "零", "十", "年", "月", "日")
+"""中文日期（源端）的词表。"""
 
 
-#: ISO 日期（目标端）的词表。
 DATE_TARGET_VOCAB: tuple[str, ...] = ("<pad>", "<s>", "</s>", *"0123456789", "-")
+"""ISO 日期（目标端）的词表。"""
 
 
-#: [`make_dates`][dlguide.data.make_dates] 认识的书写格式。
 DATE_STYLES = ("chinese", "chinese_ling", "arabic")
+"""[`make_dates`][dlguide.data.make_dates] 认识的书写格式。"""
 
 
-#: 序列任务的样本数上限（更多在读者的 CPU 上几秒内训练不完）。
 MAX_SEQUENCES = 200_000
+"""序列任务的样本数上限（更多在读者的 CPU 上几秒内训练不完）。"""
 
 
 def encode_tokens(text: str, vocab: tuple[str, ...]) -> list[int]:

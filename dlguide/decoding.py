@@ -31,8 +31,8 @@ __all__ = [
 State = torch.Tensor | tuple | None
 Step = Callable[[torch.Tensor, State], tuple[torch.Tensor, State]]
 
-#: 词表大小与最大解码长度的上限。
 MAX_VOCAB = 1_000_000
+"""词表大小与最大解码长度的上限。"""
 MAX_LEN = 1000
 
 

@@ -162,7 +162,9 @@ def render(name: str) -> str:
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        with matplotlib.rc_context(_STYLE):
+        with matplotlib.rc_context(_STYLE), warnings.catch_warnings():
+            # 构建日志要干净：画图时的弃用警告（例如把 torch 张量直接交给 imshow）当作错误，逼它当场改掉
+            warnings.simplefilter("error", DeprecationWarning)
             return to_svg(factory())
     except Exception as err:
         where = f"{factory.__module__}.{factory.__qualname__}"

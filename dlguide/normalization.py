@@ -28,8 +28,8 @@ __all__ = [
     "group_norm",
 ]
 
-#: 通道数、组数的上限（远大于任何真实网络）。
 FEATURES_MAX = 1 << 20
+"""通道数、组数的上限（远大于任何真实网络）。"""
 
 
 def _check_eps(eps: float) -> float:

@@ -36,8 +36,8 @@ __all__ = [
     "SpatialPyramidPooling",
 ]
 
-#: 核、步长、填充、输出边长的上限：比任何真实网络都大得多，又不会让读者的机器卡住。
 SIZE_MAX = 4096
+"""核、步长、填充、输出边长的上限：比任何真实网络都大得多，又不会让读者的机器卡住。"""
 
 
 def _pair(value: object, name: str, low: int) -> tuple[int, int]:

@@ -45,8 +45,8 @@ __all__ = [
     "trace_gates",
 ]
 
-#: [`recurrent_weight`][dlguide.recurrent.recurrent_weight] 认识的循环权重初始化。
 RECURRENT_INITS = ("normal", "identity", "orthogonal")
+"""[`recurrent_weight`][dlguide.recurrent.recurrent_weight] 认识的循环权重初始化。"""
 
 
 def recurrent_weight(hidden: int, init: str = "normal", scale: float = 1.0, seed: int = 0) -> torch.Tensor:

@@ -29,8 +29,8 @@ __all__ = [
     "tfidf",
 ]
 
-#: 词表大小上限：``(文档数, 词表)`` 的稠密矩阵要放得进内存。
 MAX_VOCAB = 200_000
+"""词表大小上限：``(文档数, 词表)`` 的稠密矩阵要放得进内存。"""
 
 
 def jieba_tokenize(text: str, stopwords: Collection[str] = ()) -> list[str]:

@@ -44,10 +44,10 @@ __all__ = [
     "train_word2vec",
 ]
 
-#: 词表大小的上限：嵌入矩阵 V×d 要能放进读者的内存。
 MAX_VOCAB = 1_000_000
-#: 一次生成的训练样本数上限（每个样本 2 + K 个整数）。
+"""词表大小的上限：嵌入矩阵 V×d 要能放进读者的内存。"""
 MAX_EXAMPLES = 20_000_000
+"""一次生成的训练样本数上限（每个样本 2 + K 个整数）。"""
 
 
 def _check_sentences(sentences: object, name: str = "sentences") -> list[list[str]]:

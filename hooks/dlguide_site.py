@@ -329,6 +329,7 @@ def _fresh_figures():
 
 
 def on_files(files: Files, config) -> Files:
+    FIGURE_CACHE.mkdir(parents=True, exist_ok=True)
     for name, svg in _fresh_figures().render_all(cache_dir=FIGURE_CACHE).items():
         files.append(File.generated(config, f"figures/{name}", content=svg))
     toc = load_toc(config["docs_dir"])

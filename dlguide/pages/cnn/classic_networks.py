@@ -59,11 +59,11 @@ def digits_images(size: int = 8, seed: int = 0) -> tuple[torch.Tensor, torch.Ten
     return images(X_train), y_train, images(X_val), y_val
 
 
-#: 两个在 digits 上训练的网络：构造函数、输入边长、优化器设置。
 _RECIPES: dict[str, tuple[Callable[[], nn.Module], int, dict]] = {
     "lenet5": (lenet5, 32, {"optimizer": "adam", "lr": 3e-3}),  # tanh + 平均池化，接近论文
     "resnet8": (lambda: cifar_resnet(1), 8, {"optimizer": "sgd", "lr": 0.05}),  # 3 个阶段各 1 个基本块
 }
+"""两个在 digits 上训练的网络：构造函数、输入边长、优化器设置。"""
 
 
 def train_on_digits(name: str, *, epochs: int = 3, seed: int = 0, progress: bool = False) -> float:

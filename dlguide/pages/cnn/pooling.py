@@ -14,11 +14,11 @@ from dlguide.pooling import avg_pool2d, max_pool2d
 
 __all__ = ["EXAMPLE", "receptive_field", "pooling_example"]
 
-#: 页面上的 4×4 例子（一个通道）。
 EXAMPLE = [[1.0, 3.0, 2.0, 1.0],
            [4.0, 2.0, 0.0, 1.0],
            [0.0, 1.0, 5.0, 6.0],
            [2.0, 2.0, 7.0, 1.0]]
+"""页面上的 4×4 例子（一个通道）。"""
 
 
 def receptive_field(layers: Sequence[tuple[int, int]]) -> list[int]:

@@ -65,8 +65,8 @@ def sample_patch(size: int = 64, *, top: int = 10, left: int = 40) -> torch.Tens
     return _photo()[:, :, top : top + size, left : left + size].clone()
 
 
-#: 四个方向的 Sobel 边缘检测核：竖边（左暗右亮 / 左亮右暗）、横边（上暗下亮 / 上亮下暗）。
 _SOBEL = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
+"""四个方向的 Sobel 边缘检测核：竖边（左暗右亮 / 左亮右暗）、横边（上暗下亮 / 上亮下暗）。"""
 _KERNELS = torch.stack([_SOBEL, _SOBEL.T, -_SOBEL, -_SOBEL.T])[:, None]  # (4, 1, 3, 3)
 
 

@@ -67,12 +67,12 @@ def error_analysis_ceiling(dev_error: float, n_errors_sampled: int, n_in_categor
     return round(dev_error * (1 - n_in_category / n_errors_sampled), 6)
 
 
-#: 三个示意场景（误差，单位 %）：人类水平、训练、训练-验证、验证。
 SCENARIOS: dict[str, tuple[float, float, float, float]] = {
     "A：偏差为主": (1.0, 8.0, 9.0, 10.0),
     "B：方差为主": (7.5, 8.0, 9.5, 10.0),
     "C：数据不匹配": (1.0, 1.5, 2.5, 10.0),
 }
+"""三个示意场景（误差，单位 %）：人类水平、训练、训练-验证、验证。"""
 
 
 @figure

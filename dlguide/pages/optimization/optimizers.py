@@ -112,13 +112,13 @@ def successive_diff_std(values: Sequence[float]) -> float:
     return round(t.diff().std().item(), 6)
 
 
-#: 轨迹图用的方法和超参数（与页面上的实验相同）。
 PATH_SETTINGS: dict[str, dict] = {
     "SGD (lr=0.038)": {"method": "sgd", "lr": 0.038},
     "动量 (lr=0.2, β=0.9)": {"method": "momentum", "lr": 0.2, "beta": 0.9},
     "RMSProp (lr=0.1)": {"method": "rmsprop", "lr": 0.1},
     "Adam (lr=0.3)": {"method": "adam", "lr": 0.3},
 }
+"""轨迹图用的方法和超参数（与页面上的实验相同）。"""
 
 
 @figure

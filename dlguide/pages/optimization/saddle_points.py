@@ -53,8 +53,8 @@ def positive_definite_fraction(dim: int, trials: int = 10_000, seed: int = 0) ->
     return round((smallest > 0).double().mean().item(), 4)
 
 
-#: 鞍点实验的设置：起点几乎正好在 x 轴上（y = 10⁻⁶），各方法走 60 步。
 SADDLE_START = [1.0, 1e-6]
+"""鞍点实验的设置：起点几乎正好在 x 轴上（y = 10⁻⁶），各方法走 60 步。"""
 
 
 SADDLE_SETTINGS: dict[str, dict] = {

@@ -30,7 +30,7 @@ def gru_gates_over_sequence() -> Figure:
     fig, axes = new_figure(3, width=9.5, height=3.3)
     titles = {"z": "更新门 z（保留旧状态的比例）", "r": "重置门 r"}
     for ax, name in zip(axes, titles):
-        image = ax.imshow(trace[name][:, 0].T, aspect="auto", cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
+        image = ax.imshow(trace[name][:, 0].T.detach().numpy(), aspect="auto", cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
         for edge in (m - 0.5, m + 0.5):  # 框出标记所在的那一列
             ax.axvline(edge, color="tab:red", lw=1.0)
         ax.set_title(titles[name], fontsize=10)

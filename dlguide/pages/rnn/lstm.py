@@ -30,7 +30,7 @@ def lstm_gates_over_sequence() -> Figure:
     fig, axes = new_figure(4, width=11.5, height=3.3)
     titles = {"i": "输入门 i", "f": "遗忘门 f", "o": "输出门 o"}
     for ax, name in zip(axes, titles):
-        image = ax.imshow(trace[name][:, 0].T, aspect="auto", cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
+        image = ax.imshow(trace[name][:, 0].T.detach().numpy(), aspect="auto", cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
         for edge in (m - 0.5, m + 0.5):  # 框出标记所在的那一列
             ax.axvline(edge, color="tab:red", lw=1.0)
         ax.set_title(titles[name])

@@ -36,8 +36,8 @@ __all__ = [
     "train_reversal",
 ]
 
-#: 倒序任务的长度分组：3–5、6–8、9–12 位。
 LENGTH_EDGES = (3, 6, 9, 13)
+"""倒序任务的长度分组：3–5、6–8、9–12 位。"""
 
 
 def _loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -194,7 +194,7 @@ def alignment_heatmap() -> Figure:
         tgt = torch.tensor([encode_tokens(iso, DATE_TARGET_VOCAB) + [EOS]])
         pair, _ = teacher_forcing_pairs(src, tgt)
         weights = model.attention_weights(pair.to(next(model.parameters()).device))[0, : tgt.shape[1], : src.shape[1]].cpu()
-        image = ax.imshow(weights, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+        image = ax.imshow(weights.detach().numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
         ax.set_xticks(range(len(text)), list(text))
         ax.set_yticks(range(len(iso) + 1), [*iso, "</s>"])
         ax.tick_params(labelsize=9)

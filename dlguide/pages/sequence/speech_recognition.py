@@ -28,12 +28,12 @@ __all__ = [
     "train_dtmf",
 ]
 
-#: 采样率（Hz），电话语音的标准。
 SAMPLE_RATE = 8000
-#: 每段音频的长度：0.8 秒。
+"""采样率（Hz），电话语音的标准。"""
 CLIP_SAMPLES = 6400
-#: 声谱图的帧移（20 ms）和 FFT 长度（32 ms 窗）。
+"""每段音频的长度：0.8 秒。"""
 HOP, N_FFT = 160, 256
+"""声谱图的帧移（20 ms）和 FFT 长度（32 ms 窗）。"""
 DTMF_KEYS: dict[str, tuple[float, float]] = {
     "1": (697.0, 1209.0), "2": (697.0, 1336.0), "3": (697.0, 1477.0),
     "4": (770.0, 1209.0), "5": (770.0, 1336.0), "6": (770.0, 1477.0),
@@ -276,7 +276,10 @@ def spectrogram_and_posteriors() -> Figure:
     spec = torch.log(torch.stft(wave, N_FFT, HOP, window=torch.hann_window(N_FFT), center=False, return_complex=True).abs() ** 2 + 1e-6)
     frames = spec.shape[1]
     seconds = (torch.arange(frames) * HOP + N_FFT / 2) / SAMPLE_RATE
-    top.pcolormesh(seconds, torch.arange(N_FFT // 2 + 1) * SAMPLE_RATE / N_FFT, spec, shading="nearest", cmap="magma")
+    top.pcolormesh(
+        seconds.numpy(), (torch.arange(N_FFT // 2 + 1) * SAMPLE_RATE / N_FFT).numpy(), spec.detach().numpy(),
+        shading="nearest", cmap="magma",
+    )
     top.set_ylim(0, 2000)
     for start, end, digit in segments:
         top.axvspan(start / SAMPLE_RATE, end / SAMPLE_RATE, ymin=0.93, ymax=1.0, color="white", alpha=0.8)

@@ -31,17 +31,17 @@ __all__ = [
     "train_detector",
 ]
 
-#: 采样率（Hz）与每段音频的长度（2 秒）。
 SAMPLE_RATE = 8000
+"""采样率（Hz）与每段音频的长度（2 秒）。"""
 CLIP_SAMPLES = 16_000
-#: 声谱图：32 ms 窗、20 ms 帧移，得到 99 帧；检测器的卷积步长 2，输出 50 步（每步 40 ms）。
 HOP, N_FFT = 160, 256
+"""声谱图：32 ms 窗、20 ms 帧移，得到 99 帧；检测器的卷积步长 2，输出 50 步（每步 40 ms）。"""
 OUTPUT_STEPS = 50
-#: 触发声（上行扫频）与干扰声：同频段的下行扫频、只扫一半的上行扫频（像唤醒词的前半截）、纯音、高频段的上行扫频。
 TRIGGER = ("chirp", 600.0, 1400.0)
+"""触发声（上行扫频）与干扰声：同频段的下行扫频、只扫一半的上行扫频（像唤醒词的前半截）、纯音、高频段的上行扫频。"""
 DISTRACTORS = (("chirp", 1400.0, 600.0), ("chirp", 600.0, 1000.0), ("tone", 1000.0, 1000.0), ("chirp", 1600.0, 2400.0))
-#: 事件结束后至少留 250 ms（6 个输出步）再到音频末尾，标签窗口不会被截断。
 _TAIL = 2000
+"""事件结束后至少留 250 ms（6 个输出步）再到音频末尾，标签窗口不会被截断。"""
 
 
 def _event(kind: tuple[str, float, float], seconds: float, scale: float, amplitude: float) -> torch.Tensor:
@@ -299,7 +299,10 @@ def clip_and_detector_output() -> Figure:
     fig, (top, bottom) = new_figure(2, width=10.0, height=3.6)
     spec = spectrogram(x, n_fft=N_FFT, hop_length=HOP, win_length=N_FFT)
     seconds = (torch.arange(spec.shape[1]) * HOP + N_FFT / 2) / SAMPLE_RATE
-    top.pcolormesh(seconds, torch.arange(N_FFT // 2 + 1) * SAMPLE_RATE / N_FFT, spec, shading="nearest", cmap="magma")
+    top.pcolormesh(
+        seconds.numpy(), (torch.arange(N_FFT // 2 + 1) * SAMPLE_RATE / N_FFT).numpy(), spec.detach().numpy(),
+        shading="nearest", cmap="magma",
+    )
     top.set_ylim(0, 2600)
     for start, end, kind in events:
         top.text((start + end) / 2 / SAMPLE_RATE, 2450, "触发" if kind == "trigger" else "干扰", ha="center", fontsize=9,

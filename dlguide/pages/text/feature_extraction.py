@@ -83,8 +83,8 @@ def jieba_keywords(text: str, k: int = 5) -> list[tuple[str, float]]:
     return [(w, round(v, 4)) for w, v in ranked[:k]]
 
 
-#: 热力图里的词：出现在多篇文档里的词（虚词在前），再加两个只在一篇文档里出现两次的词。
 HEATMAP_WORDS = ("的", "和", "了", "是", "在", "神经网络", "数据", "语音", "球迷", "提前", "红烧肉", "训练", "国家队")
+"""热力图里的词：出现在多篇文档里的词（虚词在前），再加两个只在一篇文档里出现两次的词。"""
 
 
 @figure

@@ -112,11 +112,11 @@ def noise_and_subsampling() -> Figure:
     return fig
 
 
-#: 投影图里画的词对：（国家, 首都）和（男, 女）。
 PROJECTION_PAIRS = (
     ("中国", "北京"), ("日本", "东京"), ("法国", "巴黎"), ("英国", "伦敦"),
     ("国王", "王后"), ("父亲", "母亲"), ("男孩", "女孩"), ("男人", "女人"),
 )
+"""投影图里画的词对：（国家, 首都）和（男, 女）。"""
 
 
 def _offset_projection(first: torch.Tensor, second: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

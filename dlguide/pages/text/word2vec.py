@@ -11,8 +11,8 @@ from dlguide.word2vec import train_word2vec
 
 __all__ = ["SIMILARITY_WORDS", "similarity_matrices"]
 
-#: 相似度图里的词：四组，每组内部相关。
 SIMILARITY_WORDS = ("北京", "东京", "中国", "日本", "国王", "王后", "父亲", "母亲", "苹果", "香蕉", "猫", "狗", "热", "冷")
+"""相似度图里的词：四组，每组内部相关。"""
 
 
 @figure
