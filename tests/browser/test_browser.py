@@ -128,7 +128,7 @@ def test_phone_figure_opens_at_readable_size_in_a_lightbox(browser, site_url) ->
     width, natural, scrollable = shown.evaluate(
         "i => [i.getBoundingClientRect().width, i.naturalWidth, i.parentElement.scrollWidth > i.parentElement.clientWidth]"
     )
-    assert inline <= 390 < natural and width >= natural and scrollable
+    assert inline <= 390 < natural and width >= natural - 1 and scrollable  # 亚像素取整
     assert events["errors"] == [] and events["remote"] == []
     context.close()
 
