@@ -671,6 +671,8 @@ def roi_align(
             roi_w, roi_h = max(roi_w, 1.0), max(roi_h, 1.0)
         gh = sampling_ratio if sampling_ratio > 0 else math.ceil(roi_h / ph)
         gw = sampling_ratio if sampling_ratio > 0 else math.ceil(roi_w / pw)
+        if gh * ph > 100_000 or gw * pw > 100_000:
+            raise ValueError(f"第 {k} 个 RoI 在特征图上太大（{roi_h:.0f}×{roi_w:.0f}），自适应采样点过多：检查 rois 与 spatial_scale")
         if gh <= 0 or gw <= 0:
             continue
         bh, bw = roi_h / ph, roi_w / pw

@@ -346,6 +346,9 @@ def train_gan(
     check_seed(seed)
     if on_step is not None:
         check_callable(on_step, "on_step")
+    dtypes = {p.dtype for p in generator.parameters()} | {p.dtype for p in discriminator.parameters()}
+    if dtypes and dtypes != {data.dtype}:
+        raise TypeError(f"data 的类型 {data.dtype} 必须与两个网络的参数类型 {sorted(map(str, dtypes))} 相同")
     device = get_device()
     generator.to(device).train()
     discriminator.to(device).train()

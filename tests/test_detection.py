@@ -306,3 +306,8 @@ def test_box_coder_round_trip_and_scale_invariance() -> None:
         encode_boxes(torch.tensor([[0.0, 0.0, 0.0, 1.0]]), torch.tensor([[0.0, 0.0, 1.0, 1.0]]))
     with pytest.raises(ValueError, match="deltas 的形状"):
         decode_boxes(ref, deltas[:3])
+
+
+def test_roi_align_refuses_absurd_sampling_grids() -> None:
+    with pytest.raises(ValueError, match="太大"):
+        roi_align(torch.zeros(1, 1, 4, 4), torch.tensor([[0.0, 0.0, 0.0, 3.0, 3.0]]), 2, spatial_scale=1e9)

@@ -111,3 +111,8 @@ def test_train_gan_is_reproducible_and_stops_on_request(loss: str) -> None:
 def test_bad_input_is_rejected(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_train_gan_rejects_data_of_another_dtype() -> None:
+    with pytest.raises(TypeError, match="data 的类型"):
+        train_gan(nn.Linear(2, 2), nn.Linear(2, 1), torch.zeros(4, 2, dtype=torch.float16), latent_dim=2, steps=1)

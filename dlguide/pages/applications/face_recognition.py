@@ -246,19 +246,26 @@ def best_threshold(scores: torch.Tensor, labels: torch.Tensor) -> float:
     return round(float(thresholds[best]), 4)
 
 
+def _thin(fpr: torch.Tensor, tpr: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """ROC 曲线有约 20 万个点：在对数间隔的 400 个 FPR 上取阶梯函数的值，画出来一样，文件小得多。"""
+    grid = torch.logspace(-4, 0, 400, dtype=torch.float64)
+    idx = torch.searchsorted(fpr, grid, right=True) - 1  # 最后一个 FPR ≤ 网格点的位置
+    return grid, tpr[idx.clamp(min=0)]
+
+
 @figure
 def roc_figure() -> Figure:
     """测试身份上的 ROC 曲线（像素距离、对比损失、三元组损失配三种挖掘）；右图是训练中仍有损失的三元组比例。"""
     fig, (left, right) = new_figure(2, width=8.0, height=3.6)
     scores, same = verification_scores(None)
     fpr, tpr, _ = roc_curve(scores, same)
-    left.plot(fpr, tpr, color="gray", ls="--", label=f"像素距离 AUC={roc_auc(scores, same):.2f}")
+    left.plot(*_thin(fpr, tpr), color="gray", ls="--", label=f"像素距离 AUC={roc_auc(scores, same):.2f}")
     names = {"contrastive": "对比损失", "random": "三元组·随机", "semihard": "三元组·半难", "hard": "三元组·最难"}
     for objective in OBJECTIVES:
         net, active = train_embedding(objective)
         scores, same = verification_scores(net)
         fpr, tpr, _ = roc_curve(scores, same)
-        left.plot(fpr, tpr, label=f"{names[objective]} AUC={roc_auc(scores, same):.2f}")
+        left.plot(*_thin(fpr, tpr), label=f"{names[objective]} AUC={roc_auc(scores, same):.2f}")
         if active:
             right.plot(active, label=names[objective])
     left.set_xscale("log")
