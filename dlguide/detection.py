@@ -699,7 +699,8 @@ def match_detections(
     """把一张图、一个类别的预测框与真实框配对（PASCAL VOC 的规则），判定每个预测是 TP 还是 FP。
 
     按分数从高到低处理预测：它与 IoU 最大的真实框的 IoU ≥ ``iou_threshold``、且那个真实框还没被更高分的预测占用，
-    就是 TP，否则是 FP（重复检测同一个物体也算 FP）。
+    就是 TP，否则是 FP（重复检测同一个物体也算 FP）。VOC 的官方代码要求 IoU 严格大于阈值，这里用 ≥（与 COCO 相同），
+    只有 IoU 恰好等于阈值时两者才不同。
 
     Parameters
     ----------

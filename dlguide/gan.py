@@ -272,7 +272,7 @@ def train_gan(
     - ``"wgan-clip"``：Wasserstein 损失，每次更新后把评论家的权重裁剪到 $[-c, c]$；
     - ``"wgan-gp"``：Wasserstein 损失加 ``gp_weight`` 倍的 [`gradient_penalty`][dlguide.gan.gradient_penalty]。
 
-    两个网络各用一个 Adam（$\beta_1=0.5,\ \beta_2=0.9$，WGAN-GP 论文的设置）。真样本和噪声都从独立的
+    两个网络各用一个 Adam，$\beta_1=0.5$（DCGAN 的建议）、$\beta_2=0.9$（WGAN-GP 论文的取值；它的 $\beta_1$ 是 0）。真样本和噪声都从独立的
     CPU 生成器抽取再搬到设备上，所以同样的种子在 CPU 和 GPU 上喂的是同样的数据。
 
     [`fit`][dlguide.training.fit] 做不到这件事：它只有一个模型、一个优化器、一个损失，
