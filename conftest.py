@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterable
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
 
+import pytest
 import torch
 from sybil import Document, Region, Sybil
 from sybil.evaluators.doctest import NUMBER, DocTestEvaluator
@@ -48,9 +49,26 @@ class PyconBlockParser:
                 source = block.parsed
                 if not source.lstrip().startswith(">>>"):
                     continue
+                content_start = block.start + block.lexemes["source"].offset
                 for region in self.doctests(source, document.path):
-                    region.adjust(block, source)
+                    # 代码块在告示框（!!!）或列表里时有缩进：Sybil 去掉缩进后的偏移要换回原文件里的位置，
+                    # 失败信息里的行号才对得上。
+                    region.start = _document_offset(document.text, content_start, source, region.start)
+                    region.end = _document_offset(document.text, content_start, source, region.end)
                     yield region
+
+
+def _document_offset(text: str, content_start: int, source: str, pos: int) -> int:
+    """去掉缩进的代码 ``source`` 里的位置 ``pos`` 在原文 ``text`` 里的位置（代码从 ``content_start`` 开始）。"""
+    line = source.count("\n", 0, pos)
+    column = pos - (source.rfind("\n", 0, pos) + 1)
+    start = content_start
+    for _ in range(line):
+        start = text.index("\n", start) + 1
+    end = text.find("\n", start)
+    raw = text[start : end if end != -1 else len(text)]
+    stripped = source.split("\n")[line]
+    return start + max(len(raw) - len(stripped), 0) + column
 
 
 def _setup(namespace: dict) -> None:
@@ -73,6 +91,52 @@ docstrings = Sybil(
 )
 
 pytest_collect_file = (pages + docstrings).pytest()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """示例都在 ``get_device()`` 选的设备上跑：设备不可用就在开始前停下，只报一次原因。
+
+    并行运行（pytest-xdist 的 ``-n``）时按文件分发：同一个页面（或模块）的示例留在同一个进程里
+    （默认的 ``--dist load`` 会把一个页面的示例拆到两个进程，后面的示例就找不到前面定义的名字）。
+    """
+    from dlguide.device import get_device  # noqa: PLC0415  在设置好线程数之后再导入 dlguide
+
+    try:
+        get_device()
+    except ValueError as err:
+        raise pytest.UsageError(f"无法运行示例：{err}") from None
+    if getattr(config.option, "dist", "no") == "load":
+        config.option.dist = "loadfile"
+
+
+def _document_key(item: pytest.Item) -> str | None:
+    example = getattr(item, "example", None)
+    return str(example.path) if example is not None else None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """一个页面（或一个模块的 docstring）的示例按源文件里的顺序连续运行。
+
+    页面上的示例依次共用一个命名空间，是有意的设计。打乱顺序的插件（pytest-randomly）在所有普通实现之前打乱，
+    这里随后纠正：每个文档的示例聚到它第一次出现的位置，按行号排好。
+    """
+    documents: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        key = _document_key(item)
+        if key is not None:
+            documents.setdefault(key, []).append(item)
+    reordered: list[pytest.Item] = []
+    placed: set[str] = set()
+    for item in items:
+        key = _document_key(item)
+        if key is None:
+            reordered.append(item)
+        elif key not in placed:
+            placed.add(key)
+            reordered.extend(sorted(documents[key], key=lambda i: (i.example.line, i.example.column)))
+    items[:] = reordered
 
 # 示例里的随机数都显式设种子；这里再把 CPU 线程数固定为 1：浮点求和的顺序不随机器核数变化，
 # 结果逐位可复现；示例里的张量都很小，单线程反而更快（机器忙时多线程会慢一个数量级）。

@@ -229,7 +229,7 @@ def check_in_range(
 
 
 def check_positive(value: float, name: str) -> float:
-    """确认实数 ``value`` 是有限的正数（学习率、阈值等），即落在 $(0, \\infty)$ 内。
+    r"""确认实数 ``value`` 是有限的正数（学习率、阈值等），即落在 $(0, \infty)$ 内。
 
     ``inf`` 和 ``nan`` 都被拒绝：``lr=inf`` 只会让参数变成 ``inf``/``nan``。
 
@@ -269,7 +269,7 @@ def check_positive(value: float, name: str) -> float:
 
 
 def check_nonnegative(value: float, name: str) -> float:
-    """确认实数 ``value`` 是有限的非负数（正则化系数、噪声标准差等），即落在 $[0, \\infty)$ 内。
+    r"""确认实数 ``value`` 是有限的非负数（正则化系数、噪声标准差等），即落在 $[0, \infty)$ 内。
 
     Parameters
     ----------

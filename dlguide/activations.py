@@ -256,7 +256,7 @@ class PReLU(nn.Module):
         self.weight = nn.Parameter(torch.full((num_parameters,), float(init)))
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        """逐元素计算 :func:`prelu`。"""
+        """逐元素计算 [`prelu`][dlguide.activations.prelu]。"""
         return prelu(z, self.weight)
 
 

@@ -1,7 +1,7 @@
 """数据：只用生成的数据和随包附带的数据集（scikit-learn 的 digits），运行时从不下载。
 
 所有函数都接受 ``seed``，同样的参数在任何机器上得到同样的数据；张量总是先在 CPU 上生成，
-需要时再用 ``.to(device)`` 搬到 :func:`dlguide.device.get_device` 返回的设备。
+需要时再用 ``.to(device)`` 搬到 [`dlguide.device.get_device`][dlguide.device.get_device] 返回的设备。
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset
 
-from dlguide._checks import check_choice, check_in_range, check_int, check_seed, check_tensor
+from dlguide._checks import check_bool, check_choice, check_in_range, check_int, check_seed, check_tensor
 
 __all__ = [
     "AugmentedImages",
@@ -167,7 +167,7 @@ def train_val_split(
 
 
 def make_sine(n: int = 20, noise: float = 0.2, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """一维回归数据：$x \\sim U(-1, 1)$，$y = \\sin(\\pi x) + \\varepsilon$，$\\varepsilon \\sim \\mathcal N(0, \\text{noise}^2)$。float64。
+    r"""一维回归数据：$x \sim U(-1, 1)$，$y = \sin(\pi x) + \varepsilon$，$\varepsilon \sim \mathcal N(0, \text{noise}^2)$。float64。
 
     样本少、噪声大时，高次多项式或宽网络很容易过拟合它，适合演示正则化。
 
@@ -237,6 +237,7 @@ def polynomial_features(x: torch.Tensor, degree: int, *, include_bias: bool = Fa
     [[1.0, 2.0, 4.0]]
     """
     check_tensor(x, "x")
+    check_bool(include_bias, "include_bias")
     check_int(degree, "degree", low=0 if include_bias else 1, high=100)
     first = 0 if include_bias else 1
     return torch.stack([x**k for k in range(first, degree + 1)], dim=-1)
@@ -250,7 +251,7 @@ def shift_digits(X: torch.Tensor, *, pixels: int = 1, noise: float = 0.3, seed: 
     Parameters
     ----------
     X : torch.Tensor
-        形状 ``(n, 64)``、取值 [0, 1] 的 digits（:func:`dlguide.data.load_digits` 的输出）。
+        形状 ``(n, 64)``、取值 [0, 1] 的 digits（[`dlguide.data.load_digits`][dlguide.data.load_digits] 的输出）。
     pixels : int
         平移的像素数，在 [0, 7] 内。
     noise : float
@@ -312,7 +313,7 @@ class AugmentedImages(Dataset):
         return x, int(self.labels[i])
 
 
-#: :func:`make_digit_canvases` 的 ``split``：digits 里下标 ``i % 5 != 0`` 的图用于训练，``i % 5 == 0`` 的用于测试。
+#: [`make_digit_canvases`][dlguide.data.make_digit_canvases] 的 ``split``：digits 里下标 ``i % 5 != 0`` 的图用于训练，``i % 5 == 0`` 的用于测试。
 CANVAS_SPLITS = ("train", "test")
 
 

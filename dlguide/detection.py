@@ -160,9 +160,9 @@ def nms(boxes: torch.Tensor, scores: torch.Tensor, iou_threshold: float) -> torc
 
 
 def batched_nms(boxes: torch.Tensor, scores: torch.Tensor, classes: torch.Tensor, iou_threshold: float) -> torch.Tensor:
-    """按类别分别做 NMS（不同类别的框互不抑制），与 ``torchvision.ops.batched_nms`` 的约定相同。
+    r"""按类别分别做 NMS（不同类别的框互不抑制），与 ``torchvision.ops.batched_nms`` 的约定相同。
 
-    实现用的是常见的平移技巧：把第 $c$ 类的框整体平移 $c\\,(M+1)$（$M$ 是最大坐标），
+    实现用的是常见的平移技巧：把第 $c$ 类的框整体平移 $c\,(M+1)$（$M$ 是最大坐标），
     不同类别的框就不可能相交，一次 NMS 就等于逐类 NMS。
 
     Parameters
@@ -502,7 +502,7 @@ def yolo_loss(
 
 def _check_rois(features: object, rois: object, output_size: int | Sequence[int], spatial_scale: float) -> tuple[int, int]:
     check_tensor(features, "features", ndim=4)
-    check_tensor(rois, "rois", ndim=2)
+    check_tensor(rois, "rois", ndim=2, nonempty=True)
     if rois.shape[1] != 5:
         raise ValueError(f"rois 的形状必须是 (K, 5)，每行 (批内下标, x1, y1, x2, y2)，收到 {tuple(rois.shape)}")
     check_int(len(rois), "len(rois)", low=0, high=10_000)
@@ -876,8 +876,10 @@ def mean_average_precision(
         raise ValueError(f"predictions 与 targets 的图数必须相同，收到 {len(predictions)} 和 {len(targets)}")
     per_class: dict[int, tuple[list[torch.Tensor], list[torch.Tensor], int]] = {c: ([], [], 0) for c in range(num_classes)}
     for k, (pred, target) in enumerate(zip(predictions, targets)):
-        if not isinstance(pred, Sequence) or len(pred) != 3 or not isinstance(target, Sequence) or len(target) != 2:
-            raise TypeError(f"第 {k} 张图的预测必须是 (boxes, scores, labels)、真实值必须是 (boxes, labels)")
+        if isinstance(pred, (str, bytes)) or not isinstance(pred, Sequence) or len(pred) != 3:
+            raise TypeError(f"predictions[{k}] 必须是 (boxes, scores, labels)，收到的是 {type(pred).__name__}")
+        if isinstance(target, (str, bytes)) or not isinstance(target, Sequence) or len(target) != 2:
+            raise TypeError(f"targets[{k}] 必须是 (boxes, labels)，收到的是 {type(target).__name__}")
         boxes, scores, labels = pred
         gt_boxes, gt_labels = target
         check_tensor(labels, f"predictions[{k}] 的 labels", kind="int", ndim=1)

@@ -1,4 +1,4 @@
-"""选择计算设备：全书所有示例都通过 :func:`get_device` 取设备。"""
+"""选择计算设备：全书所有示例都通过 [`get_device`][dlguide.device.get_device] 取设备。"""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ def get_device() -> torch.device:
     Raises
     ------
     ValueError
-        ``DLGUIDE_DEVICE`` 不是合法的设备名（如 ``"cpu"``、``"cuda"``、``"cuda:1"``、``"mps"``），
-        或者指定的设备在本机不可用。
+        ``DLGUIDE_DEVICE`` 不是 ``"cpu"``、``"cuda"``、``"cuda:N"`` 或 ``"mps"``（``meta``、``xpu`` 等
+        本书不支持），或者指定的设备在本机不存在（例如只有一块 GPU 时的 ``"cuda:7"``）。
 
     Examples
     --------
@@ -38,19 +38,38 @@ def get_device() -> torch.device:
     """
     requested = os.environ.get("DLGUIDE_DEVICE", "").strip()
     if requested:
-        try:
-            device = torch.device(requested)
-        except RuntimeError as err:
-            raise ValueError(
-                f"DLGUIDE_DEVICE 必须是 'cpu'、'cuda'、'cuda:N' 或 'mps' 之类的设备名，收到 {requested!r}"
-            ) from err
-        if device.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(f"DLGUIDE_DEVICE={requested!r}，但本机没有可用的 CUDA")
-        if device.type == "mps" and not torch.backends.mps.is_available():
-            raise ValueError(f"DLGUIDE_DEVICE={requested!r}，但本机没有可用的 MPS")
-        return device
+        return _requested_device(requested)
     if torch.cuda.is_available():
         return torch.device("cuda")
     if torch.backends.mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
+
+
+_SUPPORTED = ("cpu", "cuda", "mps")
+
+
+def _requested_device(requested: str) -> torch.device:
+    """检查 ``DLGUIDE_DEVICE`` 指定的设备：名字合法、本书支持、本机确实有。"""
+    try:
+        device = torch.device(requested)
+    except RuntimeError as err:
+        raise ValueError(
+            f"DLGUIDE_DEVICE 必须是 'cpu'、'cuda'、'cuda:N' 或 'mps'，收到 {requested!r}"
+        ) from err
+    if device.type not in _SUPPORTED:
+        raise ValueError(f"DLGUIDE_DEVICE 必须是 'cpu'、'cuda'、'cuda:N' 或 'mps'（不支持 {device.type}），收到 {requested!r}")
+    if device.type == "cpu" and device.index not in (None, 0):
+        raise ValueError(f"DLGUIDE_DEVICE={requested!r}：CPU 只有 'cpu'")
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"DLGUIDE_DEVICE={requested!r}，但本机没有可用的 CUDA")
+        count = torch.cuda.device_count()
+        if device.index is not None and device.index >= count:
+            raise ValueError(f"DLGUIDE_DEVICE={requested!r}，但本机只有 {count} 块 GPU（cuda:0 到 cuda:{count - 1}）")
+    if device.type == "mps":
+        if not torch.backends.mps.is_available():
+            raise ValueError(f"DLGUIDE_DEVICE={requested!r}，但本机没有可用的 MPS")
+        if device.index not in (None, 0):
+            raise ValueError(f"DLGUIDE_DEVICE={requested!r}：MPS 只有 'mps'")
+    return device

@@ -17,7 +17,7 @@ __all__ = [
 
 
 class Diagnosis(NamedTuple):
-    """:func:`diagnose` 的结果。"""
+    """[`diagnose`][dlguide.diagnosis.diagnose] 的结果。"""
 
     avoidable_bias: float
     """可避免偏差：训练误差 − 贝叶斯误差（或人类水平误差）。"""

@@ -17,7 +17,7 @@ import io
 import logging
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import matplotlib
@@ -28,7 +28,6 @@ from dlguide.pages import page_for_module, page_modules
 
 __all__ = [
     "figure",
-    "figure_name",
     "new_figure",
     "registered",
     "render",
@@ -43,7 +42,7 @@ _REGISTRY: dict[str, FigureFactory] = {}
 
 # SVG 里保留文字（浏览器用读者的字体渲染中文），并固定随机 id，保证同样的代码画出同样的文件。
 # 图里不用 matplotlib 的 $…$ 数学排版：它会点名读者没有的字体（cmsy10 等），里面的中文也没有字形；
-# 公式写成 Unicode（σ′、∂y/∂x、wᴸ），:func:`to_svg` 会拒绝点名了别的字体的 SVG。
+# 公式写成 Unicode（σ′、∂y/∂x、wᴸ），[`to_svg`][dlguide.figures.to_svg] 会拒绝点名了别的字体的 SVG。
 _FONTS = ["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "DejaVu Sans"]
 _STYLE = {
     "svg.fonttype": "none",
@@ -57,19 +56,21 @@ _STYLE = {
 }
 
 
-def figure_name(module: str, function: str) -> str:
+def _figure_name(module: str, function: str) -> str:
     """页面实验模块里的画图函数对应的图名：``<章>/<页>/<函数名>.svg``。
 
     Examples
     --------
-    >>> figure_name("dlguide.pages.activations.relu_vs_sigmoid", "gradient_norms_by_depth")
+    >>> _figure_name("dlguide.pages.activations.relu_vs_sigmoid", "gradient_norms_by_depth")
     'activations/relu-vs-sigmoid/gradient_norms_by_depth.svg'
     """
     page = page_for_module(module)
+    if not isinstance(function, str) or not function.isidentifier():
+        raise ValueError(f"function 必须是画图函数的名字（Python 标识符），收到 {function!r}")
     return f"{page.removesuffix('.md')}/{function}.svg"
 
 
-def figure(factory: FigureFactory) -> FigureFactory:
+def figure(factory: Callable[[], Figure]) -> Callable[[], Figure]:
     """把页面实验模块里的一个画图函数注册为站点上的 ``figures/<章>/<页>/<函数名>.svg``。
 
     图名由模块路径和函数名决定，不用手写；页面里用
@@ -78,7 +79,7 @@ def figure(factory: FigureFactory) -> FigureFactory:
     Parameters
     ----------
     factory : Callable[[], Figure]
-        不带参数、返回 :class:`matplotlib.figure.Figure` 的函数，定义在 ``dlguide.pages.<章>.<页>`` 里。
+        不带参数、返回 `matplotlib.figure.Figure` 的函数，定义在 ``dlguide.pages.<章>.<页>`` 里。
 
     Returns
     -------
@@ -101,7 +102,7 @@ def figure(factory: FigureFactory) -> FigureFactory:
     """
     if not callable(factory):
         raise TypeError(f"factory 必须是画图函数，收到的是 {type(factory).__name__}")
-    name = figure_name(factory.__module__, factory.__name__)
+    name = _figure_name(factory.__module__, factory.__name__)
     _REGISTRY[name] = factory
     return factory
 
@@ -185,7 +186,7 @@ _FONT_FAMILY = re.compile(r"font-family:\s*([^;\"]+)")
 def to_svg(fig: Figure) -> str:
     r"""把一张图存成 SVG 文本（文字保留为文字，不含日期，同样的图得到同样的字节）。
 
-    笔记本里用 :func:`show` 显示用 :func:`new_figure` 画的图。
+    笔记本里用 [`show`][dlguide.figures.show] 显示用 [`new_figure`][dlguide.figures.new_figure] 画的图。
 
     Raises
     ------
@@ -253,7 +254,7 @@ def _dlguide_imports(module: str) -> set[str]:
 def source_key(name: str) -> str:
     """一张图的缓存键：画它的源码（页面模块及其导入的全部 dlguide 模块）、样式和库版本的 SHA-256。
 
-    源码没变时键不变，:func:`render_all` 直接用缓存里的 SVG；改了任何一个相关模块，键就变了。
+    源码没变时键不变，[`render_all`][dlguide.figures.render_all] 直接用缓存里的 SVG；改了任何一个相关模块，键就变了。
 
     Examples
     --------
@@ -270,18 +271,46 @@ def source_key(name: str) -> str:
     return digest.hexdigest()
 
 
-def render_all(cache_dir: str | Path | None = None) -> dict[str, str]:
-    """画出所有已注册的图，返回 ``{图名: SVG 文本}``。
+def render_all(cache_dir: str | Path | None = None, names: Iterable[str] | None = None) -> dict[str, str]:
+    """画出所有已注册的图（或 ``names`` 里的那些），返回 ``{图名: SVG 文本}``。
 
     Parameters
     ----------
     cache_dir : str or Path, optional
-        缓存目录。给出时，源码没变的图（见 :func:`source_key`）直接读缓存，新画的图写进缓存；
+        缓存目录。给出时，源码没变的图（见 [`source_key`][dlguide.figures.source_key]）直接读缓存，新画的图写进缓存；
         ``mkdocs serve`` 改一个页面后的重建因此不必重画所有的图。
+    names : iterable of str, optional
+        只画这些图；默认全部。
+
+    Raises
+    ------
+    TypeError
+        ``cache_dir`` 不是路径，或 ``names`` 不是字符串的序列。
+    ValueError
+        ``cache_dir`` 不是已经存在的目录，或 ``names`` 里有没注册的图名。
+
+    Examples
+    --------
+    >>> svgs = render_all(names=["activations/sigmoid/sigmoid_and_derivative.svg"])
+    >>> list(svgs), svgs["activations/sigmoid/sigmoid_and_derivative.svg"].startswith("<?xml")
+    (['activations/sigmoid/sigmoid_and_derivative.svg'], True)
     """
+    if cache_dir is not None:
+        if not isinstance(cache_dir, (str, Path)):
+            raise TypeError(f"cache_dir 必须是路径（str 或 Path）或 None，收到的是 {type(cache_dir).__name__}")
+        if not str(cache_dir) or not Path(cache_dir).is_dir():
+            raise ValueError(f"cache_dir 必须是已经存在的目录，收到 {str(cache_dir)!r}")
+    if names is None:
+        wanted = registered()
+    else:
+        if isinstance(names, str) or not isinstance(names, Iterable) or not all(isinstance(n, str) for n in names):
+            raise TypeError("names 必须是图名（str）的序列，例如 ['activations/sigmoid/sigmoid_and_derivative.svg']")
+        wanted = list(names)
+        for name in wanted:
+            _factory(name)
     out = {}
     cache = Path(cache_dir) if cache_dir is not None else None
-    for name in registered():
+    for name in wanted:
         path = cache / f"{source_key(name)}.svg" if cache is not None else None
         if path is not None and path.is_file():
             out[name] = path.read_text(encoding="utf-8")
@@ -294,7 +323,7 @@ def render_all(cache_dir: str | Path | None = None) -> dict[str, str]:
 
 
 class SVGImage:
-    """笔记本里显示的一张 SVG 图，带替代文字（由 :func:`show` 创建）。"""
+    """笔记本里显示的一张 SVG 图，带替代文字（由 [`show`][dlguide.figures.show] 创建）。"""
 
     def __init__(self, svg: str, alt: str) -> None:
         self.svg = svg
@@ -311,7 +340,7 @@ def show(fig: Figure, alt: str) -> SVGImage:
     Parameters
     ----------
     fig : matplotlib.figure.Figure
-        用 :func:`new_figure` 画好的图。
+        用 [`new_figure`][dlguide.figures.new_figure] 画好的图。
     alt : str
         描述图中内容的替代文字，不能为空。
 

@@ -28,6 +28,7 @@ from dlguide._checks import (
     check_module,
     check_nonnegative,
     check_positive,
+    check_same_shape,
     check_seed,
     check_tensor,
 )
@@ -51,6 +52,13 @@ GENERATOR_LOSSES = ("non_saturating", "saturating")
 GAN_LOSSES = ("gan", "wgan-clip", "wgan-gp")
 
 
+def _check_pair(real: object, fake: object, name_real: str, name_fake: str) -> None:
+    """真、假两批输出：非空、至少 1 维（第 0 维是样本）的浮点张量，形状相同（同样大小的两批）。"""
+    check_tensor(real, name_real, ndim=(1, 2), nonempty=True)
+    check_tensor(fake, name_fake, ndim=(1, 2), nonempty=True)
+    check_same_shape(real, fake, name_real, name_fake)
+
+
 def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
     r"""判别器的损失：$V(D, G)$ 取负，即真样本标 1、假样本标 0 的二元交叉熵之和。
 
@@ -62,7 +70,7 @@ def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> 
     Parameters
     ----------
     real_logits, fake_logits : torch.Tensor
-        判别器在真样本、假样本上的 logit，任意形状的浮点张量。
+        判别器在同样大小的一批真样本、一批假样本上的 logit，形状 ``(n,)`` 或 ``(n, 1)``。
 
     Returns
     -------
@@ -79,8 +87,7 @@ def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> 
     >>> round(discriminator_loss(torch.zeros(4), torch.zeros(4)).item(), 4)  # D 处处输出 ½
     1.3863
     """
-    check_tensor(real_logits, "real_logits", nonempty=True)
-    check_tensor(fake_logits, "fake_logits", nonempty=True)
+    _check_pair(real_logits, fake_logits, "real_logits", "fake_logits")
     # −log σ(ℓ) = softplus(−ℓ)，−log(1 − σ(ℓ)) = softplus(ℓ)：数值稳定的写法
     return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
 
@@ -137,7 +144,7 @@ def wasserstein_critic_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor
     Parameters
     ----------
     real_scores, fake_scores : torch.Tensor
-        评论家在真、假样本上的输出（任意实数，不过 sigmoid）。
+        评论家在同样大小的一批真、假样本上的输出（任意实数，不过 sigmoid），形状 ``(n,)`` 或 ``(n, 1)``。
 
     Returns
     -------
@@ -154,8 +161,7 @@ def wasserstein_critic_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor
     >>> wasserstein_critic_loss(torch.tensor([2.0, 4.0]), torch.tensor([-1.0, 1.0])).item()
     -3.0
     """
-    check_tensor(real_scores, "real_scores", nonempty=True)
-    check_tensor(fake_scores, "fake_scores", nonempty=True)
+    _check_pair(real_scores, fake_scores, "real_scores", "fake_scores")
     # L_f = E[f(G(z))] − E[f(x)]
     return fake_scores.mean() - real_scores.mean()
 
@@ -333,7 +339,7 @@ def train_gan(
     """
     check_module(generator, "generator")
     check_module(discriminator, "discriminator")
-    check_tensor(data, "data", nonempty=True)
+    check_tensor(data, "data", ndim=(2, 3, 4, 5), nonempty=True)
     check_int(latent_dim, "latent_dim", low=1, high=1024)
     check_choice(loss, "loss", GAN_LOSSES)
     check_choice(generator_loss_kind, "generator_loss_kind", GENERATOR_LOSSES)
@@ -349,6 +355,13 @@ def train_gan(
     dtypes = {p.dtype for p in generator.parameters()} | {p.dtype for p in discriminator.parameters()}
     if dtypes and dtypes != {data.dtype}:
         raise TypeError(f"data 的类型 {data.dtype} 必须与两个网络的参数类型 {sorted(map(str, dtypes))} 相同")
+    try:
+        with torch.no_grad():
+            probe = generator.to("cpu").eval()(torch.zeros(2, latent_dim, dtype=data.dtype))
+    except RuntimeError as err:
+        raise ValueError(f"latent_dim={latent_dim} 与生成器的输入不符：{err}") from err
+    if probe.shape[1:] != data.shape[1:]:
+        raise ValueError(f"data 的每个样本形状 {tuple(data.shape[1:])} 必须与生成器的输出 {tuple(probe.shape[1:])} 相同")
     device = get_device()
     generator.to(device).train()
     discriminator.to(device).train()

@@ -23,7 +23,7 @@ __all__ = [
 
 
 def layer_grad_norms(model: nn.Module, kind: type[nn.Module] = nn.Linear) -> list[float]:
-    """按前向顺序返回每个 ``kind`` 层（默认 ``nn.Linear``）权重梯度的 L2 范数。
+    r"""按前向顺序返回每个 ``kind`` 层（默认 ``nn.Linear``）权重梯度的 L2 范数。
 
     需要先对损失调用 ``backward()``。没有梯度的层记为 ``0.0``。
 
@@ -37,7 +37,7 @@ def layer_grad_norms(model: nn.Module, kind: type[nn.Module] = nn.Linear) -> lis
     Returns
     -------
     list[float]
-        每层 $\\lVert \\partial L / \\partial W^{[l]} \\rVert_2$，第 0 个是最靠近输入的层。
+        每层 $\lVert \partial L / \partial W^{[l]} \rVert_2$，第 0 个是最靠近输入的层。
 
     Raises
     ------
@@ -63,7 +63,7 @@ def layer_grad_norms(model: nn.Module, kind: type[nn.Module] = nn.Linear) -> lis
         if isinstance(layer, kind):
             grad = layer.weight.grad
             # ‖∂L/∂W‖₂（把整个矩阵看成一个向量）
-            norms.append(0.0 if grad is None else torch.linalg.vector_norm(grad).item())
+            norms.append(0.0 if grad is None else _tensor_norm(grad))
     return norms
 
 
@@ -73,9 +73,21 @@ def _grads(parameters: Iterable[torch.Tensor] | torch.Tensor) -> list[torch.Tens
     return [p.grad for p in parameters if p.grad is not None]
 
 
-def _total_norm(grads: list[torch.Tensor]) -> torch.Tensor:
-    # ‖g‖ = √(Σ_p ‖g_p‖²)：所有参数的梯度拼成一个长向量后的 L2 范数
-    return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
+def _tensor_norm(g: torch.Tensor) -> float:
+    """一个张量的 L2 范数，作为 Python float（float64）返回；只要元素都有限，结果就有限。
+
+    float32 直接求 ``vector_norm`` 会先平方：元素超过约 1.8e19 时平方上溢，有限的梯度报出 ``inf``。
+    """
+    m = g.detach().abs().max().item() if g.numel() else 0.0
+    if m == 0.0 or not math.isfinite(m):
+        return m  # 全 0，或者真的有 inf/nan
+    # ‖g‖ = m·‖g/m‖，m = max|gᵢ|：先除以 m 再平方，|gᵢ/m| ≤ 1，不会上溢
+    return m * torch.linalg.vector_norm(g.detach() / m).item()
+
+
+def _total_norm(grads: list[torch.Tensor]) -> float:
+    # ‖g‖ = √(Σ_p ‖g_p‖²)：所有参数的梯度拼成一个长向量后的 L2 范数（hypot 在 float64 里算，也不会上溢）
+    return math.hypot(*(_tensor_norm(g) for g in grads))
 
 
 def global_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor) -> float:
@@ -90,7 +102,7 @@ def global_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor) -> float
     5.0
     """
     grads = _grads(parameters)
-    return _total_norm(grads).item() if grads else 0.0
+    return _total_norm(grads) if grads else 0.0
 
 
 class GradientMonitor:
@@ -98,17 +110,17 @@ class GradientMonitor:
 
     两种用法：
 
-    - 手动：每次 ``loss.backward()`` 之后调用 :meth:`record`；
+    - 手动：每次 ``loss.backward()`` 之后调用 [`record`][dlguide.gradients.GradientMonitor.record]；
     - 上下文：``with GradientMonitor(model):`` 块里，**任何** ``torch.optim`` 优化器每次
-      ``step()`` 之前都会自动调用 :meth:`record`，所以不用改训练循环（例如
-      :func:`dlguide.training.fit`）。
+      ``step()`` 之前都会自动调用 [`record`][dlguide.gradients.GradientMonitor.record]，所以不用改训练循环（例如
+      [`dlguide.training.fit`][dlguide.training.fit]）。
 
     Parameters
     ----------
     model : torch.nn.Module
         要监视的模型。
     kind : type
-        逐层统计哪一类层的权重，默认 ``nn.Linear``（见 :func:`layer_grad_norms`）。
+        逐层统计哪一类层的权重，默认 ``nn.Linear``（见 [`layer_grad_norms`][dlguide.gradients.layer_grad_norms]）。
 
     Attributes
     ----------
@@ -116,8 +128,11 @@ class GradientMonitor:
         每步所有参数梯度的总 L2 范数。
     layer_norms : list[list[float]]
         每步每层权重梯度的 L2 范数，层按前向顺序。
+    max_abs : list[float]
+        每步梯度里绝对值最大的元素。
     nonfinite_steps : list[int]
-        梯度含 ``inf`` 或 ``nan`` 的步号（从 0 数）。
+        梯度**元素**里含 ``inf`` 或 ``nan`` 的步号（从 0 数）。范数的计算不会上溢，
+        所以有限的梯度不会因为平方太大而被误报。
 
     Raises
     ------
@@ -145,17 +160,21 @@ class GradientMonitor:
         self.kind = kind
         self.global_norms: list[float] = []
         self.layer_norms: list[list[float]] = []
+        self.max_abs: list[float] = []
         self.nonfinite_steps: list[int] = []
         self._handle = None
 
     def record(self) -> float:
         """记录当前梯度（在 ``backward()`` 之后、``step()`` 之前调用），返回总范数。"""
         step = len(self.global_norms)
-        total = global_grad_norm(self.model.parameters())
+        grads = _grads(self.model.parameters())
+        total = _total_norm(grads) if grads else 0.0
         self.global_norms.append(total)
         self.layer_norms.append(layer_grad_norms(self.model, self.kind))
-        # inf/nan 会传染：只要有一个元素非有限，总范数就非有限
-        if not math.isfinite(total):
+        largest = [g.detach().abs().max().item() for g in grads if g.numel()]
+        self.max_abs.append(math.nan if any(math.isnan(v) for v in largest) else max(largest, default=0.0))
+        # 逐个张量检查元素是否有限（不靠总范数：那样 1e20 这样有限但很大的梯度也会被当成 inf）
+        if not all(torch.isfinite(g).all().item() for g in grads):
             self.nonfinite_steps.append(step)
         return total
 
@@ -218,10 +237,10 @@ def clip_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor, max_norm: 
     # ‖g‖ = √(Σ_p ‖g_p‖²)，所有参数一起算（与 global_grad_norm 同一个函数）
     total = _total_norm(grads)
     # 缩放系数 min(1, c / (‖g‖ + ε))：没超过阈值就不动
-    scale = torch.clamp(max_norm / (total + 1e-6), max=1.0)
+    scale = min(1.0, max_norm / (total + 1e-6))
     for g in grads:
-        g.mul_(scale.to(g.device))
-    return total.item()
+        g.mul_(scale)
+    return total
 
 
 def clip_grad_value(parameters: Iterable[torch.Tensor] | torch.Tensor, clip_value: float) -> None:
@@ -262,9 +281,9 @@ class GradientClipper:
     model : torch.nn.Module
         要裁剪其梯度的模型。
     max_norm : float, optional
-        给出时用 :func:`clip_grad_norm` 按总范数裁剪。
+        给出时用 [`clip_grad_norm`][dlguide.gradients.clip_grad_norm] 按总范数裁剪。
     clip_value : float, optional
-        给出时用 :func:`clip_grad_value` 按元素裁剪。两者恰好给一个。
+        给出时用 [`clip_grad_value`][dlguide.gradients.clip_grad_value] 按元素裁剪。两者恰好给一个。
 
     Raises
     ------

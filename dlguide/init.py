@@ -3,8 +3,8 @@ r"""权重初始化：按公式从零实现，并与 ``torch.nn.init`` 对照测
 约定与 PyTorch 相同：``nn.Linear`` 的权重形状是 ``(fan_out, fan_in)``；所有函数**就地**修改张量并返回它；
 随机的初始化都接受 ``generator``，用同一个种子时与 ``torch.nn.init`` 抽出的数逐位相同。
 
-另有 :func:`init_mlp`（按方案名初始化一个 MLP 的所有线性层）和 :func:`signal_propagation`
-（测量深层 MLP 每层前向信号和反向梯度的方差）。
+另有 [`init_mlp`][dlguide.init.init_mlp]：按方案名初始化一个 MLP 的所有线性层。深层 MLP 里信号传播的测量在
+“如何利用初始化缓解梯度消失和爆炸”一页的 [`signal_propagation`][dlguide.pages.gradients.initialization.signal_propagation]。
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ __all__ = [
     "zeros_",
 ]
 
-#: :func:`init_mlp` 认识的方案名。
 SCHEMES = ("zeros", "small_normal", "lecun", "xavier", "he", "orthogonal", "pytorch_default")
+"""[`init_mlp`][dlguide.init.init_mlp] 认识的方案名。"""
 
 _GAIN_FREE = ("linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d")
 
@@ -145,14 +145,14 @@ def constant_(tensor: torch.Tensor, value: float) -> torch.Tensor:
 def normal_(
     tensor: torch.Tensor, std: float = 0.01, generator: torch.Generator | None = None
 ) -> torch.Tensor:
-    """$w \\sim \\mathcal N(0, \\sigma^2)$，与层的宽度无关（早年常见的 ``randn * 0.01``）。
+    r"""$w \sim \mathcal N(0, \sigma^2)$，与层的宽度无关（早年常见的 ``randn * 0.01``）。
 
     Parameters
     ----------
     tensor : torch.Tensor
         要初始化的张量。
     std : float
-        标准差 $\\sigma \\ge 0$。
+        标准差 $\sigma \ge 0$。
     generator : torch.Generator, optional
         随机数生成器。
 
@@ -259,7 +259,7 @@ def kaiming_normal_(
     mode : str
         ``"fan_in"``（保持前向方差）或 ``"fan_out"``（保持反向方差）。
     nonlinearity : str
-        见 :func:`calculate_gain`。注意 PyTorch 的默认值是 ``"leaky_relu"``，这里默认 ``"relu"``。
+        见 [`calculate_gain`][dlguide.init.calculate_gain]。注意 PyTorch 的默认值是 ``"leaky_relu"``，这里默认 ``"relu"``。
     generator : torch.Generator, optional
         随机数生成器。
 
@@ -344,11 +344,11 @@ def weight_variance(scheme: str, fan_in: int, fan_out: int, activation: str = "r
     Parameters
     ----------
     scheme : str
-        :data:`SCHEMES` 之一。
+        [`SCHEMES`][dlguide.init.SCHEMES] 之一。
     fan_in, fan_out : int
         输入、输出单元数。
     activation : str
-        ``"orthogonal"`` 方案按 :func:`calculate_gain` 取增益；其余方案与它无关。
+        ``"orthogonal"`` 方案按 [`calculate_gain`][dlguide.init.calculate_gain] 取增益；其余方案与它无关。
 
     Returns
     -------
@@ -394,9 +394,9 @@ def init_mlp(
     Parameters
     ----------
     model : torch.nn.Module
-        通常是 :func:`dlguide.models.mlp` 的结果。
+        通常是 [`dlguide.models.mlp`][dlguide.models.mlp] 的结果。
     scheme : str
-        :data:`SCHEMES` 之一；``"pytorch_default"`` 按 ``nn.Linear`` 的默认分布
+        [`SCHEMES`][dlguide.init.SCHEMES] 之一；``"pytorch_default"`` 按 ``nn.Linear`` 的默认分布
         $U(-1/\sqrt{n_{\text{in}}}, 1/\sqrt{n_{\text{in}}})$ 重新抽样。
     activation : str
         隐藏层的激活函数名，``"orthogonal"`` 方案用它选增益。

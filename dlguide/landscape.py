@@ -1,6 +1,6 @@
 r"""损失曲面：鞍点、病态二次函数、Rosenbrock 函数，以及用 Hessian 判断临界点的工具。
 
-用 :func:`dlguide.optim.minimize` 在这些二元函数上比较优化算法的轨迹。
+用 [`dlguide.optim.minimize`][dlguide.optim.minimize] 在这些二元函数上比较优化算法的轨迹。
 """
 
 from __future__ import annotations

@@ -139,7 +139,7 @@ def mse_grad(prediction: torch.Tensor, target: torch.Tensor, reduction: str = "m
     prediction, target : torch.Tensor
         同形状的浮点张量，$n$ 是元素总数。
     reduction : str
-        ``"mean"``（与 :func:`mse_loss` 对应）或 ``"sum"``。
+        ``"mean"``（与 [`mse_loss`][dlguide.losses.mse_loss] 对应）或 ``"sum"``。
 
     Returns
     -------
@@ -264,7 +264,7 @@ def cross_entropy_grad(logits: torch.Tensor, target: torch.Tensor, reduction: st
     Parameters
     ----------
     logits, target, reduction
-        同 :func:`cross_entropy`。
+        同 [`cross_entropy`][dlguide.losses.cross_entropy]。
 
     Returns
     -------
@@ -274,7 +274,7 @@ def cross_entropy_grad(logits: torch.Tensor, target: torch.Tensor, reduction: st
     Raises
     ------
     TypeError, ValueError
-        同 :func:`cross_entropy`。
+        同 [`cross_entropy`][dlguide.losses.cross_entropy]。
 
     Examples
     --------
@@ -334,7 +334,7 @@ def logistic_grad(z: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> 
     Parameters
     ----------
     z, y, reduction
-        同 :func:`logistic_loss`。
+        同 [`logistic_loss`][dlguide.losses.logistic_loss]。
 
     Returns
     -------
@@ -344,7 +344,7 @@ def logistic_grad(z: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> 
     Raises
     ------
     TypeError, ValueError
-        同 :func:`logistic_loss`。
+        同 [`logistic_loss`][dlguide.losses.logistic_loss]。
 
     Examples
     --------
@@ -544,7 +544,7 @@ def triplet_loss(
     return _reduce((d_ap - d_an + margin).clamp(min=0), reduction)
 
 
-#: :func:`mine_triplets` 的策略。
+#: [`mine_triplets`][dlguide.losses.mine_triplets] 的策略。
 MINING_STRATEGIES = ("random", "semihard", "hard")
 
 

@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
-from dlguide._checks import check_int, check_sizes
+from dlguide._checks import check_bool, check_int, check_seed, check_sizes, check_tensor
+from dlguide.crf import LinearChainCRF
 
 __all__ = [
     "ACTIVATIONS",
@@ -16,9 +17,9 @@ __all__ = [
     "mlp",
     "residual_mlp",
     "small_cnn",
+    "BiLSTMTagger",
 ]
 
-#: 按名字选激活函数（全书统一的名字）。
 ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
     "identity": nn.Identity,
     "sigmoid": nn.Sigmoid,
@@ -30,6 +31,7 @@ ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
     "gelu": nn.GELU,
     "silu": nn.SiLU,
 }
+"""按名字选激活函数（全书统一的名字）。"""
 
 
 def mlp(
@@ -46,7 +48,7 @@ def mlp(
     sizes : Sequence[int]
         各层宽度，包括输入和输出，至少 2 个正整数，例如 ``[2, 16, 16, 1]``。
     activation : str
-        隐藏层激活函数的名字，见 :data:`ACTIVATIONS`。
+        隐藏层激活函数的名字，见 [`ACTIVATIONS`][dlguide.models.ACTIVATIONS]。
     batch_norm : bool
         是否在每个隐藏层的激活之前加 ``BatchNorm1d``。
     seed : int, optional
@@ -90,14 +92,14 @@ def mlp(
 
 
 class ResidualBlock(nn.Module):
-    """残差块 $\\boldsymbol h \\mapsto \\boldsymbol h + F(\\boldsymbol h)$，$F$ 是 ``Linear → [BatchNorm] → 激活``。
+    r"""残差块 $\boldsymbol h \mapsto \boldsymbol h + F(\boldsymbol h)$，$F$ 是 ``Linear → [BatchNorm] → 激活``。
 
     Parameters
     ----------
     width : int
         输入输出宽度（相同，才能相加）。
     activation : str
-        :data:`ACTIVATIONS` 里的名字。
+        [`ACTIVATIONS`][dlguide.models.ACTIVATIONS] 里的名字。
     batch_norm : bool
         是否在激活之前加 ``BatchNorm1d``。
 
@@ -135,7 +137,7 @@ def residual_mlp(
     batch_norm: bool = False,
     seed: int | None = None,
 ) -> nn.Sequential:
-    """``Linear(in, width)`` → ``depth`` 个 :class:`ResidualBlock` → ``Linear(width, out)``。
+    """``Linear(in, width)`` → ``depth`` 个 [`ResidualBlock`][dlguide.models.ResidualBlock] → ``Linear(width, out)``。
 
     Parameters
     ----------
@@ -231,3 +233,87 @@ def small_cnn(seed: int = 0) -> nn.Sequential:
         nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(64 * 8 * 8, 10),
     )
+
+
+class BiLSTMTagger(nn.Module):
+    r"""字级序列标注器：嵌入 → 双向 LSTM → 线性层得到每个字每个标签的发射分数，可选再接一层线性链 CRF。
+
+    ``forward(X)`` 返回发射分数 ``(B, L, T)``。``crf=True`` 时用 [`loss`][dlguide.models.BiLSTMTagger.loss]
+    （CRF 的负对数似然）训练、用维特比解码；``crf=False`` 时就是逐字 softmax 分类，损失是交叉熵、解码是逐字 argmax。
+    输入里的 0 是填充：LSTM 用 ``pack_padded_sequence`` 跳过填充，所以一句话单独算和放在填充过的批里算，结果相同。
+
+    Parameters
+    ----------
+    vocab_size : int
+        字表大小（含 0 号填充），在 [2, 1000000] 内。
+    num_tags : int
+        标签数，在 [1, 1000] 内。
+    embedding_dim, hidden : int
+        嵌入维数和每个方向的隐藏维数，在 [1, 1024] 内。
+    crf : bool
+        是否接 CRF 层。
+    seed : int
+        初始化的随机种子。
+
+    Examples
+    --------
+    >>> import torch
+    >>> model = BiLSTMTagger(10, 3, embedding_dim=4, hidden=4)
+    >>> X = torch.tensor([[1, 2, 3], [4, 5, 0]])  # 第二句长 2，右侧填充
+    >>> tuple(model(X).shape)
+    (2, 3, 3)
+    >>> [len(p) for p in model.decode(X)]
+    [3, 2]
+    """
+
+    def __init__(
+        self, vocab_size: int, num_tags: int, *, embedding_dim: int = 32, hidden: int = 32, crf: bool = True, seed: int = 0
+    ) -> None:
+        super().__init__()
+        check_int(vocab_size, "vocab_size", low=2, high=1_000_000)
+        check_int(num_tags, "num_tags", low=1, high=1000)
+        check_int(embedding_dim, "embedding_dim", low=1, high=1024)
+        check_int(hidden, "hidden", low=1, high=1024)
+        check_bool(crf, "crf")
+        torch.manual_seed(check_seed(seed))
+        self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
+        self.lstm = nn.LSTM(embedding_dim, hidden, batch_first=True, bidirectional=True)
+        self.emit = nn.Linear(2 * hidden, num_tags)
+        self.crf = LinearChainCRF(num_tags, seed=seed) if crf else None
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        check_tensor(X, "X", kind="int", ndim=2, nonempty=True)
+        lengths = (X != 0).sum(1)
+        if (lengths == 0).any():
+            raise ValueError("X 的每一行至少要有一个非填充（非 0）的字")
+        packed = nn.utils.rnn.pack_padded_sequence(self.embedding(X), lengths.cpu(), batch_first=True, enforce_sorted=False)
+        out, _ = self.lstm(packed)
+        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=X.shape[1])  # (B, L, 2H)
+        return self.emit(out)  # (B, L, T)
+
+    def loss(self, emissions: torch.Tensor, tags: torch.Tensor) -> torch.Tensor:
+        """训练损失：有 CRF 时是它的负对数似然，否则是逐字交叉熵；``tags`` 里的 -100 是填充。
+
+        直接作为 [`fit`][dlguide.training.fit] 的 ``loss_fn``：``fit(model, X, y, loss_fn=model.loss, ...)``。
+        """
+        if self.crf is not None:
+            return self.crf.nll(emissions, tags)
+        return nn.functional.cross_entropy(emissions.flatten(0, 1), tags.flatten(), ignore_index=-100)
+
+    @torch.no_grad()
+    def decode(self, X: torch.Tensor, constraints: tuple[torch.Tensor, torch.Tensor] | None = None) -> list[list[int]]:
+        """每句的预测标签号（长度等于非填充的字数）：CRF 用维特比，否则逐字 argmax。
+
+        ``constraints`` 只用于 CRF，见 [`LinearChainCRF.decode`][dlguide.crf.LinearChainCRF.decode]。
+        """
+        if constraints is not None and self.crf is None:
+            raise ValueError("constraints 只能用于带 CRF 层的模型（crf=True）")
+        was_training = self.training
+        self.eval()
+        emissions = self(X)
+        self.train(was_training)
+        mask = X != 0
+        if self.crf is not None:
+            return self.crf.decode(emissions, mask, constraints)
+        best = emissions.argmax(-1).tolist()
+        return [row[: int(n)] for row, n in zip(best, mask.sum(1).tolist())]

@@ -2,8 +2,9 @@ r"""优化算法：按更新公式从零实现 SGD、动量、Nesterov、RMSProp
 
 每个 ``*_step`` 函数就地更新一个参数张量 ``p``（梯度 ``g`` 由调用者给出），状态存在调用者持有的字典
 ``state`` 里。测试 ``tests/test_optim.py`` 核对它们与 ``torch.optim`` 走 N 步之后的参数一致。
-:func:`minimize` 用它们在一个二元函数上走出轨迹，供鞍点和病态二次函数的实验使用；
-:func:`iteration_losses` 在 digits 上比较全批量、小批量和单样本梯度下降。
+[`minimize`][dlguide.optim.minimize] 用它们在一个二元函数上走出轨迹，供鞍点和病态二次函数的实验使用；
+“神经网络的优化算法”一页的 [`iteration_losses`][dlguide.pages.optimization.optimizers.iteration_losses]
+在 digits 上比较全批量、小批量和单样本梯度下降。
 """
 
 from __future__ import annotations
@@ -258,7 +259,6 @@ def _adamw_step(p: torch.Tensor, g: torch.Tensor, state: dict, **hp: float) -> N
     adam_step(p, g, state, decoupled=True, **hp)
 
 
-#: 按名字取更新函数，供 :func:`minimize` 使用。
 OPTIMIZERS: dict[str, Callable[..., None]] = {
     "sgd": sgd_step,
     "momentum": momentum_step,
@@ -267,6 +267,7 @@ OPTIMIZERS: dict[str, Callable[..., None]] = {
     "adam": adam_step,
     "adamw": _adamw_step,
 }
+"""按名字取更新函数，供 [`minimize`][dlguide.optim.minimize] 使用。"""
 
 
 def minimize(
@@ -286,7 +287,7 @@ def minimize(
     x0 : Sequence[float]
         起点。
     method : str
-        :data:`OPTIMIZERS` 里的名字。
+        [`OPTIMIZERS`][dlguide.optim.OPTIMIZERS] 里的名字。
     steps : int
         步数，≥ 1。
     **hyper

@@ -29,7 +29,7 @@ __all__ = [
     "set_forget_bias",
 ]
 
-#: :func:`recurrent_weight` 认识的循环权重初始化。
+#: [`recurrent_weight`][dlguide.recurrent.recurrent_weight] 认识的循环权重初始化。
 RECURRENT_INITS = ("normal", "identity", "orthogonal")
 
 
@@ -146,7 +146,7 @@ def lstm_state_grad_norms(
     steps, hidden, batch, seed : int
         时间步数、隐藏维数、序列条数、随机种子。
     forget_bias : float
-        有效遗忘门偏置，见 :func:`set_forget_bias`。
+        有效遗忘门偏置，见 [`set_forget_bias`][dlguide.recurrent.set_forget_bias]。
 
     Returns
     -------

@@ -15,7 +15,7 @@ __all__ = [
 TRANSCENDENTAL = frozenset(
     {"exp", "expm1", "log", "log1p", "erf", "tanh", "sigmoid", "sin", "cos", "softplus", "gelu", "silu", "elu", "selu"}
 )
-"""需要调用超越函数（指数、对数、误差函数、三角函数……）的运算名，供 :func:`traced_ops` 的结果筛选。"""
+"""需要调用超越函数（指数、对数、误差函数、三角函数……）的运算名，供 [`traced_ops`][dlguide.tracing.traced_ops] 的结果筛选。"""
 
 
 class _Recorder(TorchFunctionMode):
@@ -36,12 +36,12 @@ class _Recorder(TorchFunctionMode):
 def traced_ops(fn: Callable[[torch.Tensor], torch.Tensor], z: torch.Tensor | None = None) -> list[str]:
     """运行一次 ``fn(z)``，按顺序返回它调用的 PyTorch 运算名（用 ``TorchFunctionMode`` 记录）。
 
-    用来数一个激活函数的前向要做几步、有没有超越函数（见 :data:`TRANSCENDENTAL`）。
+    用来数一个激活函数的前向要做几步、有没有超越函数（见 [`TRANSCENDENTAL`][dlguide.tracing.TRANSCENDENTAL]）。
 
     Parameters
     ----------
     fn : callable
-        张量到张量的函数，例如 :func:`relu`。
+        张量到张量的函数，例如 [`relu`][dlguide.activations.relu]。
     z : torch.Tensor, optional
         输入；默认 ``torch.linspace(-3, 3, 7)``。
 

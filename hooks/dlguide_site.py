@@ -5,6 +5,7 @@
 - 代码引用：页面里的 ``--8<-- "dlguide/<模块>.py:<名字>"`` 换成该模块里名为 ``<名字>`` 的
   函数、类或常量的源码（不含 docstring：docstring 在 API 页上）；多个名字用逗号隔开；
 - 图：``dlguide.figures.render_all`` 画出的 SVG（源码没变的图取 ``.cache/figures`` 里的缓存）；
+- 每个专题页的 Jupyter 笔记本（``dlguide_notebooks``），速答汇总和勘误汇总两页（``dlguide_summaries``）；
 - MathJax：作为站点自己的文件发布，不请求任何第三方主机。
 """
 
@@ -12,6 +13,9 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
+import logging
+import os
 import pkgutil
 import posixpath
 import re
@@ -22,6 +26,10 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # 同目录的 dlguide_notebooks、dlguide_summaries
+
+import dlguide_notebooks  # noqa: E402
+import dlguide_summaries  # noqa: E402
 
 # MathJax 3 的组件：启动器 + TeX 输入 + CommonHTML 输出 + 屏幕阅读器用的隐藏 MathML。
 # 按需加载的 TeX 扩展和 woff 字体整目录发布，页面只会请求用到的那几个。
@@ -70,6 +78,22 @@ def load_toc(docs_dir: str | Path) -> list[dict]:
     return toc
 
 
+def topic_pages(toc: list[dict]) -> list[str]:
+    """写好的专题页（去掉锚点、去重），按目录顺序。"""
+    pages: list[str] = []
+    for chapter in toc:
+        for topic in chapter["topics"]:
+            page = topic.get("page", "").partition("#")[0]
+            if page and page not in pages:
+                pages.append(page)
+    return pages
+
+
+def page_title(markdown: str) -> str:
+    match = re.search(r"^# (.+)$", markdown, re.MULTILINE)
+    return match.group(1).strip() if match else ""
+
+
 def chapter_pages(chapter: dict) -> list[str]:
     """一章的页面：章首页，然后是写好的专题页（按目录顺序、去重、去掉锚点），最后是笔记本。"""
     pages = [f"{chapter['slug']}/index.md"]
@@ -77,7 +101,22 @@ def chapter_pages(chapter: dict) -> list[str]:
         page = topic.get("page", "").partition("#")[0]
         if page and page not in pages:
             pages.append(page)
-    return pages + list(chapter.get("notebooks", []))
+    return pages + [{notebook_title(ROOT / "docs" / nb): nb} for nb in chapter.get("notebooks", [])]
+
+
+def notebook_title(path: Path) -> str:
+    """jupytext 笔记本第一个 Markdown 标题（``# # 标题``）：导航里的名字和页面标题一致。"""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# # "):
+            return line[4:].strip()
+    raise SiteError(f"{path}: 笔记本的第一个 Markdown 单元格要有一个 # 标题")
+
+
+def notebook_ipynb(path: Path) -> str:
+    """把 jupytext 的 percent 格式 ``.py`` 转成 ``.ipynb``（不含输出），供读者下载后直接在 Jupyter 里打开。"""
+    import jupytext  # noqa: PLC0415  只在构建站点时需要
+
+    return jupytext.writes(jupytext.read(path), fmt="ipynb")
 
 
 def api_modules() -> list[str]:
@@ -107,14 +146,31 @@ def build_nav(toc: list[dict]) -> list:
         nav.append({chapter["title"]: chapter_pages(chapter)})
     library = [{m: api_page(m)} for m in api_modules() if not m.startswith("dlguide.pages")]
     pages = [{m.removeprefix("dlguide."): api_page(m)} for m in api_modules() if m.startswith("dlguide.pages")]
+    nav.append({"速答汇总": "quick-answers.md"})
+    nav.append({"勘误汇总": "errata.md"})
     nav.append({"术语表": "glossary.md"})
     nav.append({"API 参考": ["api/index.md", {"库": library}, {"页面实验": pages}]})
     return nav
 
 
+def _quiet_build() -> None:
+    """干净的构建不打印读者要学着忽略的东西：jieba 的词典加载信息、mkdocs-jupyter 的逐页日志、
+    笔记本内核关于 TCP 未加密的警告（内核只在本机回环地址上和构建进程通信）。"""
+    import jieba  # noqa: PLC0415  只在构建站点时需要
+
+    jieba.setLogLevel(logging.WARNING)
+    logging.getLogger("mkdocs.plugins.mkdocs_jupyter").setLevel(logging.WARNING)
+    logging.getLogger("mkdocs.mkdocs-jupyter").setLevel(logging.WARNING)
+    profile = ROOT / ".cache" / "ipython" / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    (profile / "ipython_kernel_config.py").write_text('c.IPKernelApp.log_level = "ERROR"\n', encoding="utf-8")
+    os.environ["IPYTHONDIR"] = str(profile.parent)
+
+
 def on_config(config):
     if config.get("nav"):
         raise SiteError("mkdocs.yml 里不要手写 nav：导航由 docs/toc.yml 生成")
+    _quiet_build()
     config["nav"] = build_nav(load_toc(config["docs_dir"]))
     return config
 
@@ -275,6 +331,19 @@ def _fresh_figures():
 def on_files(files: Files, config) -> Files:
     for name, svg in _fresh_figures().render_all(cache_dir=FIGURE_CACHE).items():
         files.append(File.generated(config, f"figures/{name}", content=svg))
+    toc = load_toc(config["docs_dir"])
+    for page in topic_pages(toc):
+        markdown = (Path(config["docs_dir"]) / page).read_text(encoding="utf-8")
+        notebook = dlguide_notebooks.page_notebook(
+            markdown, page, page_title(markdown), config["site_url"] or "/", expand_includes
+        )
+        files.append(File.generated(config, dlguide_notebooks.notebook_name(page), content=dlguide_notebooks.notebook_json(notebook)))
+    for uri, content in dlguide_summaries.summary_pages(toc, Path(config["docs_dir"])).items():
+        files.append(File.generated(config, uri, content=content))
+    for chapter in toc:
+        for notebook in chapter.get("notebooks", []):
+            uri = notebook.removesuffix(".py") + "/" + Path(notebook).with_suffix(".ipynb").name
+            files.append(File.generated(config, uri, content=notebook_ipynb(Path(config["docs_dir"]) / notebook)))
     files.append(File.generated(config, "api/index.md", content=api_index()))
     for module in api_modules():
         files.append(File.generated(config, api_page(module), content=api_markdown(module)))
@@ -288,7 +357,24 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
+_DOWNLOAD = (
+    "本页的全部示例可以下载为 Jupyter 笔记本 [{name}]({name})，按顺序运行、改参数重跑"
+    "（只需安装 `dlguide`；笔记本由页面自动生成，单元下面是页面给出的输出）。\n\n"
+)
+
+
+def _with_download_link(markdown: str, page: str) -> str:
+    """专题页：在速答框之后、第一个二级标题之前，加一行本页笔记本的下载链接。"""
+    name = posixpath.basename(dlguide_notebooks.notebook_name(page))
+    cut = markdown.find("\n## ")
+    cut = len(markdown) if cut == -1 else cut + 1
+    return markdown[:cut] + _DOWNLOAD.format(name=name) + markdown[cut:]
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
+    uri = page.file.src_uri
+    if uri in topic_pages(load_toc(config["docs_dir"])):
+        markdown = _with_download_link(dlguide_summaries.add_box_anchors(markdown), uri)
     markdown = expand_includes(markdown, page.file.src_uri)
     if "dlguide:toc" not in markdown:
         return markdown
@@ -302,6 +388,73 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return render_toc(toc, page.file.src_uri, group)
 
     return _TOC_MARKER.sub(replace, markdown)
+
+
+# ---- 搜索结果里的公式：把 TeX 换成可读的 Unicode 文本 ----
+_MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+_DOLLAR_MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.DOTALL)  # 笔记本的 Markdown 单元格用 $…$
+
+
+def _latex_to_text():
+    from pylatexenc import latexwalker, macrospec  # noqa: PLC0415  只在构建站点时需要
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db  # noqa: PLC0415
+
+    def fraction(node, l2tobj) -> str:
+        # \frac{a}{b} → a/b；分子分母是和或差时加括号：(1)/(1+e^-z)
+        parts = [l2tobj.nodelist_to_text([arg]).strip() for arg in node.nodeargd.argnlist[-2:]]
+        return "/".join(f"({p})" if any(op in p for op in "+-−") else p for p in parts)
+
+    db = get_default_latex_context_db().filter_context()
+    db.add_context_category(
+        "dlguide",
+        prepend=True,
+        macros=[MacroTextSpec(name, simplify_repl=fraction) for name in ("frac", "dfrac", "tfrac")],
+    )
+    converter = LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=True)
+    # 解析器也要知道 \dfrac、\tfrac 带两个参数
+    parser_db = latexwalker.get_default_latex_context_db()
+    parser_db.add_context_category(
+        "dlguide", prepend=True, macros=[macrospec.MacroSpec(name, "{{") for name in ("dfrac", "tfrac")]
+    )
+
+    def to_text(tex: str) -> str:
+        nodes, _, _ = latexwalker.LatexWalker(tex, latex_context=parser_db).get_latex_nodes()
+        return converter.nodelist_to_text(nodes)
+
+    return to_text
+
+
+def readable_math(text: str, converter=None, dollars: bool = False) -> str:
+    r"""把文本里的 ``\(…\)``、``\[…\]``（``dollars=True`` 时还有 ``$…$``）公式换成 Unicode 近似
+    （``\sigma`` → σ，``\frac{1}{1+e^{-z}}`` → 1/(1+e^-z)）。"""
+    converter = converter or _latex_to_text()
+
+    def replace(match: re.Match) -> str:
+        tex = match.group(1) if match.group(1) is not None else match.group(2)
+        try:
+            return " ".join(converter(tex).split())
+        except Exception:
+            return match.group(0)
+
+    text = _MATH.sub(replace, text)
+    return _DOLLAR_MATH.sub(replace, text) if dollars else text
+
+
+def on_post_build(config) -> None:
+    r"""Material 的搜索索引里，公式是原样的 TeX（搜索结果的摘要会显示 ``\(z = \boldsymbol w^\top…``）：改写成可读文本。"""
+    index = Path(config["site_dir"]) / "search" / "search_index.json"
+    if not index.is_file():
+        return
+    data = json.loads(index.read_text(encoding="utf-8"))
+    converter = _latex_to_text()
+    notebooks = tuple(
+        nb.removesuffix(".py") + "/" for chapter in load_toc(config["docs_dir"]) for nb in chapter.get("notebooks", [])
+    )
+    for doc in data.get("docs", []):
+        dollars = doc.get("location", "").startswith(notebooks)
+        doc["text"] = readable_math(doc.get("text", ""), converter, dollars)
+        doc["title"] = readable_math(doc.get("title", ""), converter, dollars)
+    index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 # mkdocs-jupyter 0.26 在每个笔记本页插入：MathJax 2 的空 <script src=""> 和配置块（前者让浏览器

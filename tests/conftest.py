@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "hooks"))  # 测试直接调用站点钩子里的函数（import dlguide_site）
@@ -20,8 +22,24 @@ sys.path.insert(0, str(ROOT / "hooks"))  # 测试直接调用站点钩子里的�
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """``mkdocs build --strict`` 到临时目录，返回 (站点目录, 构建日志)。"""
-    site = tmp_path_factory.mktemp("site")
+    """``mkdocs build --strict`` 到临时目录，返回 (站点目录, 构建日志)。
+
+    并行运行（pytest-xdist）时各进程共用一次构建：第一个进程在文件锁里构建，其余的等它完成后直接用。
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # 各工作进程的临时目录的共同上级
+    with FileLock(str(shared / "built-site.lock")):
+        done = shared / "built-site.json"
+        if done.is_file():
+            record = json.loads(done.read_text(encoding="utf-8"))
+            return Path(record["site"]), record["log"]
+        site, log = _build_site(shared / "built-site")
+        done.write_text(json.dumps({"site": str(site), "log": log}), encoding="utf-8")
+        return site, log
+
+
+def _build_site(site: Path) -> tuple[Path, str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
@@ -62,3 +80,4 @@ def chromium_path() -> str | None:
         if found:
             return found
     return None
+

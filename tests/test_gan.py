@@ -116,3 +116,14 @@ def test_bad_input_is_rejected(call, error, message) -> None:
 def test_train_gan_rejects_data_of_another_dtype() -> None:
     with pytest.raises(TypeError, match="data 的类型"):
         train_gan(nn.Linear(2, 2), nn.Linear(2, 1), torch.zeros(4, 2, dtype=torch.float16), latent_dim=2, steps=1)
+
+
+def test_gan_losses_and_loop_check_shapes() -> None:
+    with pytest.raises(ValueError, match="real_logits 与 fake_logits 的形状必须相同"):
+        discriminator_loss(torch.zeros(4), torch.zeros(3))
+    with pytest.raises(ValueError, match="real_scores 必须是 1 或 2 维"):
+        wasserstein_critic_loss(torch.tensor(1.0), torch.zeros(1))
+    with pytest.raises(ValueError, match="data 的每个样本形状"):
+        train_gan(nn.Linear(2, 2), nn.Linear(2, 1), torch.zeros(4, 3), latent_dim=2, steps=1)
+    with pytest.raises(ValueError, match="latent_dim=3"):
+        train_gan(nn.Linear(2, 2), nn.Linear(2, 1), torch.zeros(4, 2), latent_dim=3, steps=1)

@@ -146,3 +146,26 @@ def test_layer_grad_norms_matches_manual() -> None:
     net(torch.randn(7, 4)).pow(2).sum().backward()
     expected = [net[0].weight.grad.norm().item(), net[2].weight.grad.norm().item()]
     assert layer_grad_norms(net) == pytest.approx(expected)
+
+
+def test_norms_do_not_overflow_for_large_finite_gradients() -> None:
+    """float32 的 vector_norm 在元素超过约 1.8e19 时上溢成 inf；我们的范数先缩放，有限的梯度得到有限的范数。"""
+    w = torch.zeros(3, requires_grad=True)
+    (w * torch.tensor([1e20, -1e20, 3.0])).sum().backward()
+    assert torch.linalg.vector_norm(w.grad).item() == float("inf")
+    assert math.isclose(global_grad_norm([w]), math.sqrt(2) * 1e20, rel_tol=1e-6)
+    net = nn.Linear(1, 1, bias=False)
+    monitor = GradientMonitor(net)
+    net.weight.grad = torch.tensor([[3e38]])
+    monitor.record()
+    assert monitor.first_nonfinite is None and math.isclose(monitor.max_abs[0], 3e38, rel_tol=1e-6)
+    net.weight.grad = torch.tensor([[float("inf")]])
+    monitor.record()
+    assert monitor.first_nonfinite == 1
+
+
+def test_clip_grad_norm_keeps_direction_where_torch_zeroes_the_gradient() -> None:
+    w = torch.zeros(2, requires_grad=True)
+    (w * torch.tensor([3e19, 4e19])).sum().backward()
+    assert math.isclose(clip_grad_norm([w], 1.0), 5e19, rel_tol=1e-6)
+    assert [round(v, 4) for v in w.grad.tolist()] == [0.6, 0.8]

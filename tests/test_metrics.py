@@ -7,7 +7,15 @@ import torch
 from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
 from sklearn.metrics import roc_curve as sk_roc_curve
 
-from dlguide.metrics import accuracy_standard_error, precision_recall_f1, required_test_size, roc_auc, roc_curve
+from dlguide.metrics import (
+    accuracy_standard_error,
+    entity_precision_recall_f1,
+    entity_spans,
+    precision_recall_f1,
+    required_test_size,
+    roc_auc,
+    roc_curve,
+)
 
 
 @pytest.mark.parametrize("n", [100, 1_000, 10_000])
@@ -39,6 +47,66 @@ def test_prf_matches_sklearn(seed: int) -> None:
 def test_prf_zero_division() -> None:
     assert precision_recall_f1([0, 0], [0, 0]) == (0.0, 0.0, 0.0)
 
+
+# 实体级指标：期望值由 seqeval 1.2.2（conlleval 的 Python 实现）算出，终点改成不含。
+SEQEVAL_SPANS = [
+    (["B-PER", "I-PER", "O", "B-LOC"], [("PER", 0, 2), ("LOC", 3, 4)]),
+    (["O", "I-PER", "I-PER", "O"], [("PER", 1, 3)]),
+    (["B-PER", "I-LOC", "I-LOC"], [("PER", 0, 1), ("LOC", 1, 3)]),
+    (["B-PER", "B-PER", "I-PER"], [("PER", 0, 1), ("PER", 1, 3)]),
+    (["I-ORG", "B-ORG", "I-ORG", "I-PER"], [("ORG", 0, 1), ("ORG", 1, 3), ("PER", 3, 4)]),
+    (["S-PER", "S-PER", "B-LOC", "E-LOC"], [("PER", 0, 1), ("PER", 1, 2), ("LOC", 2, 4)]),
+    (["B-LOC", "I-LOC", "O", "E-LOC", "S-ORG"], [("LOC", 0, 2), ("LOC", 3, 4), ("ORG", 4, 5)]),
+    (["B-ORG", "E-ORG", "I-ORG", "E-ORG"], [("ORG", 0, 2), ("ORG", 2, 4)]),
+    (["E-PER", "B-PER", "I-PER"], [("PER", 0, 1), ("PER", 1, 3)]),
+    ([], []),
+]
+
+
+@pytest.mark.parametrize(("tags", "expected"), SEQEVAL_SPANS)
+def test_lenient_spans_match_seqeval(tags: list[str], expected: list) -> None:
+    scheme = "BIOES" if any(t[0] in "ES" for t in tags) else "BIO"
+    assert entity_spans(tags, scheme) == expected
+
+
+def test_strict_spans() -> None:
+    assert entity_spans(["B-PER", "I-LOC", "I-LOC"], strict=True) == [("PER", 0, 1)]
+    assert entity_spans(["B-LOC", "I-LOC", "O"], "BIOES", strict=True) == []
+    assert entity_spans(["B-LOC", "I-LOC", "E-LOC", "S-PER"], "BIOES", strict=True) == [("LOC", 0, 3), ("PER", 3, 4)]
+    assert entity_spans(["B-LOC", "E-PER"], "BIOES", strict=True) == []
+
+
+def test_entity_prf_matches_seqeval() -> None:
+    true = [["B-PER", "I-PER", "O", "B-LOC", "I-LOC", "O"], ["O", "B-ORG", "I-ORG", "I-ORG"]]
+    pred = [["B-PER", "I-PER", "O", "I-LOC", "I-LOC", "O"], ["O", "B-ORG", "I-ORG", "O"]]
+    assert entity_precision_recall_f1(true, pred) == (0.6667, 0.6667, 0.6667)  # seqeval 默认模式
+    assert entity_precision_recall_f1(true, pred, strict=True) == (0.5, 0.3333, 0.4)  # seqeval mode="strict", IOB2
+
+
+def test_boundary_error_costs_one_fp_and_one_fn() -> None:
+    true = [["B-LOC", "I-LOC", "I-LOC", "O"]]
+    assert entity_precision_recall_f1(true, [["B-LOC", "I-LOC", "O", "O"]]) == (0.0, 0.0, 0.0)
+    assert entity_precision_recall_f1(true, [["B-ORG", "I-ORG", "I-ORG", "O"]]) == (0.0, 0.0, 0.0)
+    assert entity_precision_recall_f1(true, [["O"] * 4]) == (0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: entity_spans("B-PER"), TypeError, "tags 必须是标签字符串的列表"),
+        (lambda: entity_spans(["B-PER", 3]), TypeError, "标签必须是字符串"),
+        (lambda: entity_spans(["E-PER"]), ValueError, "不属于 BIO 方案"),
+        (lambda: entity_spans(["X"]), ValueError, "不属于 BIO 方案"),
+        (lambda: entity_spans(["O"], scheme="IOB1"), ValueError, "scheme 必须是"),
+        (lambda: entity_spans(["O"], strict=1), TypeError, "strict 必须是 True 或 False"),
+        (lambda: entity_precision_recall_f1([["O"]], []), ValueError, "句子数必须相同"),
+        (lambda: entity_precision_recall_f1([["O"]], [["O", "O"]]), ValueError, "等长"),
+        (lambda: entity_precision_recall_f1(None, []), TypeError, "y_true 必须是"),
+    ],
+)
+def test_entity_errors(call, error, message) -> None:
+    with pytest.raises(error, match=message):
+        call()
 
 
 @pytest.mark.parametrize("ties", [False, True])

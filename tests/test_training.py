@@ -53,6 +53,27 @@ def test_fit_without_shuffle_keeps_order_and_ignores_seed() -> None:
     assert runs[(True, 0)] != runs[(True, 1)]
 
 
+def test_progress_bar_is_an_on_step_callback() -> None:
+    import io  # noqa: PLC0415  只有这个测试用
+
+    from dlguide.training import progress_bar  # noqa: PLC0415  追加的测试，导入放在这里便于合并
+
+    out = io.StringIO()
+    bar = progress_bar(3, width=4, file=out, digits=1)
+    for t, loss in enumerate([3.0, 2.0, 1.0]):
+        assert bar(t, loss) is None  # 不会让 fit 提前停止
+    assert out.getvalue() == "\r[#---]  33% 步 1/3 损失 3.0\r[###-]  66% 步 2/3 损失 2.0\r[####] 100% 步 3/3 损失 1.0\n"
+    X, y = make_xor(40)
+    lines = io.StringIO()
+    losses = fit(mlp([2, 4, 2], seed=0), X, y, epochs=2, lr=0.1, batch_size=20,
+                 on_step=progress_bar(4, every=2, newline=True, file=lines))
+    assert len(losses) == 2 and lines.getvalue().count("\n") == 2
+    for kwargs, name in (({"total_steps": 0}, "total_steps"), ({"total_steps": 2, "width": 10**9}, "width"),
+                         ({"total_steps": 2, "newline": "yes"}, "newline"), ({"total_steps": 2, "digits": -1}, "digits")):
+        with pytest.raises((TypeError, ValueError), match=f"^{name} "):
+            progress_bar(**kwargs)
+
+
 def test_fit_param_groups_scale_with_lr_at_and_freeze() -> None:
     X = torch.randn(32, 2, generator=torch.Generator().manual_seed(0))
     y = (X[:, 0] > 0).long()

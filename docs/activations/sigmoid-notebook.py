@@ -13,8 +13,10 @@
 # %% [markdown]
 # # sigmoid 实验笔记本
 #
-# 这个笔记本在构建站点时执行，下面的输出就是执行结果。可以下载它（jupytext 的 percent 格式 `.py` 文件），
-# 在 Jupyter 里打开、改参数重跑。
+# 这个笔记本在构建站点时执行，下面的输出就是执行结果。下载它，在 Jupyter 里打开、改参数重跑：
+# [sigmoid-notebook.ipynb](sigmoid-notebook.ipynb)（Jupyter 笔记本）或
+# [sigmoid-notebook.py](sigmoid-notebook.py)（jupytext 的 percent 格式，装了 jupytext 的 Jupyter 也能直接打开）。
+# 运行它只需要安装 `dlguide`。
 #
 # 我们验证两件事：
 #
@@ -52,7 +54,7 @@ for depth, grad in zip(depths, measured):
 # %%
 fig, (ax,) = new_figure(height=3.2)
 ax.semilogy(depths, measured, "o-", label="autograd 实测")
-ax.semilogy(depths, [0.25**d for d in depths], "--", label="上界 $4^{-L}$")
+ax.semilogy(depths, [0.25**d for d in depths], "--", label="上界 4⁻ᴸ")
 ax.set_xlabel("层数 L")
 ax.set_ylabel("梯度")
 ax.legend()

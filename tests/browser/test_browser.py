@@ -58,15 +58,31 @@ def _open(browser, url: str, **context_options):
 TABS = 4  # 同时打开几个标签页：页面加载和 MathJax 排版在浏览器的多个进程里并行
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+PHONE_LAYOUT = """() => ({
+  pageWidth: document.documentElement.scrollWidth,
+  viewport: innerWidth,
+  clippedFormulas: [...document.querySelectorAll('.arithmatex')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1)
+    .filter(e => !['auto', 'scroll'].includes(getComputedStyle(e).overflowX)).length,
+  uncuedFormulas: [...document.querySelectorAll('div.arithmatex')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1)
+    .filter(e => !getComputedStyle(e).backgroundImage.includes('gradient')).length,
+  wideFormulas: [...document.querySelectorAll('div.arithmatex')].filter(e => e.scrollWidth > e.clientWidth + 1).length,
+})"""
+
+
 def test_every_page_loads_cleanly_and_typesets_every_formula(browser, site_url, built_site) -> None:
-    """每个页面：没有控制台错误、不请求第三方主机、每个公式都排好且没有 MathJax 错误、MathJax 是站点自己的 3.2.2。
+    """每个页面，在 390 px 宽的手机上：没有控制台错误、不请求第三方主机、每个公式都排好且没有 MathJax 错误、
+    MathJax 是站点自己的 3.2.2；页面不横向溢出，比屏幕宽的公式在自己的框里滚动，并有滚动提示（两侧阴影）。
 
     一个浏览器上下文、TABS 个标签页轮流使用：先让一批标签页都开始导航，再逐个等它们排完公式。
     """
     site, _ = built_site
     pages = _pages(site)
     assert len(pages) >= 15
-    context = browser.new_context()
+    context = browser.new_context(**PHONE)
+    wide_formulas = 0
     tabs = [context.new_page() for _ in range(TABS)]
     watched = [(tab, _watch(tab)) for tab in tabs]
     failures = []
@@ -88,8 +104,33 @@ def test_every_page_loads_cleanly_and_typesets_every_formula(browser, site_url, 
                 failures.append(f"{path}: 公式未排版 {state}")
             if state["version"] != "3.2.2":
                 failures.append(f"{path}: MathJax 版本 {state['version']}")
+            layout = tab.evaluate(PHONE_LAYOUT)
+            wide_formulas += layout["wideFormulas"]
+            if layout["pageWidth"] > layout["viewport"] or layout["clippedFormulas"] or layout["uncuedFormulas"]:
+                failures.append(f"{path}: 手机上 {layout}")
     context.close()
     assert failures == []
+    assert wide_formulas >= 5  # 确实检查到了比屏幕宽的公式
+
+
+def test_phone_figure_opens_at_readable_size_in_a_lightbox(browser, site_url) -> None:
+    """手机上图缩到屏幕宽：轻点打开灯箱，图按原始大小显示（字约 10 px），可以左右拖动；灯箱的脚本是站点自己的。"""
+    context, page, events = _open(browser, site_url + "/activations/sigmoid/", **PHONE)
+    figure = page.locator('article img[src*="figures/"]').first
+    inline = figure.evaluate("img => img.getBoundingClientRect().width")
+    figure.tap()
+    shown = page.locator(".glightbox-container .gslide-image img").first
+    shown.wait_for(state="visible")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.glightbox-container .gslide-image img');"
+        " return i && Math.abs(i.getBoundingClientRect().width - i.naturalWidth) < 2; }"
+    )
+    width, natural, scrollable = shown.evaluate(
+        "i => [i.getBoundingClientRect().width, i.naturalWidth, i.parentElement.scrollWidth > i.parentElement.clientWidth]"
+    )
+    assert inline <= 390 < natural and width >= natural and scrollable
+    assert events["errors"] == [] and events["remote"] == []
+    context.close()
 
 
 def test_sigmoid_page_has_formulas_and_figure(browser, site_url) -> None:

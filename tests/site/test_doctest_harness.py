@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,14 +13,28 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGE = Path("activations/sigmoid.md")
 
 
-def _run(tmp_path: Path, page_text: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
+def _run(
+    tmp_path: Path,
+    page_text: str,
+    env: dict[str, str] | None = None,
+    pretend_gpu: bool = False,
+    args: list[str] | None = None,
+    files: dict[Path, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    conftest = (ROOT / "conftest.py").read_text(encoding="utf-8")
+    if pretend_gpu:  # 没有 GPU 的机器上检查“别的设备”这条分支：假装有一块 CUDA 设备（页面本身不碰设备）
+        conftest = conftest.replace(
+            "import torch\n", "import torch\n\ntorch.cuda.is_available = lambda: True\ntorch.cuda.device_count = lambda: 1\n", 1
+        )
+    (tmp_path / "conftest.py").write_text(conftest, encoding="utf-8")
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:doctest -p no:cacheprovider\n")
     target = tmp_path / "docs" / PAGE
     target.parent.mkdir(parents=True)
     target.write_text(page_text, encoding="utf-8")
+    for path, text in (files or {}).items():
+        path.write_text(text, encoding="utf-8")
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "docs"],
+        [sys.executable, "-m", "pytest", "-q", *(args or []), "docs"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -57,5 +71,37 @@ def test_outputs_compare_exactly_on_cpu(tmp_path: Path) -> None:
 
 def test_number_flag_only_on_other_devices(tmp_path: Path) -> None:
     page = "```pycon\n>>> 3.14159\n3.14\n>>> 0.5000001\n0.5\n```\n\n```pycon\n>>> 2.5\n2.6\n```\n"
-    result = _run(tmp_path, page, env={"DLGUIDE_DEVICE": "cuda"})
+    result = _run(tmp_path, page, env={"DLGUIDE_DEVICE": "cuda"}, pretend_gpu=True)
     assert "2 passed" in result.stdout and "1 failed" in result.stdout, result.stdout
+
+
+def test_failure_inside_an_admonition_names_the_true_line(tmp_path: Path) -> None:
+    page = '# t\n\n!!! note "x"\n    text\n\n    ```pycon\n    >>> 1 + 1\n    2\n    >>> 2 + 2\n    5\n    ```\n'
+    result = _run(tmp_path, page)
+    assert "1 failed" in result.stdout
+    assert "sigmoid.md, line 9, column 5" in result.stdout, result.stdout
+
+
+def test_every_example_reports_its_own_line() -> None:
+    """每个示例（页面上的、docstring 里的）报告的行号都指向它自己的 >>> 行：失败信息才能把读者带到对的地方。"""
+    spec = importlib.util.spec_from_file_location("dlguide_root_conftest", ROOT / "conftest.py")
+    conftest = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conftest)  # 仓库根目录的 Sybil 配置（tests/conftest.py 是另一个）
+    wrong = []
+    for sybil, pattern, folder in ((conftest.pages, "*.md", "docs"), (conftest.docstrings, "*.py", "dlguide")):
+        for path in sorted((ROOT / folder).rglob(pattern)):
+            lines = path.read_text(encoding="utf-8").split("\n")
+            for example in sybil.parse(path):
+                first = example.region.parsed.source.split("\n")[0].rstrip()
+                if not lines[example.line - 1].lstrip().startswith(f">>> {first}".rstrip()):
+                    wrong.append(f"{path.relative_to(ROOT)}:{example.line}")
+    assert wrong == []
+
+
+def test_shuffling_and_parallel_runs_keep_each_page_in_order(tmp_path: Path) -> None:
+    """pytest-randomly 打乱顺序、pytest-xdist 并行时，一个页面的示例仍按顺序在同一个进程里运行。"""
+    page = (ROOT / "docs" / PAGE).read_text(encoding="utf-8")
+    extra = tmp_path / "docs" / "other.md"
+    result = _run(tmp_path, page, args=["-p", "randomly", "-p", "xdist", "-n", "2"], files={extra: page})
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert re.search(r"\d+ passed", result.stdout)

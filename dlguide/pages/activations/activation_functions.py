@@ -24,7 +24,7 @@ def dead_unit_fraction(model: nn.Sequential, X: torch.Tensor) -> list[float]:
     Parameters
     ----------
     model : torch.nn.Sequential
-        例如 :func:`dlguide.models.mlp` 建的网络；统计其中每个 ``nn.ReLU`` 之前的那一层。
+        例如 [`dlguide.models.mlp`][dlguide.models.mlp] 建的网络；统计其中每个 ``nn.ReLU`` 之前的那一层。
     X : torch.Tensor
         一批输入，会搬到模型所在的设备上。
 

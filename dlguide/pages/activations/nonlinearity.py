@@ -72,7 +72,7 @@ def collapse_linear(model: nn.Sequential) -> nn.Linear:
 
 
 def _decision_grid(lim: float = 2.0, steps: int = 121) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """正方形 $[-\\text{lim}, \\text{lim}]^2$ 上的网格点，用来画决策边界。"""
+    r"""正方形 $[-\text{lim}, \text{lim}]^2$ 上的网格点，用来画决策边界。"""
     axis = torch.linspace(-lim, lim, steps)
     xx, yy = torch.meshgrid(axis, axis, indexing="xy")
     return xx, yy, torch.stack([xx.reshape(-1), yy.reshape(-1)], dim=1)

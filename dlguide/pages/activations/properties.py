@@ -82,7 +82,7 @@ def activation_properties(fn: Callable[[torch.Tensor], torch.Tensor]) -> dict[st
     dict
         ``nonlinear``：二阶差分不全为 0；
         ``kinks``：一阶导数跳变的网格点数（``-1`` 表示函数本身不连续）；
-        ``cheap``：前向不调用超越函数（见 :data:`TRANSCENDENTAL`）；
+        ``cheap``：前向不调用超越函数（见 [`TRANSCENDENTAL`][dlguide.tracing.TRANSCENDENTAL]）；
         ``saturates``：$|f'(\pm10^3)| < 10^{-3}$ 的一侧，``"左"``、``"右"``、``"两侧"`` 或 ``""``；
         ``monotonic``：网格上的差分同号；
         ``bounded``：``"两侧"``、``"下"``、``"上"`` 或 ``""``（$|f|$ 在 $|z|\ge 10^2$ 处不超过 10 的那一侧）；
@@ -149,7 +149,7 @@ def activation_properties(fn: Callable[[torch.Tensor], torch.Tensor]) -> dict[st
 
 
 def properties_table(functions: Mapping[str, Callable[[torch.Tensor], torch.Tensor]]) -> str:
-    """对每个激活函数调用 :func:`activation_properties`，排成一张文本表（✓ / ✗）。
+    """对每个激活函数调用 [`activation_properties`][dlguide.pages.activations.properties.activation_properties]，排成一张文本表（✓ / ✗）。
 
     Parameters
     ----------
@@ -201,7 +201,7 @@ def properties_table(functions: Mapping[str, Callable[[torch.Tensor], torch.Tens
 
 @figure
 def variance_maps() -> Figure:
-    """方差映射 $v \\mapsto \\operatorname{Var} f(\\sqrt v z)$：与对角线的交点是不动点，SELU 的不动点在 1 且是吸引的。"""
+    r"""方差映射 $v \mapsto \operatorname{Var} f(\sqrt v z)$：与对角线的交点是不动点，SELU 的不动点在 1 且是吸引的。"""
     import torch.nn.functional as F  # noqa: PLC0415
 
 

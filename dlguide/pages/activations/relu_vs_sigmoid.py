@@ -27,13 +27,13 @@ def gradient_profile(
 ) -> list[float]:
     r"""深度为 ``depth`` 的 MLP 在一批随机数据上反向传播一次，返回每个线性层权重梯度的范数。
 
-    网络是 :func:`dlguide.models.mlp` 的 ``[width] * (depth + 1) + [1]``，损失是对随机目标的 MSE；
-    范数由 :func:`dlguide.gradients.layer_grad_norms` 计算，第 0 个最靠近输入。
+    网络是 [`dlguide.models.mlp`][dlguide.models.mlp] 的 ``[width] * (depth + 1) + [1]``，损失是对随机目标的 MSE；
+    范数由 [`dlguide.gradients.layer_grad_norms`][dlguide.gradients.layer_grad_norms] 计算，第 0 个最靠近输入。
 
     Parameters
     ----------
     activation : str
-        :data:`dlguide.models.ACTIVATIONS` 里的名字，例如 ``"sigmoid"``、``"tanh"``、``"relu"``。
+        [`dlguide.models.ACTIVATIONS`][dlguide.models.ACTIVATIONS] 里的名字，例如 ``"sigmoid"``、``"tanh"``、``"relu"``。
     depth : int
         隐藏层数，≥ 1。
     width : int

@@ -40,7 +40,7 @@ OBJECTIVES = ("contrastive", "random", "semihard", "hard")
 MARGIN = 0.5
 
 
-def jitter(X: torch.Tensor, generator: torch.Generator, shift: int = 1, noise: float = 0.1) -> torch.Tensor:
+def jitter(X: torch.Tensor, rng: torch.Generator, shift: int = 1, noise: float = 0.1) -> torch.Tensor:
     """给每张 8×8 图拍一张新“照片”：随机平移至多 ``shift`` 像素（补 0），再加标准差 ``noise`` 的高斯噪声。
 
     Examples
@@ -54,22 +54,24 @@ def jitter(X: torch.Tensor, generator: torch.Generator, shift: int = 1, noise: f
     check_tensor(X, "X", ndim=2)
     if X.shape[1] != 64:
         raise ValueError(f"X 的形状必须是 (n, 64)，收到 {tuple(X.shape)}")
-    if not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator 必须是 torch.Generator，收到的是 {type(generator).__name__}")
+    if not isinstance(rng, torch.Generator):
+        raise TypeError(f"rng 必须是 torch.Generator，收到的是 {type(rng).__name__}")
     check_int(shift, "shift", low=0, high=4)
     check_in_range(noise, "noise", 0.0, 1.0)
     n = len(X)
     padded = F.pad(X.reshape(n, 8, 8), (shift,) * 4)  # (n, 8 + 2s, 8 + 2s)
-    dy = torch.randint(0, 2 * shift + 1, (n,), generator=generator).to(X.device)
-    dx = torch.randint(0, 2 * shift + 1, (n,), generator=generator).to(X.device)
+    dy = torch.randint(0, 2 * shift + 1, (n,), generator=rng).to(X.device)
+    dx = torch.randint(0, 2 * shift + 1, (n,), generator=rng).to(X.device)
     rows = (dy[:, None] + torch.arange(8, device=X.device))[:, :, None]  # (n, 8, 1)
     cols = (dx[:, None] + torch.arange(8, device=X.device))[:, None, :]  # (n, 1, 8)
     crops = padded[torch.arange(n, device=X.device)[:, None, None], rows, cols]  # (n, 8, 8)
-    return crops.reshape(n, 64) + noise * torch.randn(n, 64, generator=generator).to(X.device)
+    return crops.reshape(n, 64) + noise * torch.randn(n, 64, generator=rng).to(X.device)
 
 
 class PhotoViews(nn.Module):
-    """训练时把一批 ``B`` 张图变成 ``2B`` 张“照片”（每张图两张，:func:`jitter` 生成）；评估时原样返回。
+    """训练时把一批 ``B`` 张图变成 ``2B`` 张“照片”（每张图两张）；评估时原样返回。
+
+    照片由 [`jitter`][dlguide.pages.applications.face_recognition.jitter] 生成。
 
     这样 [`fit`][dlguide.training.fit] 的每个小批量里每个身份都恰好有两张照片：每个锚点都有一个正例，
     其余 ``2B - 2`` 张都是负例。随机数来自自己的生成器，同样的种子得到同样的照片序列。
@@ -85,10 +87,13 @@ class PhotoViews(nn.Module):
         super().__init__()
         self.generator = torch.Generator().manual_seed(check_seed(seed))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, photos: torch.Tensor) -> torch.Tensor:
+        check_tensor(photos, "photos", ndim=2)
+        if photos.shape[1] != 64:
+            raise ValueError(f"photos 的形状必须是 (n, 64)，收到 {tuple(photos.shape)}")
         if not self.training:
-            return x
-        return torch.cat([jitter(x, self.generator), jitter(x, self.generator)])
+            return photos
+        return torch.cat([jitter(photos, self.generator), jitter(photos, self.generator)])
 
 
 class _Normalize(nn.Module):

@@ -35,7 +35,7 @@ LATENT = 2
 
 
 def ring_centres(modes: int = MODES, radius: float = RADIUS) -> torch.Tensor:
-    """8 个分量的中心 $r(\\cos\\frac{2\\pi k}{m}, \\sin\\frac{2\\pi k}{m})$，形状 ``(m, 2)``。
+    r"""8 个分量的中心 $r(\cos\frac{2\pi k}{m}, \sin\frac{2\pi k}{m})$，形状 ``(m, 2)``。
 
     Examples
     --------

@@ -57,9 +57,15 @@ def sliding_window_net(seed: int = 0) -> nn.Sequential:
     )
 
 
+def _check_canvases(images: object) -> None:
+    check_tensor(images, "images", ndim=4)
+    if tuple(images.shape[1:]) != (1, CANVAS, CANVAS):
+        raise ValueError(f"images 的形状必须是 (B, 1, {CANVAS}, {CANVAS})，收到 {tuple(images.shape)}")
+
+
 class TinyYOLO(nn.Module):
-    """YOLO 式的小检测器：三层 3×3 卷积（批标准化、ReLU、2×2 池化）把 24×24 画布变成 3×3 特征图，
-    1×1 卷积在每个格子为每个锚框输出 $[p_c, t_x, t_y, t_w, t_h, c_1, \\dots, c_K]$。
+    r"""YOLO 式的小检测器：三层 3×3 卷积（批标准化、ReLU、2×2 池化）把 24×24 画布变成 3×3 特征图，
+    1×1 卷积在每个格子为每个锚框输出 $[p_c, t_x, t_y, t_w, t_h, c_1, \dots, c_K]$。
 
     Parameters
     ----------
@@ -88,8 +94,9 @@ class TinyYOLO(nn.Module):
         )
         self.head = nn.Conv2d(2 * c, len(ANCHORS) * (5 + len(CLASSES)), 1)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = self.head(self.body(x))  # (B, A·(5+K), S, S)
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        _check_canvases(images)
+        out = self.head(self.body(images))  # (B, A·(5+K), S, S)
         B, _, S, _ = out.shape
         # (B, A, 5+K, S, S) → (B, S, S, A, 5+K)：与 yolo_encode 的目标同布局
         return out.view(B, len(ANCHORS), 5 + len(CLASSES), S, S).permute(0, 3, 4, 1, 2)
@@ -121,21 +128,21 @@ def detection_data(n: int, split: str = "train", seed: int = 0) -> tuple[torch.T
     return images, targets, boxes, labels
 
 
-def train_detector(n_train: int = 1000, epochs: int = 6, seed: int = 0) -> TinyYOLO:
-    """在 ``n_train`` 张训练画布上训练 [`TinyYOLO`][dlguide.pages.applications.object_detection.TinyYOLO]。
+def train_detector(n_canvases: int = 1000, epochs: int = 6, seed: int = 0) -> TinyYOLO:
+    """在 ``n_canvases`` 张训练画布上训练 [`TinyYOLO`][dlguide.pages.applications.object_detection.TinyYOLO]。
 
     用 [`fit`][dlguide.training.fit]（Adam，学习率 3e-3，批量 32）和 [`yolo_loss`][dlguide.detection.yolo_loss]；返回评估模式的网络。
 
     Examples
     --------
-    >>> net = train_detector(n_train=32, epochs=1)
+    >>> net = train_detector(n_canvases=32, epochs=1)
     >>> net.training
     False
     """
-    check_int(n_train, "n_train", low=1, high=20_000)
+    check_int(n_canvases, "n_canvases", low=1, high=20_000)
     check_int(epochs, "epochs", low=1, high=200)
     check_seed(seed)
-    images, targets, _, _ = detection_data(n_train, "train", seed=seed)
+    images, targets, _, _ = detection_data(n_canvases, "train", seed=seed)
     net = TinyYOLO(seed=seed)
     fit(net, images, targets, loss_fn=yolo_loss, epochs=epochs, lr=3e-3, batch_size=32, optimizer="adam", seed=seed)
     return net.eval()
@@ -159,7 +166,7 @@ def detect(
     (2, 4)
     """
     check_module(net, "net")
-    check_tensor(images, "images", ndim=4)
+    _check_canvases(images)
     check_in_range(score_threshold, "score_threshold", 0.0, 1.0)
     check_in_range(iou_threshold, "iou_threshold", 0.0, 1.0)
     device = next(net.parameters()).device

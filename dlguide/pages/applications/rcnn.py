@@ -43,10 +43,10 @@ def rpn_anchor_shapes(scales: tuple[float, ...] = (128.0, 256.0, 512.0), ratios:
 
 
 def roi_shift_response(steps: int = 9, width: float = 5.0) -> dict[str, list[float]]:
-    """把一个宽 ``width`` 的 RoI 在特征图上向右平移 0、0.25、0.5……个像素，看 RoI 池化和 RoIAlign 的输出怎么变。
+    r"""把一个宽 ``width`` 的 RoI 在特征图上向右平移 0、0.25、0.5……个像素，看 RoI 池化和 RoIAlign 的输出怎么变。
 
     特征图是 $f(y, x) = x$（值等于列号），两种池化都输出 1×1，所以输出就是“框里取到的特征”。
-    框的中心每移 $\\delta$，理想的输出也应该移 $\\delta$。
+    框的中心每移 $\delta$，理想的输出也应该移 $\delta$。
 
     Returns
     -------

@@ -73,9 +73,12 @@ class RandomFeatures(nn.Module):
         self.convs = nn.ModuleList([nn.Conv2d(3, 16, 3, padding=1), nn.Conv2d(16, 32, 3, padding=1), nn.Conv2d(32, 64, 3, padding=1)])
         self.requires_grad_(False)
 
-    def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
+    def forward(self, image: torch.Tensor) -> list[torch.Tensor]:
+        check_tensor(image, "image", ndim=4)
+        if image.shape[1] != 3 or min(image.shape[2:]) < 4:
+            raise ValueError(f"image 的形状必须是 (B, 3, H, W)，H、W ≥ 4，收到 {tuple(image.shape)}")
         feats = []
-        h = x - 0.5  # 大致居中
+        h = image - 0.5  # 大致居中
         for k, conv in enumerate(self.convs):
             if k > 0:
                 h = F.avg_pool2d(h, 2)
@@ -96,12 +99,13 @@ class StyledImage(nn.Module):
     ([(1, 3, 4, 4)], (1, 3, 4, 4))
     """
 
-    def __init__(self, init: torch.Tensor) -> None:
+    def __init__(self, image: torch.Tensor) -> None:
         super().__init__()
-        check_tensor(init, "init", ndim=4)
-        self.image = nn.Parameter(init.clone())
+        check_tensor(image, "image", ndim=4)
+        self.image = nn.Parameter(image.clone())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_tensor(x, "x", kind="any")  # 输入只是占位，不参与计算
         return self.image
 
 

@@ -200,19 +200,19 @@ def transfer(source: nn.Sequential, strategy: str, n_per_class: int, seed: int =
 
 
 def accuracy_vs_labels(
-    counts: tuple[int, ...] = (1, 2, 5, 10, 20), seeds: int = 3
+    label_counts: tuple[int, ...] = (1, 2, 5, 10, 20), seeds: int = 3
 ) -> dict[str, list[tuple[float, float]]]:
     """每种做法、每个标签数，在 ``seeds`` 组不同的标签上重复，返回 ``{做法: [(平均准确率, 标准差), ...]}``。"""
     check_int(seeds, "seeds", low=1, high=20)
-    if not isinstance(counts, (tuple, list)) or not counts:
-        raise TypeError(f"counts 必须是非空的整数元组，收到的是 {type(counts).__name__}")
-    for n in counts:
-        check_int(n, "counts 的元素", low=1, high=60)
+    if not isinstance(label_counts, (tuple, list)) or not label_counts:
+        raise TypeError(f"label_counts 必须是非空的整数元组，收到的是 {type(label_counts).__name__}")
+    for n in label_counts:
+        check_int(n, "label_counts 的元素", low=1, high=60)
     source = pretrain()
     out: dict[str, list[tuple[float, float]]] = {}
     for strategy in STRATEGIES:
         rows = []
-        for n in counts:
+        for n in label_counts:
             accs = torch.tensor([transfer(source, strategy, n, seed=s) for s in range(seeds)])
             rows.append((round(accs.mean().item(), 4), round(accs.std().item(), 4) if seeds > 1 else 0.0))
         out[strategy] = rows

@@ -14,7 +14,7 @@ __all__ = ["Graph", "autograd_graph", "autograd_graph_figure", "node_name"]
 
 
 class Graph(NamedTuple):
-    """:func:`autograd_graph` 的结果。"""
+    """[`autograd_graph`][dlguide.pages.basics.computational_graph.autograd_graph] 的结果。"""
 
     nodes: list[str]
     """节点名，第 0 个是输出的 ``grad_fn``，按广度优先顺序。"""
@@ -98,7 +98,7 @@ def autograd_graph(output: torch.Tensor, names: dict[str, torch.Tensor] | None =
 
 @figure
 def autograd_graph_figure() -> Figure:
-    """从真实的 ``grad_fn`` 链画出 $c=\\sum(x\\odot y + z)$ 的计算图：实线是前向数据流，虚线是反向梯度流。"""
+    r"""从真实的 ``grad_fn`` 链画出 $c=\sum(x\odot y + z)$ 的计算图：实线是前向数据流，虚线是反向梯度流。"""
     x = torch.tensor([1.0, 2.0], requires_grad=True)
     y = torch.tensor([3.0, 4.0], requires_grad=True)
     z = torch.tensor([5.0, 6.0], requires_grad=True)

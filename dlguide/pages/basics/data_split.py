@@ -52,7 +52,7 @@ def split_counts(n: int, fractions: Sequence[float]) -> list[int]:
 
 @figure
 def standard_error_vs_size() -> Figure:
-    """准确率约 90% 时，95% 置信区间半宽随测试集大小 $n$ 的变化（$\\propto 1/\\sqrt n$），并标出几种常见划分得到的 $n$。"""
+    r"""准确率约 90% 时，95% 置信区间半宽随测试集大小 $n$ 的变化（$\propto 1/\sqrt n$），并标出几种常见划分得到的 $n$。"""
     sizes = np.logspace(1, 6, 200)
     half_width = [1.96 * accuracy_standard_error(0.9, int(n)) * 100 for n in sizes]
     fig, (ax,) = new_figure(width=6.8, height=3.6)

@@ -99,7 +99,13 @@ def check_linear_shapes(model: nn.Module, sizes: Sequence[int]) -> None:
 
 @figure
 def network_shapes(sizes: tuple[int, ...] = (3, 4, 2, 1)) -> Figure:
-    """画一个 ``sizes`` 宽度的全连接网络，在每层下面标出 $W$、$b$、$Z/A$ 的形状（列约定，$m$ 个样本）。"""
+    """画一个 ``sizes`` 宽度的全连接网络，在每层下面标出 $W$、$b$、$Z/A$ 的形状（列约定，$m$ 个样本）。
+
+    ``sizes`` 最多 8 层、每层最多 12 个单元（再多就画不下了）。
+    """
+    sizes = tuple(check_sizes(sizes, high=12))
+    if len(sizes) > 8:
+        raise ValueError(f"sizes 最多 8 层（画得下），收到 {len(sizes)} 层")
     fig, (ax,) = new_figure(width=7.6, height=4.2)
     ax.set_axis_off()
     table = layer_shapes(sizes, m=1)

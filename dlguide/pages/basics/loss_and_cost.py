@@ -13,7 +13,7 @@ __all__ = ["losses_vs_margin"]
 
 @figure
 def losses_vs_margin() -> Figure:
-    """二分类的几种损失画成间隔 $yz$ 的函数（$y=\\pm1$）：0-1 损失、logistic 损失、平方损失。"""
+    r"""二分类的几种损失画成间隔 $yz$ 的函数（$y=\pm1$）：0-1 损失、logistic 损失、平方损失。"""
     margin = torch.linspace(-3, 3, 301)
     ones = torch.ones_like(margin)
     fig, (ax,) = new_figure()

@@ -32,9 +32,9 @@ def signal_propagation(
     Parameters
     ----------
     scheme : str
-        :data:`SCHEMES` 之一。
+        [`SCHEMES`][dlguide.init.SCHEMES] 之一。
     activation : str
-        ``"tanh"``、``"relu"`` 等 :data:`dlguide.models.ACTIVATIONS` 里的名字。
+        ``"tanh"``、``"relu"`` 等 [`dlguide.models.ACTIVATIONS`][dlguide.models.ACTIVATIONS] 里的名字。
     depth, width, n : int
         层数、宽度、样本数。
     seed : int

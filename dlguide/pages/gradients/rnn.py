@@ -39,7 +39,7 @@ def rnn_state_grad_norms(
     activation : str
         ``"tanh"``、``"relu"`` 或 ``"identity"``。
     init, scale : str, float
-        循环权重，见 :func:`recurrent_weight`。
+        循环权重，见 [`recurrent_weight`][dlguide.recurrent.recurrent_weight]。
     batch : int
         序列条数。
     seed : int

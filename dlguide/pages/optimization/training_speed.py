@@ -100,7 +100,7 @@ def benchmark(device: torch.device | None = None, *, batch_size: int = 64, steps
     Parameters
     ----------
     device : torch.device, optional
-        默认 :func:`dlguide.device.get_device`。
+        默认 [`dlguide.device.get_device`][dlguide.device.get_device]。
     batch_size : int
         小批量大小。
     steps : int
@@ -190,7 +190,7 @@ def benchmark(device: torch.device | None = None, *, batch_size: int = 64, steps
 
 
 def format_table(result: dict) -> str:
-    """把 :func:`benchmark` 的结果排成 Markdown 表格，附相对第一行同类基线的倍数。
+    """把 [`benchmark`][dlguide.pages.optimization.training_speed.benchmark] 的结果排成 Markdown 表格，附相对第一行同类基线的倍数。
 
     Examples
     --------

@@ -48,7 +48,7 @@ def test_best_threshold_separates_perfect_scores() -> None:
 def test_bad_input_is_rejected() -> None:
     with pytest.raises(ValueError, match="X 的形状必须是"):
         jitter(torch.zeros(2, 10), torch.Generator())
-    with pytest.raises(TypeError, match="generator 必须是"):
+    with pytest.raises(TypeError, match="rng 必须是"):
         jitter(torch.zeros(2, 64), 0)
     with pytest.raises(ValueError, match="half 必须是"):
         verification_pairs("train")

@@ -34,5 +34,5 @@ def test_bad_input_is_rejected() -> None:
         load_photo("lena")
     with pytest.raises(ValueError, match="size\\[0\\]"):
         load_photo("china", (10**9, 10))
-    with pytest.raises(ValueError, match="init 必须是 4 维"):
+    with pytest.raises(ValueError, match="image 必须是 4 维"):
         StyledImage(torch.zeros(3, 5, 5))
