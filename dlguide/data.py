@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch.utils.data import Dataset
 
 from dlguide._checks import (
@@ -42,7 +43,13 @@ __all__ = [
     "make_digit_task",
     "teacher_forcing_pairs",
     "make_adding_problem",
+    "CANVAS_SPLITS",
+    "make_digit_canvases",
+    "make_gaussian_mixture",
 ]
+
+
+
 
 
 
@@ -647,3 +654,171 @@ def make_adding_problem(
     # y = Σ_t v_t · m_t
     y = (values * marks).sum(dim=1, keepdim=True)
     return torch.stack([values, marks], dim=-1), y
+
+
+CANVAS_SPLITS = ("train", "test")
+"""[`make_digit_canvases`][dlguide.data.make_digit_canvases] 的 ``split``：digits 里下标 ``i % 5 != 0`` 的图用于训练，``i % 5 == 0`` 的用于测试。"""
+
+
+def make_digit_canvases(
+    n: int,
+    *,
+    size: int = 32,
+    max_digits: int = 3,
+    digit_sizes: tuple[int, int] = (8, 14),
+    min_center_distance: int = 8,
+    split: str = "train",
+    classes: tuple[int, ...] = tuple(range(10)),
+    seed: int = 0,
+) -> tuple[torch.Tensor, list[torch.Tensor], list[torch.Tensor]]:
+    """目标检测的玩具数据：在黑色画布上随机放 1～``max_digits`` 个缩放过的 digits 手写数字，给出每个数字的框和类别。
+
+    每个数字从 8×8 双线性缩放到 ``digit_sizes`` 范围内的随机边长，放在不与其他数字重叠的位置；
+    框是**墨迹的紧包围盒**（像素值 > 0.3 的行列），不是粘贴的方块。任意两个框中心的切比雪夫距离
+    ≥ ``min_center_distance``，所以格子边长不超过它的 YOLO 网格里每个格子至多一个物体。
+    ``split`` 把 digits 的 1797 张图按下标分成不相交的两份，测试画布里的数字一张也没在训练画布里出现过。
+
+    Parameters
+    ----------
+    n : int
+        画布数，在 [1, 20000] 内。
+    size : int
+        画布边长（像素），在 [16, 128] 内。
+    max_digits : int
+        每张画布最多几个数字，在 [1, 10] 内。
+    digit_sizes : tuple[int, int]
+        数字边长的最小值和最大值（含），8 ≤ 最小值 ≤ 最大值 ≤ ``size``。
+    min_center_distance : int
+        框中心之间的最小切比雪夫距离（像素），在 [0, size] 内。
+    split : str
+        ``"train"`` 或 ``"test"``。
+    classes : tuple[int, ...]
+        只用这些数字（0～9 中互不相同的几个）；标签是数字在 ``classes`` 里的位置，例如
+        ``classes=(0, 1, 7)`` 时数字 7 的标签是 2。
+    seed : int
+        随机种子。
+
+    Returns
+    -------
+    tuple
+        ``images``：形状 ``(n, 1, size, size)`` 的 float32，取值 [0, 1]；
+        ``boxes``：每张画布一个 ``(k, 4)`` 的 float32 张量 ``(x1, y1, x2, y2)``；
+        ``labels``：每张画布一个 ``(k,)`` 的 int64 张量（数字 0～9）。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数越界。
+
+    Examples
+    --------
+    >>> images, boxes, labels = make_digit_canvases(4, seed=0)
+    >>> tuple(images.shape), [len(b) for b in boxes], labels[0].tolist()
+    ((4, 1, 32, 32), [3, 1, 3, 1], [0, 5, 0])
+    >>> boxes[0][0].tolist()  # 第一个数字（0）的墨迹框：宽 6、高 8
+    [14.0, 10.0, 20.0, 18.0]
+    """
+    check_int(n, "n", low=1, high=20_000)
+    check_int(size, "size", low=16, high=128)
+    check_int(max_digits, "max_digits", low=1, high=10)
+    if not isinstance(digit_sizes, tuple) or len(digit_sizes) != 2:
+        raise TypeError(f"digit_sizes 必须是两个整数 (最小边长, 最大边长)，收到 {digit_sizes!r}")
+    low = check_int(digit_sizes[0], "digit_sizes[0]", low=8, high=size)
+    high = check_int(digit_sizes[1], "digit_sizes[1]", low=low, high=size)
+    check_int(min_center_distance, "min_center_distance", low=0, high=size)
+    check_choice(split, "split", CANVAS_SPLITS)
+    if not isinstance(classes, tuple) or not classes or len(set(classes)) != len(classes):
+        raise TypeError(f"classes 必须是 0～9 中互不相同的整数组成的非空元组，收到 {classes!r}")
+    for c in classes:
+        check_int(c, "classes 的元素", low=0, high=9)
+    check_seed(seed)
+    X, y = load_digits()
+    keep = (torch.arange(len(X)) % 5 == 0) if split == "test" else (torch.arange(len(X)) % 5 != 0)
+    keep &= torch.isin(y, torch.tensor(classes))
+    # 标签改成数字在 classes 里的位置
+    relabel = torch.full((10,), -1, dtype=torch.int64)
+    relabel[list(classes)] = torch.arange(len(classes))
+    X, y = X[keep].reshape(-1, 1, 8, 8), relabel[y[keep]]
+    # 每种边长预先缩放一次：(图数, s, s)
+    scaled = {s: F.interpolate(X, size=(s, s), mode="bilinear", align_corners=False)[:, 0] for s in range(low, high + 1)}
+    g = torch.Generator().manual_seed(seed)
+    images = torch.zeros(n, 1, size, size)
+    all_boxes, all_labels = [], []
+    for i in range(n):
+        squares: list[tuple[int, int, int]] = []
+        boxes: list[list[float]] = []
+        labels: list[int] = []
+        for _ in range(int(torch.randint(1, max_digits + 1, (1,), generator=g))):
+            k = int(torch.randint(len(X), (1,), generator=g))
+            s = int(torch.randint(low, high + 1, (1,), generator=g))
+            patch = scaled[s][k]
+            rows = (patch > 0.3).any(dim=1).nonzero().flatten()
+            cols = (patch > 0.3).any(dim=0).nonzero().flatten()
+            # 一次抽 50 个候选位置，取第一个合格的
+            for top, left in torch.randint(0, size - s + 1, (50, 2), generator=g).tolist():
+                box = [left + int(cols[0]), top + int(rows[0]), left + int(cols[-1]) + 1, top + int(rows[-1]) + 1]
+                centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+                apart = all(left >= l2 + s2 or l2 >= left + s or top >= t2 + s2 or t2 >= top + s for t2, l2, s2 in squares)
+                far = all(
+                    max(abs(centre[0] - (b[0] + b[2]) / 2), abs(centre[1] - (b[1] + b[3]) / 2)) >= min_center_distance
+                    for b in boxes
+                )
+                if apart and far:
+                    squares.append((top, left, s))
+                    boxes.append([float(v) for v in box])
+                    labels.append(int(y[k]))
+                    images[i, 0, top : top + s, left : left + s] = torch.maximum(images[i, 0, top : top + s, left : left + s], patch)
+                    break
+        all_boxes.append(torch.tensor(boxes, dtype=torch.float32).reshape(-1, 4))
+        all_labels.append(torch.tensor(labels, dtype=torch.int64))
+    return images, all_boxes, all_labels
+
+
+def make_gaussian_mixture(
+    n: int, *, modes: int = 8, radius: float = 2.0, std: float = 0.05, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""二维高斯混合：``modes`` 个等权重的高斯分布，中心均匀排在半径 ``radius`` 的圆上（GAN 的经典玩具数据）。
+
+    第 $k$ 个中心是 $r(\cos\frac{2\pi k}{m}, \sin\frac{2\pi k}{m})$，每个分量的协方差是 $\sigma^2 I$。
+
+    Parameters
+    ----------
+    n : int
+        样本数，在 [1, 1000000] 内。
+    modes : int
+        分量个数 $m$，在 [1, 100] 内。
+    radius : float
+        圆的半径 $r$，> 0。
+    std : float
+        每个分量的标准差 $\sigma$，> 0。
+    seed : int
+        随机种子。
+
+    Returns
+    -------
+    tuple[torch.Tensor, torch.Tensor]
+        ``X`` 形状 ``(n, 2)`` 的 float32；``y`` 形状 ``(n,)`` 的 int64：样本来自哪个分量。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数越界。
+
+    Examples
+    --------
+    >>> X, y = make_gaussian_mixture(8000, modes=4, radius=1.0, std=0.01)
+    >>> centre = X[y == 1].mean(dim=0)  # 第 1 个中心在 (cos 90°, sin 90°) = (0, 1)
+    >>> bool((centre - torch.tensor([0.0, 1.0])).abs().max() < 0.01)
+    True
+    """
+    check_int(n, "n", low=1, high=1_000_000)
+    check_int(modes, "modes", low=1, high=100)
+    check_in_range(radius, "radius", 0.0, float("inf"), low_open=True, high_open=True)
+    check_in_range(std, "std", 0.0, float("inf"), low_open=True, high_open=True)
+    check_seed(seed)
+    g = torch.Generator().manual_seed(seed)
+    y = torch.randint(0, modes, (n,), generator=g)
+    angle = 2 * torch.pi * y.float() / modes
+    # x = r·(cos 2πk/m, sin 2πk/m) + σ·ε，ε ~ N(0, I)
+    centres = radius * torch.stack([torch.cos(angle), torch.sin(angle)], dim=1)
+    return centres + std * torch.randn(n, 2, generator=g), y

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
 import torch
@@ -34,6 +34,7 @@ def fit(
     shuffle: bool = True,
     lr_at: Callable[[int], float] | None = None,
     on_step: Callable[[int, float], bool | None] | None = None,
+    param_groups: Sequence[dict] | None = None,
 ) -> list[float]:
     """用小批量梯度下降训练 ``model``，返回每个 epoch 的平均训练损失。全书的训练实验都用它。
 
@@ -67,6 +68,11 @@ def fit(
     on_step : callable, optional
         每次更新之后调用 ``on_step(t, loss)``，``loss`` 是这个小批量更新前的损失；返回 ``True`` 时停止训练
         （只返回已经完整跑完的 epoch 的损失）。
+    param_groups : sequence of dict, optional
+        交给优化器的参数组（PyTorch 的 per-parameter options），代替默认的 ``model.parameters()``，
+        例如 ``[{"params": body.parameters(), "lr": 1e-4}, {"params": head.parameters()}]``：
+        不写 ``lr`` 的组用 ``lr``。与 ``lr_at`` 同用时每组按初始比例缩放：第 ``t`` 步第 ``k`` 组的学习率是
+        ``lr_at(t) * lr_k / lr``。
 
     Returns
     -------
@@ -109,7 +115,10 @@ def fit(
     X, y = X.to(device), y.to(device)
     if loss_fn is None:
         loss_fn = nn.functional.cross_entropy if not y.is_floating_point() else nn.functional.mse_loss
-    opt = optimizers[optimizer](model.parameters(), lr=lr, weight_decay=weight_decay)
+    params = model.parameters() if param_groups is None else _param_groups(param_groups)
+    opt = optimizers[optimizer](params, lr=lr, weight_decay=weight_decay)
+    # 每组学习率相对 lr 的比例：lr_at 给出基准学习率，各组按这个比例缩放（默认只有一组，比例为 1）
+    lr_scales = [group["lr"] / lr for group in opt.param_groups]
     g = torch.Generator().manual_seed(seed)
     n = len(X)
     size = n if batch_size is None else min(batch_size, n)
@@ -122,8 +131,8 @@ def fit(
         for start in range(0, n, size):
             idx = order[start : start + size]
             if lr_at is not None:
-                for group in opt.param_groups:
-                    group["lr"] = lr_at(step)
+                for group, scale in zip(opt.param_groups, lr_scales):
+                    group["lr"] = lr_at(step) * scale
             opt.zero_grad()
             loss = loss_fn(model(X[idx]), y[idx])
             loss.backward()
@@ -231,3 +240,17 @@ def progress_bar(
         out.flush()
 
     return on_step
+
+
+def _param_groups(groups: object) -> list[dict]:
+    """检查并复制 [`fit`][dlguide.training.fit] 的 ``param_groups``：每组是带 ``"params"`` 的 dict，``lr`` 是正数。"""
+    if isinstance(groups, (str, bytes, dict)) or not isinstance(groups, Sequence) or not groups:
+        raise TypeError(f"param_groups 必须是非空的 dict 序列（每组含 'params'），收到的是 {type(groups).__name__}")
+    out = []
+    for k, group in enumerate(groups):
+        if not isinstance(group, dict) or "params" not in group:
+            raise TypeError(f"param_groups[{k}] 必须是含 'params' 的 dict，收到的是 {type(group).__name__}")
+        if "lr" in group:
+            check_positive(group["lr"], f"param_groups[{k}]['lr']")
+        out.append({**group, "params": list(group["params"])})
+    return out

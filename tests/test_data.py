@@ -8,6 +8,8 @@ import torch
 from dlguide.data import (
     load_digits,
     make_adding_problem,
+    make_digit_canvases,
+    make_gaussian_mixture,
     make_moons,
     make_sine,
     make_xor,
@@ -176,3 +178,50 @@ def test_adding_problem_markers_targets_and_determinism(markers: int) -> None:
 def test_adding_problem_errors(kwargs, error, message) -> None:
     with pytest.raises(error, match=message):
         make_adding_problem(**kwargs)
+
+
+def test_digit_canvases_boxes_cover_ink_and_split_is_disjoint() -> None:
+    images, boxes, labels = make_digit_canvases(40, size=24, max_digits=2, digit_sizes=(8, 8), seed=3)
+    assert images.shape == (40, 1, 24, 24) and 0.0 <= images.min() and images.max() <= 1.0
+    for img, b, lab in zip(images, boxes, labels):
+        assert len(b) == len(lab) >= 1
+        ink = torch.zeros(24, 24, dtype=torch.bool)
+        for x1, y1, x2, y2 in b.int().tolist():
+            assert 0 <= x1 < x2 <= 24 and 0 <= y1 < y2 <= 24
+            ink[y1:y2, x1:x2] = True
+        # 每个 > 0.3 的像素都在某个框里
+        assert not bool(((img[0] > 0.3) & ~ink).any())
+        centres = (b[:, :2] + b[:, 2:]) / 2
+        if len(b) == 2:
+            assert (centres[0] - centres[1]).abs().max() >= 8
+    _, _, test_labels = make_digit_canvases(10, split="test", classes=(7, 3), seed=0)
+    assert set(torch.cat(test_labels).tolist()) <= {0, 1}
+    again = make_digit_canvases(40, size=24, max_digits=2, digit_sizes=(8, 8), seed=3)
+    assert torch.equal(again[0], images)
+
+
+def test_digit_canvases_reject_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="n 必须在"):
+        make_digit_canvases(10**9)
+    with pytest.raises(ValueError, match="split 必须是"):
+        make_digit_canvases(2, split="val")
+    with pytest.raises(ValueError, match="digit_sizes\\[1\\]"):
+        make_digit_canvases(2, digit_sizes=(12, 10))
+    with pytest.raises(TypeError, match="classes"):
+        make_digit_canvases(2, classes=(1, 1))
+    with pytest.raises(ValueError, match="classes 的元素"):
+        make_digit_canvases(2, classes=(1, 12))
+
+
+def test_gaussian_mixture_centres_and_spread() -> None:
+    X, y = make_gaussian_mixture(16_000, modes=8, radius=2.0, std=0.05, seed=0)
+    angle = 2 * torch.pi * torch.arange(8) / 8
+    centres = 2.0 * torch.stack([torch.cos(angle), torch.sin(angle)], dim=1)
+    for k in range(8):
+        pts = X[y == k]
+        assert (pts.mean(dim=0) - centres[k]).abs().max() < 0.01
+        assert pts.std(dim=0).sub(0.05).abs().max() < 0.005
+    with pytest.raises(ValueError, match="std"):
+        make_gaussian_mixture(10, std=0.0)
+    with pytest.raises(ValueError, match="modes"):
+        make_gaussian_mixture(10, modes=0)

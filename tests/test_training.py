@@ -72,3 +72,42 @@ def test_progress_bar_is_an_on_step_callback() -> None:
                          ({"total_steps": 2, "newline": "yes"}, "newline"), ({"total_steps": 2, "digits": -1}, "digits")):
         with pytest.raises((TypeError, ValueError), match=f"^{name} "):
             progress_bar(**kwargs)
+
+
+def test_fit_param_groups_scale_with_lr_at_and_freeze() -> None:
+    X = torch.randn(32, 2, generator=torch.Generator().manual_seed(0))
+    y = (X[:, 0] > 0).long()
+    net = mlp([2, 4, 2], seed=0)
+    seen = []
+    body, head = net[0], net[2]
+
+    def lr_at(t: int) -> float:
+        return 0.1 / (t + 1)
+
+    groups = [{"params": body.parameters(), "lr": 0.01}, {"params": head.parameters()}]
+    before = body.weight.detach().clone()
+    fit(net, X, y, epochs=1, batch_size=8, lr=0.1, lr_at=lr_at, param_groups=groups,
+        on_step=lambda t, loss: seen.append(t))
+    assert seen == [0, 1, 2, 3] and not torch.equal(before, body.weight.detach())
+    # 默认（不传 param_groups）与传一个含全部参数的组结果相同
+    a, b = mlp([2, 4, 2], seed=1), mlp([2, 4, 2], seed=1)
+    ra = fit(a, X, y, epochs=3, batch_size=8, lr=0.2, lr_at=lr_at)
+    rb = fit(b, X, y, epochs=3, batch_size=8, lr=0.2, lr_at=lr_at, param_groups=[{"params": b.parameters()}])
+    assert ra == rb
+    # 冻结的参数不变
+    c = mlp([2, 4, 2], seed=2)
+    c[0].requires_grad_(False)
+    frozen = c[0].weight.detach().clone()
+    fit(c, X, y, epochs=2, lr=0.5)
+    assert torch.equal(frozen, c[0].weight)
+
+
+def test_fit_rejects_bad_param_groups() -> None:
+    net = mlp([2, 2], seed=0)
+    X, y = torch.zeros(4, 2), torch.zeros(4, dtype=torch.long)
+    with pytest.raises(TypeError, match="param_groups 必须是"):
+        fit(net, X, y, param_groups="all")
+    with pytest.raises(TypeError, match="param_groups\\[0\\]"):
+        fit(net, X, y, param_groups=[net.parameters()])
+    with pytest.raises(ValueError, match="param_groups\\[0\\]\\['lr'\\]"):
+        fit(net, X, y, param_groups=[{"params": net.parameters(), "lr": -1.0}])

@@ -202,6 +202,12 @@ def _net(relu: bool = True) -> nn.Sequential:
     return net
 
 
+def _boxes() -> torch.Tensor:
+    """8 个宽高为正、落在 16×16 图里的框 ``(x1, y1, x2, y2)``。"""
+    xy = torch.rand(8, 2, generator=_gen()) * 10
+    return torch.cat([xy, xy + 1 + torch.rand(8, 2, generator=_gen()) * 5], dim=1)
+
+
 def _param_with_grad() -> nn.Parameter:
     p = nn.Parameter(torch.randn(3, generator=_gen()))
     p.grad = torch.ones(3)
@@ -244,7 +250,7 @@ VALID_BY_NAME: dict[str, tuple[Callable[[], object], ...]] = {
         lambda: torch.rand(8, 2, generator=_gen()),
         lambda: torch.tensor([1.0, -1.0]).repeat(8, 1),
     ),
-    "target": (_labels, lambda: torch.randn(8, 2, generator=_gen())),
+    "target": (_labels, lambda: torch.randn(8, 2, generator=_gen()), lambda: torch.zeros(1, 2, 2, 2, 7)),
     "H": (lambda: torch.tensor([[2.0, 0.5], [0.5, 1.0]]),),
     "weight": (lambda: torch.tensor([0.25]),),
     "w": (lambda: torch.randn(2, generator=_gen()),),
@@ -254,7 +260,7 @@ VALID_BY_NAME: dict[str, tuple[Callable[[], object], ...]] = {
     "g": (lambda: torch.randn(3, generator=torch.Generator().manual_seed(1)),),
     "params": (lambda: [_param_with_grad()],),
     "parameters": (lambda: [_param_with_grad()],),
-    "output": (_graph_output,),
+    "output": (_graph_output, lambda: torch.randn(2, 2, 2, 7, generator=_gen()), lambda: torch.randn(1, 2, 2, 2, 7, generator=_gen())),
     "state": (dict,),
     "sizes": (lambda: [2, 4, 2],),
     "values": (lambda: [1.0, 2.0, 4.0, 3.0],),
@@ -292,7 +298,7 @@ VALID_BY_NAME: dict[str, tuple[Callable[[], object], ...]] = {
     "batch_size": (_const(4),),
     "compile": (_const(False),),
     # 卷积（dlguide.conv、dlguide.summary 和卷积一章）：单通道 6×6 图像、3×3 核、补 1 圈
-    "image": (lambda: torch.rand(8, 8, generator=_gen()),),
+    "image": (lambda: torch.rand(8, 8, generator=_gen()), lambda: torch.rand(1, 3, 4, 4, generator=_gen())),
     "kernel": (lambda: torch.tensor([[1.0, 0.0, -1.0]] * 3),),
     "kernel_size": (_const(3),),
     "padding": (_const(1),),
@@ -300,6 +306,40 @@ VALID_BY_NAME: dict[str, tuple[Callable[[], object], ...]] = {
     "layers": (_const([(3, 1, 1), (2, 2, 1)]),),
     "rows": (lambda: importlib.import_module("dlguide.summary").summarize(nn.Linear(2, 2), (2,)),
              lambda: importlib.import_module("dlguide.pages.cnn.cnn_example").course_rows()),
+    # 目标检测：8 个框 (x1, y1, x2, y2) 落在 16×16 的图里；1 个框的版本给要求“每格至多一个物体”的 YOLO 编码
+    "boxes": (_boxes, lambda: torch.tensor([[2.0, 2.0, 6.0, 7.0]])),
+    "boxes1": (_boxes,),
+    "boxes2": (lambda: _boxes()[:3],),
+    "gt_boxes": (lambda: _boxes()[:3],),
+    "reference": (_boxes,),
+    "deltas": (lambda: torch.zeros(8, 4),),
+    "scores": (lambda: torch.rand(8, generator=_gen()), _const(torch.tensor([0.9]))),
+    "labels": (_labels, _const(torch.tensor([1]))),
+    "classes": (_labels,),
+    "is_tp": (lambda: torch.tensor([True, False, True, False, False, True, False, False]),),
+    "image_size": (_const(16.0),),
+    "anchor_sizes": (lambda: torch.tensor([[4.0, 4.0], [2.0, 6.0]]),),
+    "features": (lambda: torch.randn(1, 2, 6, 6, generator=_gen()),),
+    "rois": (lambda: torch.tensor([[0.0, 0.5, 0.5, 4.0, 5.0]]),),
+    "predictions": (lambda: [(_boxes()[:2], torch.tensor([0.9, 0.4]), torch.tensor([0, 1]))],),
+    "targets": (lambda: [(_boxes()[:2], torch.tensor([0, 1]))],),
+    "images": (lambda: torch.rand(2, 1, 24, 24, generator=_gen()),),
+    "net": (
+        lambda: importlib.import_module("dlguide.pages.applications.object_detection").TinyYOLO(),
+        lambda: nn.Sequential(nn.Linear(64, 4)),
+    ),
+    "n_canvases": (_const(8),),
+    # 度量学习、风格迁移、GAN
+    "same": (_labels,),
+    "photos": (lambda: torch.rand(4, 64, generator=_gen()),),
+    "rng": (_gen,),
+    "source": (lambda: importlib.import_module("dlguide.pages.applications.transfer_learning").small_convnet(),),
+    "strategy": (_const("frozen"),),
+    "label_counts": (_const((1,)),),
+    "seeds": (_const(1),),
+    "generated": (lambda: torch.randn(8, 2, generator=_gen()), lambda: [torch.randn(1, 2, 3, 3, generator=_gen())]),
+    "style": (lambda: [torch.randn(1, 2, 4, 4, generator=_gen())],),
+    "d_steps": (_const(2),),
 }
 # 卷积：在已有候选之后追加，不改变别的函数的基准调用
 VALID_BY_NAME["model"] += (lambda: nn.Conv2d(1, 1, 3), lambda: nn.Linear(64, 10))

@@ -93,6 +93,7 @@ KNOWN_UNTESTED: frozenset[str] = frozenset({
     "dlguide.pages.rnn.rnn.rnn_bptt",
     "dlguide.pages.rnn.sigmoid_tanh.SwappedLSTM.forward",
     "dlguide.pages.rnn.sigmoid_tanh.SwappedLSTM.states",
+    "dlguide.pages.rnn.sigmoid_tanh.compare_activations",
     "dlguide.pages.rnn.step_by_step.EncoderDecoder.forward",
     "dlguide.pages.rnn.step_by_step.OneToMany.forward",
     "dlguide.pages.sequence.attention.normalize_dates",
