@@ -1737,7 +1737,7 @@ def markdown_report(result: FuzzResult) -> str:
 
 if __name__ == "__main__":  # python tests/package/fuzz_harness.py [--report PATH]
     # 按工作进程用的模块名重新导入：``__main__`` 里的函数没法发给它们
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # 仓库根
     from tests.package import fuzz_harness
 
     fuzz = fuzz_harness.run_fuzz()
