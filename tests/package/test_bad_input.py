@@ -127,7 +127,6 @@ KNOWN_UNTESTED: frozenset[str] = frozenset({
 })
 
 KNOWN_OFFENDERS: frozenset[str] = frozenset({
-    "accuracy(X)", "accuracy(model)", "accuracy(y)",
     "adam_step(decoupled)", "adam_step(eps)", "adam_step(g)", "adam_step(p)", "adam_step(state)",
     "adam_step(weight_decay)",
     "AugmentedImages(n)", "AugmentedImages(seed)",
@@ -150,8 +149,6 @@ KNOWN_OFFENDERS: frozenset[str] = frozenset({
     "ensemble_accuracy(X)", "ensemble_accuracy(models)", "ensemble_accuracy(y)",
     "error_analysis_ceiling(n_errors_sampled)", "error_analysis_ceiling(n_in_category)",
     "ewa(bias_correction)", "ewa(values)",
-    "fit(X)", "fit(epochs)", "fit(loss_fn)", "fit(model)", "fit(seed)", "fit(shuffle)", "fit(weight_decay)",
-    "fit(y)",
     "fixed_permutation(n_features)", "fixed_permutation(seed)",
     "format_table(result)",
     "global_grad_norm(parameters)",
