@@ -33,5 +33,5 @@ def test_errors() -> None:
         fixed_permutation(0)
     with pytest.raises(ValueError, match=r"X 必须是形状为 \(n, d\) 的二维张量"):
         permute_features(torch.zeros(3))
-    with pytest.raises(ValueError, match="channels 必须 ≥ 1"):
+    with pytest.raises(ValueError, match=r"channels 必须在 \[1, 1024\] 内"):
         digits_cnn(0)
