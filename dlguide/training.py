@@ -57,7 +57,8 @@ def fit(
     model : torch.nn.Module
         要训练的模型（就地修改）。
     X : torch.Tensor
-        浮点输入，第 0 维是样本，至少一个样本；特征数和 dtype 要与 ``model`` 相符。
+        输入，第 0 维是样本，至少一个样本；形状和 dtype 要被 ``model`` 接受（通常是浮点特征，
+        嵌入层的输入是整数下标）。
     y : torch.Tensor
         目标，样本数与 ``X`` 相同。默认的损失下：整数 ``y`` 是类别（取值在 ``[0, 类别数)`` 内），
         浮点 ``y`` 是回归目标（每个样本的形状与模型输出相同）。数据里的 NaN/inf 按 PyTorch 的语义传播到损失里。
@@ -91,7 +92,7 @@ def fit(
     Raises
     ------
     TypeError
-        参数类型不对：``model`` 不是 ``nn.Module``，``X`` 不是浮点张量，``y`` 不是张量……
+        参数类型不对：``model`` 不是 ``nn.Module``，``X`` 或 ``y`` 不是张量……
     ValueError
         参数越界，``optimizer`` 不认识，``X`` 与 ``y`` 的样本数不同，``model`` 不接受 ``X``，
         或 ``y`` 与默认损失对不上（类别越界、回归目标的形状与输出不同）。
@@ -109,7 +110,7 @@ def fit(
     1.0
     """
     check_module(model, "model")
-    check_tensor(X, "X", nonempty=True)
+    check_tensor(X, "X", kind="any", nonempty=True)
     check_tensor(y, "y", kind="any")
     if y.dtype == torch.bool or y.is_complex():
         raise TypeError(f"y 必须是整数（类别）或实数（回归目标）张量，收到的是 {y.dtype}")
@@ -194,7 +195,7 @@ def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     model : torch.nn.Module
         分类模型，输出 ``(N, C)`` 的 logit，或 ``(N,)``/``(N, 1)`` 的单个 logit（二分类）。
     X : torch.Tensor
-        浮点输入，第 0 维是样本，至少一个样本。
+        输入，第 0 维是样本，至少一个样本；形状和 dtype 要被 ``model`` 接受。
     y : torch.Tensor
         类别，形状 ``(N,)`` 或 ``(N, 1)``：整数张量，或取整数值的有限浮点张量（如 ``0.0``/``1.0``）。
 
@@ -207,7 +208,7 @@ def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     Raises
     ------
     TypeError
-        ``model`` 不是 ``nn.Module``，``X`` 不是浮点张量，或 ``y`` 不是张量。
+        ``model`` 不是 ``nn.Module``，``X`` 或 ``y`` 不是张量，或 ``y`` 是布尔张量。
     ValueError
         ``X`` 为空，``X`` 与 ``y`` 的样本数不同，``y`` 的形状不对、含非有限值或非整数值，或 ``model`` 不接受 ``X``。
 
@@ -226,7 +227,7 @@ def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     nan
     """
     check_module(model, "model")
-    check_tensor(X, "X", nonempty=True)
+    check_tensor(X, "X", kind="any", nonempty=True)
     check_tensor(y, "y", kind="any")
     check_same_length(X, y, "X", "y")
     if y.ndim > 2 or (y.ndim == 2 and y.shape[1] != 1):

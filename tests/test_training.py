@@ -85,7 +85,7 @@ def _xor_net() -> tuple[nn.Module, torch.Tensor, torch.Tensor]:
         ({"model": "net"}, TypeError, "model 必须是 torch.nn.Module"),
         ({"X": None}, TypeError, "X 必须是 torch.Tensor"),
         ({"X": [[0.0, 1.0]] * 8}, TypeError, "X 必须是 torch.Tensor，收到的是 list"),
-        ({"X": torch.zeros(8, 2, dtype=torch.long)}, TypeError, "X 必须是浮点张量"),
+        ({"X": torch.zeros(8, 2, dtype=torch.long)}, ValueError, "model 不接受 X.*int64"),
         ({"X": torch.zeros(0, 2)}, ValueError, "X 不能是空张量"),
         ({"X": torch.zeros(8, 3)}, ValueError, r"model 不接受 X（形状 \(8, 3\)"),
         ({"X": torch.zeros(8, 2, dtype=torch.float64)}, ValueError, "model 不接受 X.*float64"),
@@ -139,7 +139,7 @@ def test_fit_probe_leaves_batch_norm_statistics_alone() -> None:
         (torch.zeros(3, 1), torch.tensor([0.0, 0.5, 1.0]), ValueError, "y 是类别"),
         (torch.zeros(3, 1), torch.zeros(3, 2, dtype=torch.long), ValueError, r"y 的形状必须是 \(N,\) 或 \(N, 1\)"),
         (torch.zeros(3, 2), torch.tensor([0, 1, 0]), ValueError, "model 不接受 X"),
-        (torch.zeros(3, 1, dtype=torch.long), torch.tensor([0, 1, 0]), TypeError, "X 必须是浮点张量"),
+        (torch.zeros(3, 1, dtype=torch.long), torch.tensor([0, 1, 0]), ValueError, "model 不接受 X.*int64"),
         (torch.zeros(0, 1), torch.zeros(0, dtype=torch.long), ValueError, "X 不能是空张量"),
         ([[1.0]], torch.tensor([0]), TypeError, "X 必须是 torch.Tensor"),
     ],
@@ -156,3 +156,15 @@ def test_accuracy_is_nan_when_logits_are_nan() -> None:
     assert accuracy(net, X, y) != accuracy(net, X, y)  # nan：不把 NaN 的 logit 当成第 0 类
     assert accuracy(net, torch.ones(4, 1), torch.tensor([1.0, 0.0, 1.0, 0.0])) == 0.5
     assert accuracy(nn.Flatten(0), torch.tensor([[-1.0], [2.0]]), torch.tensor([0, 1])) == 1.0  # 没有参数的模型
+
+
+def test_fit_and_accuracy_take_integer_inputs_where_the_model_does() -> None:
+    net = nn.Sequential(nn.Embedding(5, 3), nn.Flatten(), nn.Linear(6, 2))
+    X = torch.randint(0, 5, (8, 2), generator=torch.Generator().manual_seed(0))
+    y = (X[:, 0] > 2).long()
+    assert len(fit(net, X, y, epochs=2)) == 2
+    assert 0 <= accuracy(net, X, y) <= 1
+    with pytest.raises(ValueError, match="model 不接受 X.*float32"):
+        fit(net, X.float(), y, epochs=1)
+    with pytest.raises(ValueError, match="model 不接受 X"):
+        accuracy(net, X + 10, y)  # 下标越界
