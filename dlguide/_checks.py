@@ -742,3 +742,26 @@ def check_model_input(
     if not isinstance(out, torch.Tensor):
         raise TypeError(f"{model_name} 的输出必须是张量，收到的是 {type(out).__name__}")
     return out
+
+
+def resolve_seed(value: object, name: str = "seed") -> int:
+    """[`check_seed`][dlguide._checks.check_seed]，再把 ``None`` 换成从 PyTorch 全局随机状态抽出的一个种子。
+
+    给只接受整数种子的地方用（``random.Random``、scikit-learn、``seed + 1`` 这样的算术）：``seed=None`` 时结果
+    跟着 ``torch.manual_seed`` 走，与包里其余函数的 ``seed=None`` 一致。
+
+    Examples
+    --------
+    >>> resolve_seed(3)
+    3
+    >>> _ = torch.manual_seed(0)
+    >>> a = resolve_seed(None)
+    >>> _ = torch.manual_seed(0)
+    >>> a == resolve_seed(None), 0 <= a <= SEED_MAX
+    (True, True)
+    """
+    seed = check_seed(value, name)
+    if seed is None:
+        # 从全局生成器抽一个 [0, 2^63 − 1) 内的整数
+        return int(torch.randint(0, SEED_MAX, (1,)))
+    return seed

@@ -324,8 +324,8 @@ class BiLSTMTagger(nn.Module):
         嵌入维数和每个方向的隐藏维数，在 [1, 1024] 内。
     crf : bool
         是否接 CRF 层。
-    seed : int
-        初始化的随机种子。
+    seed : int, optional
+        初始化的随机种子（设全局种子 ``torch.manual_seed``）；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Examples
     --------
@@ -339,7 +339,7 @@ class BiLSTMTagger(nn.Module):
     """
 
     def __init__(
-        self, vocab_size: int, num_tags: int, *, embedding_dim: int = 32, hidden: int = 32, crf: bool = True, seed: int = 0
+        self, vocab_size: int, num_tags: int, *, embedding_dim: int = 32, hidden: int = 32, crf: bool = True, seed: int | None = 0
     ) -> None:
         super().__init__()
         check_int(vocab_size, "vocab_size", low=2, high=1_000_000)
@@ -347,7 +347,8 @@ class BiLSTMTagger(nn.Module):
         check_int(embedding_dim, "embedding_dim", low=1, high=1024)
         check_int(hidden, "hidden", low=1, high=1024)
         check_bool(crf, "crf")
-        torch.manual_seed(check_seed(seed))
+        if check_seed(seed) is not None:
+            torch.manual_seed(seed)
         self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
         self.lstm = nn.LSTM(embedding_dim, hidden, batch_first=True, bidirectional=True)
         self.emit = nn.Linear(2 * hidden, num_tags)

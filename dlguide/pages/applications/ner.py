@@ -85,7 +85,7 @@ def encode(data: Data, index: dict[str, int]) -> tuple[torch.Tensor, torch.Tenso
 
 
 def train_tagger(
-    crf: bool = True, n_train: int = 600, epochs: int = 5, seed: int = 0
+    crf: bool = True, n_train: int = 600, epochs: int = 5, seed: int | None = 0
 ) -> tuple[BiLSTMTagger, dict[str, int]]:
     """在生成的训练集上训练一个字级 BiLSTM（``crf=True`` 时加 CRF 层），用全书共用的 [`fit`][dlguide.training.fit]。
 
@@ -100,8 +100,8 @@ def train_tagger(
         训练句数，在 [10, 5000] 内。
     epochs : int
         训练轮数，在 [1, 50] 内。
-    seed : int
-        初始化和打乱顺序的随机种子。
+    seed : int, optional
+        初始化和打乱顺序的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
