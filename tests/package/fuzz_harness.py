@@ -1146,12 +1146,14 @@ def _case_task(
     start = time.perf_counter()
     try:
         result = _run_with_alarm(timeout, lambda: _call(fn, planner.specs, values))
-    except _Hang:  # 调用栈已经展开（finally 都执行了）：工作进程可以继续用
-        return {"status": "hang", "seconds": time.perf_counter() - start}
+    except _Hang:
+        # 调用栈已经展开，但被打断的可能是一次 import（例如 torch.compile 第一次导入 sympy）：
+        # 半截的模块留在 sys.modules 里会让后面的调用莫名失败，所以换一个新的工作进程
+        return {"status": "hang", "seconds": time.perf_counter() - start, "retire": True}
     except BaseException as err:
         seconds = time.perf_counter() - start
-        if _is_memory_error(err):
-            return {"status": "memory", "exc": type(err).__name__, "msg": str(err)[:300], "seconds": seconds}
+        if _is_memory_error(err):  # 同理：分配失败可能发生在 import 或缓存的中途
+            return {"status": "memory", "exc": type(err).__name__, "msg": str(err)[:300], "seconds": seconds, "retire": True}
         if isinstance(err, (KeyboardInterrupt, SystemExit)):
             return {"status": "crash", "exc": type(err).__name__, "msg": str(err)[:300], "seconds": seconds, "retire": True}
         return {
