@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from dlguide._checks import check_in_range, check_same_shape, check_tensor
+from dlguide._checks import check_nonnegative, check_same_shape, check_tensor
 
 __all__ = [
     "binary_cross_entropy_with_logits",
@@ -375,11 +375,11 @@ def cost(per_example_loss: torch.Tensor, weights: list[torch.Tensor] | tuple[tor
     Parameters
     ----------
     per_example_loss : torch.Tensor
-        形状 ``(m,)``：每个样本的损失（例如 ``reduction="none"`` 的结果）。
+        形状 ``(m,)``，$m \ge 1$：每个样本的损失（例如 ``reduction="none"`` 的结果）。
     weights : sequence of torch.Tensor
-        要正则化的权重（通常不含偏置）。
+        要正则化的权重（通常不含偏置），浮点张量的序列，可以为空。
     l2 : float
-        $\lambda \ge 0$。
+        $\lambda \ge 0$，有限。
 
     Returns
     -------
@@ -389,7 +389,7 @@ def cost(per_example_loss: torch.Tensor, weights: list[torch.Tensor] | tuple[tor
     Raises
     ------
     TypeError, ValueError
-        ``per_example_loss`` 不是一维浮点张量，或 ``l2`` 为负。
+        ``per_example_loss`` 不是非空的一维浮点张量，``weights`` 不是浮点张量的序列，或 ``l2`` 为负或无穷。
 
     Examples
     --------
@@ -397,10 +397,14 @@ def cost(per_example_loss: torch.Tensor, weights: list[torch.Tensor] | tuple[tor
     >>> cost(torch.tensor([1.0, 3.0]), [torch.tensor([[1.0, 2.0]])], l2=0.4).item()
     2.5
     """
-    check_tensor(per_example_loss, "per_example_loss")
+    check_tensor(per_example_loss, "per_example_loss", nonempty=True)
     if per_example_loss.ndim != 1:
         raise ValueError(f"per_example_loss 必须是一维 (m,)，收到 {tuple(per_example_loss.shape)}")
-    check_in_range(l2, "l2", 0.0, float("inf"))
+    if isinstance(weights, (str, bytes, torch.Tensor)) or not isinstance(weights, (list, tuple)):
+        raise TypeError(f"weights 必须是张量的列表或元组，收到的是 {type(weights).__name__}")
+    for i, w in enumerate(weights):
+        check_tensor(w, f"weights[{i}]")
+    check_nonnegative(l2, "l2")
     m = len(per_example_loss)
     # J = (1/m) Σ ℓ_i + λ/(2m) Σ_l ‖W_l‖²
     penalty = sum((w**2).sum() for w in weights)

@@ -134,7 +134,6 @@ KNOWN_OFFENDERS: frozenset[str] = frozenset({
     "bias_variance_decomposition(n_trials)", "bias_variance_decomposition(seed)",
     "check_linear_shapes(sizes)",
     "condition_number(X)",
-    "cost(l2)", "cost(per_example_loss)", "cost(weights)",
     "dead_unit_fraction(X)",
     "edit_distance(hypothesis)", "edit_distance(reference)",
     "ensemble_accuracy(X)", "ensemble_accuracy(models)", "ensemble_accuracy(y)",
