@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from dlguide._checks import check_bool, check_choice, check_in_range, check_int, check_positive
+from dlguide._checks import check_bool, check_choice, check_in_range, check_int, check_numbers, check_positive
 
 __all__ = [
     "accuracy_standard_error",
@@ -39,9 +39,9 @@ def precision_recall_f1(y_true: Sequence[int], y_pred: Sequence[int], positive: 
     Parameters
     ----------
     y_true, y_pred : Sequence[int]
-        真实类别和预测类别，等长。
+        真实类别和预测类别：整数的序列（或一维整数张量），等长、非空。
     positive : int
-        当作正类的类别。
+        当作正类的类别（整数）。
 
     Returns
     -------
@@ -50,6 +50,8 @@ def precision_recall_f1(y_true: Sequence[int], y_pred: Sequence[int], positive: 
 
     Raises
     ------
+    TypeError
+        类别不是整数。
     ValueError
         两个序列长度不同或为空。
 
@@ -58,7 +60,9 @@ def precision_recall_f1(y_true: Sequence[int], y_pred: Sequence[int], positive: 
     >>> precision_recall_f1([1, 1, 1, 0, 0], [1, 1, 0, 1, 0])
     (0.6667, 0.6667, 0.6667)
     """
-    t, p = list(y_true), list(y_pred)
+    t = check_numbers(y_true, "y_true", kind="int", nonempty=False)
+    p = check_numbers(y_pred, "y_pred", kind="int", nonempty=False)
+    check_int(positive, "positive")
     if len(t) != len(p) or not t:
         raise ValueError(f"y_true 与 y_pred 必须等长且非空，收到 {len(t)} 和 {len(p)}")
     tp = sum(a == positive and b == positive for a, b in zip(t, p))

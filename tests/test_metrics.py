@@ -187,3 +187,20 @@ def test_error_rate_and_accuracy_by_length() -> None:
 def test_sequence_metric_errors(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_precision_recall_f1_checks_labels() -> None:
+    from dlguide.metrics import precision_recall_f1  # noqa: PLC0415  追加的测试，导入放在这里便于合并
+
+    for bad, error, message in (
+        (None, TypeError, "y_true 必须是数的序列"),
+        (3, TypeError, "y_true 必须是数的序列"),
+        ([1, None, 0], TypeError, "y_true 的元素必须是整数，第 1 个是 NoneType"),
+        ([1, 2.5, 0], TypeError, "y_true 的元素必须是整数，第 1 个是 float"),
+    ):
+        with pytest.raises(error, match=message):
+            precision_recall_f1(bad, [1, 0, 0])
+    for bad in (None, "1", 2.5, float("inf")):
+        with pytest.raises(TypeError, match="positive 必须是整数"):
+            precision_recall_f1([1, 0], [1, 0], positive=bad)
+    assert precision_recall_f1(torch.tensor([1, 0, 1]), torch.tensor([1, 1, 1])) == (0.6667, 1.0, 0.8)

@@ -155,7 +155,6 @@ KNOWN_OFFENDERS: frozenset[str] = frozenset({
     "one_cycle(div_factor)", "one_cycle(final_div_factor)",
     "permute_features(seed)",
     "positive_definite_fraction(dim)", "positive_definite_fraction(seed)", "positive_definite_fraction(trials)",
-    "precision_recall_f1(positive)", "precision_recall_f1(y_pred)", "precision_recall_f1(y_true)",
     "properties_table(functions)",
     "random_points(dims)", "random_points(n)", "random_points(seed)",
     "rosenbrock(a)", "rosenbrock(b)", "rosenbrock(x)",
