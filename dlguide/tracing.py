@@ -48,7 +48,7 @@ def traced_ops(fn: Callable[[torch.Tensor], torch.Tensor], z: torch.Tensor | Non
     Returns
     -------
     list[str]
-        运算的短名字，例如 ``["gt", "zeros_like", "where"]``。
+        运算的短名字，例如 ``["le", "zeros_like", "where"]``。
 
     Raises
     ------
@@ -59,7 +59,7 @@ def traced_ops(fn: Callable[[torch.Tensor], torch.Tensor], z: torch.Tensor | Non
     --------
     >>> from dlguide.activations import relu, sigmoid
     >>> traced_ops(relu)
-    ['gt', 'zeros_like', 'where']
+    ['le', 'zeros_like', 'where']
     >>> [op for op in traced_ops(sigmoid) if op in TRANSCENDENTAL]
     ['exp', 'exp']
     """
