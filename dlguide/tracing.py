@@ -7,6 +7,8 @@ from collections.abc import Callable
 import torch
 from torch.overrides import TorchFunctionMode, resolve_name
 
+from dlguide._checks import check_tensor
+
 __all__ = [
     "TRANSCENDENTAL",
     "traced_ops",
@@ -53,7 +55,7 @@ def traced_ops(fn: Callable[[torch.Tensor], torch.Tensor], z: torch.Tensor | Non
     Raises
     ------
     TypeError
-        ``fn`` 不可调用。
+        ``fn`` 不可调用，或 ``z`` 不是张量。
 
     Examples
     --------
@@ -65,6 +67,8 @@ def traced_ops(fn: Callable[[torch.Tensor], torch.Tensor], z: torch.Tensor | Non
     """
     if not callable(fn):
         raise TypeError(f"fn 必须可调用，收到的是 {type(fn).__name__}")
+    if z is not None:
+        check_tensor(z, "z", kind="any")
     z = torch.linspace(-3, 3, 7) if z is None else z
     recorder = _Recorder()
     with recorder:

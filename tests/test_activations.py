@@ -235,3 +235,9 @@ def test_layers_refuse_sizes_that_cannot_fit_and_bad_inputs() -> None:
         layer(torch.zeros(2, 4, dtype=torch.float64))
     with pytest.raises(TypeError, match="x 必须是浮点张量"):
         layer(torch.zeros(2, 4, dtype=torch.long))
+
+
+def test_traced_ops_checks_z() -> None:
+    for bad in ("abc", [0.0, 1.0]):
+        with pytest.raises(TypeError, match="z 必须是 torch.Tensor"):
+            traced_ops(relu, bad)
