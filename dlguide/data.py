@@ -461,7 +461,7 @@ def _pad_rows(rows: list[list[int]], width: int) -> torch.Tensor:
 
 
 def make_digit_task(
-    task: str = "reverse", n: int = 1000, *, min_len: int = 3, max_len: int = 8, seed: int = 0
+    task: str = "reverse", n: int = 1000, *, min_len: int = 3, max_len: int = 8, seed: int | None = 0
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """数字序列任务：输入随机数字串，输出它的逆序（``"reverse"``）、排序（``"sort"``）或原样（``"copy"``）。
 
@@ -476,8 +476,8 @@ def make_digit_task(
         样本数，在 ``[1, 200000]`` 内。
     min_len, max_len : int
         长度的范围（均匀抽取），``1 ≤ min_len ≤ max_len ≤ 100``。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -501,7 +501,7 @@ def make_digit_task(
     check_int(min_len, "min_len", low=1, high=100)
     check_int(max_len, "max_len", low=min_len, high=100)
     check_seed(seed)
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     lengths = torch.randint(min_len, max_len + 1, (n,), generator=g).tolist()
     digits = torch.randint(0, 10, (n, max_len), generator=g).tolist()
     sources, targets = [], []
@@ -549,7 +549,7 @@ def format_date(date: object, style: str = "chinese") -> str:
     return f"{year}年{_chinese_number(date.month)}月{_chinese_number(date.day)}日"
 
 
-def make_dates(n: int = 2000, *, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def make_dates(n: int = 2000, *, seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """日期规范化任务：1950–2049 年间随机的日期，输入是三种中文写法之一，输出是 ISO 格式 ``YYYY-MM-DD``。
 
     吴恩达《序列模型》第 3 周的编程作业把“3 May 1979”一类英文日期翻译成“1979-05-03”；这里换成中文写法。
@@ -559,8 +559,8 @@ def make_dates(n: int = 2000, *, seed: int = 0) -> tuple[torch.Tensor, torch.Ten
     ----------
     n : int
         样本数，在 ``[1, 200000]`` 内。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -578,7 +578,7 @@ def make_dates(n: int = 2000, *, seed: int = 0) -> tuple[torch.Tensor, torch.Ten
 
     check_int(n, "n", low=1, high=MAX_SEQUENCES)
     check_seed(seed)
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     first = datetime.date(1950, 1, 1).toordinal()
     last = datetime.date(2049, 12, 31).toordinal()
     days = torch.randint(first, last + 1, (n,), generator=g).tolist()
@@ -630,7 +630,7 @@ def teacher_forcing_pairs(src: torch.Tensor, tgt: torch.Tensor) -> tuple[torch.T
 
 
 def make_adding_problem(
-    n: int = 512, length: int = 20, *, markers: int = 2, seed: int = 0
+    n: int = 512, length: int = 20, *, markers: int = 2, seed: int | None = 0
 ) -> tuple[torch.Tensor, torch.Tensor]:
     r"""长程依赖的标准测试：加法问题（Hochreiter、Schmidhuber 1997），以及它的单标记版本“标记回忆”。
 
@@ -648,8 +648,8 @@ def make_adding_problem(
         序列长度 $T$，在 [2, 10000] 内。
     markers : int
         标记个数：1（标记回忆）或 2（加法问题）。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -677,7 +677,7 @@ def make_adding_problem(
     check_int(length, "length", low=2, high=10_000)
     check_int(markers, "markers", low=1, high=2)
     check_seed(seed)
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     values = torch.rand(n, length, generator=g) * 2 - 1  # (n, T)，v_t ~ U(−1, 1)
     marks = torch.zeros(n, length)
     rows = torch.arange(n)
