@@ -127,17 +127,12 @@ KNOWN_UNTESTED: frozenset[str] = frozenset({
 })
 
 KNOWN_OFFENDERS: frozenset[str] = frozenset({
-    "autograd_graph(names)",
     "BatchNorm.forward(x)",
     "benchmark(batch_size)", "benchmark(compile)", "benchmark(device)", "benchmark(steps)",
-    "bias_variance_decomposition(n_test)", "bias_variance_decomposition(n_train)",
-    "bias_variance_decomposition(n_trials)", "bias_variance_decomposition(seed)",
-    "check_linear_shapes(sizes)",
     "condition_number(X)",
     "edit_distance(hypothesis)", "edit_distance(reference)",
     "ensemble_accuracy(X)", "ensemble_accuracy(models)", "ensemble_accuracy(y)",
     "error_analysis_ceiling(n_errors_sampled)", "error_analysis_ceiling(n_in_category)",
-    "fixed_permutation(n_features)", "fixed_permutation(seed)",
     "format_table(result)",
     "grid_points(dims)", "grid_points(per_axis)",
     "iteration_losses(X)", "iteration_losses(seed)", "iteration_losses(y)",
@@ -145,8 +140,6 @@ KNOWN_OFFENDERS: frozenset[str] = frozenset({
     "jieba_tokenize(text)",
     "lr_range_test(X)", "lr_range_test(model)", "lr_range_test(seed)", "lr_range_test(y)",
     "masked_softmax(mask)",
-    "node_name(names)",
-    "permute_features(seed)",
     "positive_definite_fraction(dim)", "positive_definite_fraction(seed)", "positive_definite_fraction(trials)",
     "random_points(dims)", "random_points(n)", "random_points(seed)",
     "sample_beta(n)", "sample_beta(seed)",
@@ -155,11 +148,9 @@ KNOWN_OFFENDERS: frozenset[str] = frozenset({
     "scaled_dot_product_attention(value)",
     "select_model(candidates)", "select_model(constraints)", "select_model(optimize)",
     "signal_propagation(depth)", "signal_propagation(n)", "signal_propagation(seed)", "signal_propagation(width)",
-    "split_counts(fractions)",
     "successive_diff_std(values)",
     "throughput(device)", "throughput(samples_per_step)", "throughput(step)", "throughput(steps)",
     "throughput(warmup)",
-    "true_function(x)",
     "Vocabulary(counts)", "Vocabulary(words)",
 })
 
