@@ -147,7 +147,6 @@ KNOWN_OFFENDERS: frozenset[str] = frozenset({
     "scaled_dot_product_attention(attn_mask)", "scaled_dot_product_attention(query)",
     "scaled_dot_product_attention(value)",
     "select_model(candidates)", "select_model(constraints)", "select_model(optimize)",
-    "signal_propagation(depth)", "signal_propagation(n)", "signal_propagation(seed)", "signal_propagation(width)",
     "successive_diff_std(values)",
     "throughput(device)", "throughput(samples_per_step)", "throughput(step)", "throughput(steps)",
     "throughput(warmup)",
