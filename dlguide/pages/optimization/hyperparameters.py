@@ -36,7 +36,8 @@ def grid_points(per_axis: int, dims: int = 2) -> torch.Tensor:
 def random_points(n: int, dims: int = 2, seed: int | None = 0) -> torch.Tensor:
     """随机搜索：在 $[0, 1]^{dims}$ 里均匀随机取 ``n`` 个点。
 
-    ``n`` 在 [1, 10⁷] 内、``dims`` 在 [1, 10000] 内，``n·dims`` 不超过 $10^7$；``seed`` 是随机种子，``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
+    ``n`` 在 [1, 10⁷] 内、``dims`` 在 [1, 10000] 内，``n·dims`` 不超过 $10^7$；``seed`` 是随机种子，
+    ``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Examples
     --------
