@@ -193,6 +193,24 @@ def test_known_offenders_still_offend(fuzz: fh.FuzzResult) -> None:
     assert not fixed, f"这些参数已经合格，从 KNOWN_OFFENDERS 删掉：{fixed}"
 
 
+def test_every_seed_accepts_none() -> None:
+    """全包一条规则：``seed=None`` 表示不重新设种子（见 ``dlguide._checks.check_seed``），注解要写明它可以是 None。"""
+    import inspect  # noqa: PLC0415  追加的测试，导入放在这里便于合并
+
+    targets, _ = fh.discover()
+    wrong = []
+    for target in targets:
+        obj = target.resolve()
+        try:
+            params = inspect.signature(obj).parameters
+        except (TypeError, ValueError):
+            continue
+        for name, param in params.items():
+            if (name == "seed" or name.endswith("_seed")) and not fh._fits(None, fh._annotation_text(param.annotation)):
+                wrong.append(f"{target.full}({name}: {fh._annotation_text(param.annotation)})")
+    assert not wrong, "这些 seed 参数的注解不允许 None（写成 int | None，并用 check_seed 检查）：\n" + "\n".join(wrong)
+
+
 def test_discovery_reaches_every_module_file() -> None:
     """``dlguide`` 下的每个 .py 都被 walk_packages 找到（缺 ``__init__.py`` 的目录会被跳过）。"""
     root = Path(dlguide.__file__).parent
