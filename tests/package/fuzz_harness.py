@@ -549,7 +549,13 @@ def _is_seed(name: str) -> bool:
 
 
 #: 取值是自由文本的 str 参数（任何非空字符串都合法）
-FREE_TEXT = {"alt", "title", "label", "text", "note"}
+FREE_TEXT = {"alt", "title", "label", "text", "note", "hypothesis", "reference"}
+#: 空字符串也合法的 str 参数：要处理的一段文本或一个序列，空文本就是空文档（分词得到 []，与 jieba.lcut("") 相同），
+#: 空的识别结果与参考之间的编辑距离就是另一方的长度
+EMPTY_OK = {"text", "hypothesis", "reference"}
+#: 第 0 维不是共同的样本维的张量参数：注意力的查询长度 L 与键长度 S 无关，d_v 也可以不同于 d，
+#: 掩码只需能广播到 (L, S)。它们与别的张量参数“差一行/差一列/空/0 维”不能断定为不合法。
+OWN_LENGTH = {"query", "key", "value", "scores", "mask", "attn_mask"}
 
 # ---------------------------------------------------------------------------------------------
 # 计划：合法调用 + 坏输入
@@ -862,7 +868,7 @@ class _Planner:
                 add("1 (not a str)", const(1), "invalid")
             free = name in FREE_TEXT
             add("'__bogus__'", const("__bogus__"), "valid" if free else "invalid")
-            add("''", const(""), "invalid")
+            add("''", const(""), "unknown" if name in EMPTY_OK else "invalid")
         elif isinstance(template, torch.Tensor):
             cases += self._tensor_cases(spec, template, values, allows, strict)
         elif isinstance(template, nn.Module):
@@ -915,8 +921,10 @@ class _Planner:
             also = partners if relational else ()
             cases.append(Case(name, label, validity, _replace(name, v, factory), also))  # type: ignore[arg-type]
 
-        same_len = v.ndim >= 1 and any(len(o) == len(v) for o in others)
-        same_shape = any(o.shape == v.shape for o in others)
+        # 模板不是合法调用里的值（默认 None 的参数从候选值里借来一个）时，也推不出它与别的张量的关系
+        related = name not in OWN_LENGTH and values.get(name) is not None
+        same_len = related and v.ndim >= 1 and any(len(o) == len(v) for o in others)
+        same_shape = related and any(o.shape == v.shape for o in others)
         if strict and "str" not in allows:
             add("'abc' (str)", lambda _t: "abc", "invalid")
         if strict and "sequence" not in allows:

@@ -129,11 +129,6 @@ KNOWN_UNTESTED: frozenset[str] = frozenset({
 KNOWN_OFFENDERS: frozenset[str] = frozenset({
     "BatchNorm.forward(x)",
     "edit_distance(hypothesis)", "edit_distance(reference)",
-    "jieba_keywords(text)",
-    "jieba_tokenize(text)",
-    "masked_softmax(mask)",
-    "scaled_dot_product_attention(attn_mask)", "scaled_dot_product_attention(query)",
-    "scaled_dot_product_attention(value)",
     "Vocabulary(counts)", "Vocabulary(words)",
 })
 
