@@ -8,6 +8,7 @@ $\operatorname{SE} = \sqrt{p(1-p)/n}$，近似 95% 置信区间的半宽是 $1.9
 from __future__ import annotations
 
 import math
+import numbers
 from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -387,19 +388,24 @@ def bleu(
     return BleuScore(score, [round(p, 4) for p in precisions], round(bp, 4), c, r)
 
 
-def edit_distance(hypothesis: Sequence, reference: Sequence) -> int:
+def edit_distance(hypothesis: str | Sequence, reference: str | Sequence) -> int:
     r"""编辑距离（Levenshtein）：把 ``hypothesis`` 变成 ``reference`` 最少要几次替换、删除、插入。
 
     动态规划 $D_{i,j} = \min(D_{i-1,j}+1,\ D_{i,j-1}+1,\ D_{i-1,j-1}+[a_i\ne b_j])$。
 
     Parameters
     ----------
-    hypothesis, reference : Sequence
-        两个序列（字符串、词列表或整数列表）。
+    hypothesis, reference : str or Sequence
+        两个序列：字符串（按字比较），或词（字符串）、整数的列表。
 
     Returns
     -------
     int
+
+    Raises
+    ------
+    TypeError
+        不是序列，或列表里有既不是字符串也不是整数的元素（例如 ``None``）。
 
     Examples
     --------
@@ -409,6 +415,9 @@ def edit_distance(hypothesis: Sequence, reference: Sequence) -> int:
     for value, name in ((hypothesis, "hypothesis"), (reference, "reference")):
         if not isinstance(value, Sequence):
             raise TypeError(f"{name} 必须是序列（字符串或列表），收到的是 {type(value).__name__}")
+        for i, item in enumerate(value):
+            if not isinstance(item, (str, numbers.Integral)) or isinstance(item, bool):
+                raise TypeError(f"{name} 的元素必须是字符串或整数，第 {i} 个是 {type(item).__name__}")
     a, b = list(hypothesis), list(reference)
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):

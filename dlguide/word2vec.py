@@ -23,7 +23,15 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from dlguide._checks import check_choice, check_in_range, check_int, check_positive, check_seed, check_tensor
+from dlguide._checks import (
+    check_choice,
+    check_in_range,
+    check_int,
+    check_numbers,
+    check_positive,
+    check_seed,
+    check_tensor,
+)
 from dlguide.training import fit
 
 __all__ = [
@@ -84,6 +92,14 @@ class Vocabulary:
     index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        words, counts = self.words, self.counts
+        if isinstance(words, str) or not isinstance(words, (list, tuple)) or not all(isinstance(w, str) for w in words):
+            raise TypeError(f"words 必须是词（字符串）的列表，收到的是 {type(words).__name__}")
+        if len(set(words)) != len(words):
+            raise ValueError("words 里的词必须互不相同")
+        counts = check_numbers(counts, "counts", kind="int", nonempty=False)
+        if len(counts) != len(words) or any(c < 0 for c in counts):
+            raise ValueError(f"counts 必须是与 words 等长（{len(words)}）的非负整数列表，收到 {counts}")
         object.__setattr__(self, "index", {w: i for i, w in enumerate(self.words)})
 
     def __len__(self) -> int:

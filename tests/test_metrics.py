@@ -204,3 +204,14 @@ def test_precision_recall_f1_checks_labels() -> None:
         with pytest.raises(TypeError, match="positive 必须是整数"):
             precision_recall_f1([1, 0], [1, 0], positive=bad)
     assert precision_recall_f1(torch.tensor([1, 0, 1]), torch.tensor([1, 1, 1])) == (0.6667, 1.0, 0.8)
+
+
+def test_edit_distance_takes_strings_and_token_lists_only() -> None:
+    from dlguide.metrics import edit_distance  # noqa: PLC0415  追加的测试，导入放在这里便于合并
+
+    assert edit_distance("", "abc") == 3 and edit_distance(["我", "爱"], ["我"]) == 1
+    for bad in ([None, "b"], [1.5, 2], [True]):
+        with pytest.raises(TypeError, match="hypothesis 的元素必须是字符串或整数"):
+            edit_distance(bad, ["b"])
+        with pytest.raises(TypeError, match="reference 的元素必须是字符串或整数"):
+            edit_distance(["b"], bad)
