@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from dlguide._checks import check_nonnegative, check_same_shape, check_tensor
+from dlguide._checks import check_choice, check_nonnegative, check_same_shape, check_tensor
 
 __all__ = [
     "binary_cross_entropy_with_logits",
@@ -22,8 +22,7 @@ _REDUCTIONS = ("mean", "sum", "none")
 
 
 def _reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"reduction 必须是 {list(_REDUCTIONS)} 之一，收到 {reduction!r}")
+    check_choice(reduction, "reduction", _REDUCTIONS)
     if reduction == "mean":
         return loss.mean()
     if reduction == "sum":
@@ -33,8 +32,7 @@ def _reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
 
 def _scale(n: int, reduction: str) -> float:
     """reduction 对梯度的缩放：mean 是 1/n，sum 和 none 是 1。"""
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"reduction 必须是 {list(_REDUCTIONS)} 之一，收到 {reduction!r}")
+    check_choice(reduction, "reduction", _REDUCTIONS)
     return 1.0 / n if reduction == "mean" else 1.0
 
 
