@@ -1,6 +1,7 @@
 """数据：只用生成的数据和随包附带的数据集（scikit-learn 的 digits），运行时从不下载。
 
-所有函数都接受 ``seed``，同样的参数在任何机器上得到同样的数据；张量总是先在 CPU 上生成，
+所有函数都接受 ``seed``，同样的参数在任何机器上得到同样的数据（``seed=None`` 表示不重新设种子，
+数据取自 PyTorch 的全局随机状态）；张量总是先在 CPU 上生成，
 需要时再用 ``.to(device)`` 搬到 [`dlguide.device.get_device`][dlguide.device.get_device] 返回的设备。
 """
 
@@ -15,9 +16,11 @@ from dlguide._checks import (
     check_choice,
     check_in_range,
     check_int,
+    check_nonnegative,
     check_same_length,
     check_seed,
     check_tensor,
+    resolve_seed,
 )
 
 __all__ = [
@@ -56,19 +59,17 @@ __all__ = [
 
 
 
-
-
-def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def make_xor(n: int = 200, noise: float = 0.1, seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """异或数据：四个角 (±1, ±1) 附近的点，两坐标同号为类 0、异号为类 1。线性模型分不开它。
 
     Parameters
     ----------
     n : int
-        样本数，≥ 4。
+        样本数，在 [4, 10⁷] 内。
     noise : float
         高斯噪声的标准差，在 [0, 1] 内。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -78,7 +79,7 @@ def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[torch.Ten
     Raises
     ------
     TypeError, ValueError
-        ``n`` 或 ``noise`` 越界。
+        ``n``、``noise`` 或 ``seed`` 越界。
 
     Examples
     --------
@@ -86,9 +87,10 @@ def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[torch.Ten
     >>> X[:4].tolist(), y[:4].tolist()
     ([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]], [0, 1, 1, 0])
     """
-    check_int(n, "n", low=4)
+    check_int(n, "n", low=4, high=10_000_000)
     check_in_range(noise, "noise", 0.0, 1.0)
-    g = torch.Generator().manual_seed(seed)
+    check_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     corners = torch.tensor([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
     base = corners.repeat((n + 3) // 4, 1)[:n]
     # 类别 = 两个坐标是否异号（XOR）；噪声只加在坐标上，不改类别
@@ -97,22 +99,27 @@ def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[torch.Ten
     return X, y
 
 
-def make_moons(n: int = 400, noise: float = 0.2, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def make_moons(n: int = 400, noise: float = 0.2, seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """scikit-learn 的“两个月牙”数据，转成张量。
 
     Parameters
     ----------
     n : int
-        样本数，≥ 2。
+        样本数，在 [2, 10⁷] 内。
     noise : float
         噪声标准差，在 [0, 1] 内。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
     tuple[torch.Tensor, torch.Tensor]
         ``X`` 形状 ``(n, 2)`` 的 float32，``y`` 形状 ``(n,)`` 的 int64。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``n``、``noise`` 或 ``seed`` 越界。
 
     Examples
     --------
@@ -122,9 +129,12 @@ def make_moons(n: int = 400, noise: float = 0.2, seed: int = 0) -> tuple[torch.T
     """
     from sklearn.datasets import make_moons as sk_make_moons  # noqa: PLC0415
 
-    check_int(n, "n", low=2)
+    check_int(n, "n", low=2, high=10_000_000)
     check_in_range(noise, "noise", 0.0, 1.0)
-    X, y = sk_make_moons(n_samples=n, noise=noise, random_state=seed)
+    check_seed(seed)
+    # scikit-learn 的种子只到 2³² − 1；seed=None 时从 PyTorch 的全局随机状态抽一个
+    state = int(torch.randint(0, 2**32, (1,))) if seed is None else seed % 2**32
+    X, y = sk_make_moons(n_samples=n, noise=noise, random_state=state)
     return torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.int64)
 
 
@@ -149,6 +159,7 @@ def load_digits(standardize: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     """
     from sklearn.datasets import load_digits as sk_load_digits  # noqa: PLC0415
 
+    check_bool(standardize, "standardize")
     bunch = sk_load_digits()
     X = torch.tensor(bunch.data, dtype=torch.float32)
     if standardize:
@@ -157,18 +168,18 @@ def load_digits(standardize: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def train_val_split(
-    X: torch.Tensor, y: torch.Tensor, val_fraction: float = 0.2, seed: int = 0
+    X: torch.Tensor, y: torch.Tensor, val_fraction: float = 0.2, seed: int | None = 0
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """随机打乱后切成训练集和验证集。
 
     Parameters
     ----------
     X, y : torch.Tensor
-        第 0 维长度相同。
+        第 0 维长度相同，至少 2 个样本。
     val_fraction : float
-        验证集比例，在 (0, 1) 内。
-    seed : int
-        随机种子。
+        验证集比例，在 (0, 1) 内；两份都至少要有一个样本。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -177,8 +188,10 @@ def train_val_split(
 
     Raises
     ------
+    TypeError
+        ``X`` 或 ``y`` 不是张量。
     ValueError
-        ``X`` 与 ``y`` 的样本数不同，或 ``val_fraction`` 越界。
+        ``X`` 与 ``y`` 的样本数不同或少于 2，或 ``val_fraction`` 越界、使某一份为空。
 
     Examples
     --------
@@ -187,17 +200,23 @@ def train_val_split(
     >>> len(Xtr), len(Xva), sorted(ytr.tolist() + yva.tolist()) == list(range(10))
     (7, 3, True)
     """
-    if len(X) != len(y):
-        raise ValueError(f"X 与 y 的样本数必须相同，收到 {len(X)} 和 {len(y)}")
+    check_tensor(X, "X", kind="any")
+    check_tensor(y, "y", kind="any")
+    n = check_same_length(X, y, "X", "y")
+    if n < 2:
+        raise ValueError(f"X 与 y 至少要有 2 个样本（训练集和验证集各一个），收到 {n}")
     check_in_range(val_fraction, "val_fraction", 0.0, 1.0, low_open=True, high_open=True)
-    g = torch.Generator().manual_seed(seed)
+    check_seed(seed)
+    n_val = max(1, round(n * val_fraction))
+    if n_val >= n:
+        raise ValueError(f"val_fraction = {val_fraction} 让 {n} 个样本全部进了验证集，训练集为空")
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     order = torch.randperm(len(X), generator=g)
-    n_val = max(1, round(len(X) * val_fraction))
     val, train = order[:n_val], order[n_val:]
     return X[train], y[train], X[val], y[val]
 
 
-def make_sine(n: int = 20, noise: float = 0.2, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def make_sine(n: int = 20, noise: float = 0.2, seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor]:
     r"""一维回归数据：$x \sim U(-1, 1)$，$y = \sin(\pi x) + \varepsilon$，$\varepsilon \sim \mathcal N(0, \text{noise}^2)$。float64。
 
     样本少、噪声大时，高次多项式或宽网络很容易过拟合它，适合演示正则化。
@@ -205,11 +224,11 @@ def make_sine(n: int = 20, noise: float = 0.2, seed: int = 0) -> tuple[torch.Ten
     Parameters
     ----------
     n : int
-        样本数，≥ 1。
+        样本数，在 [1, 10⁷] 内。
     noise : float
         噪声标准差，在 [0, 1] 内。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -219,7 +238,7 @@ def make_sine(n: int = 20, noise: float = 0.2, seed: int = 0) -> tuple[torch.Ten
     Raises
     ------
     TypeError, ValueError
-        ``n`` 或 ``noise`` 越界。
+        ``n``、``noise`` 或 ``seed`` 越界。
 
     Examples
     --------
@@ -227,9 +246,10 @@ def make_sine(n: int = 20, noise: float = 0.2, seed: int = 0) -> tuple[torch.Ten
     >>> x.dtype, bool((y - torch.sin(torch.pi * x)).abs().max() == 0)
     (torch.float64, True)
     """
-    check_int(n, "n", low=1)
+    check_int(n, "n", low=1, high=10_000_000)
     check_in_range(noise, "noise", 0.0, 1.0)
-    g = torch.Generator().manual_seed(seed)
+    check_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     x = torch.rand(n, generator=g, dtype=torch.float64) * 2 - 1
     # y = sin(πx) + ε
     y = torch.sin(torch.pi * x) + noise * torch.randn(n, generator=g, dtype=torch.float64)
@@ -274,7 +294,7 @@ def polynomial_features(x: torch.Tensor, degree: int, *, include_bias: bool = Fa
     return torch.stack([x**k for k in range(first, degree + 1)], dim=-1)
 
 
-def shift_digits(X: torch.Tensor, *, pixels: int = 1, noise: float = 0.3, seed: int = 0) -> torch.Tensor:
+def shift_digits(X: torch.Tensor, *, pixels: int = 1, noise: float = 0.3, seed: int | None = 0) -> torch.Tensor:
     """造一个“不同分布”的 digits：每张 8×8 图向右下平移 ``pixels`` 像素，再加高斯噪声并截断到 [0, 1]。
 
     模拟“训练数据来自网上的清晰图片，用户上传的却是偏移、模糊的照片”。
@@ -286,14 +306,19 @@ def shift_digits(X: torch.Tensor, *, pixels: int = 1, noise: float = 0.3, seed: 
     pixels : int
         平移的像素数，在 [0, 7] 内。
     noise : float
-        噪声标准差，≥ 0。
-    seed : int
-        随机种子。
+        噪声标准差，有限且 ≥ 0。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
     torch.Tensor
         与 ``X`` 同形状。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``X`` 不是形状 ``(n, 64)`` 的浮点张量，或其余参数越界。
 
     Examples
     --------
@@ -302,11 +327,13 @@ def shift_digits(X: torch.Tensor, *, pixels: int = 1, noise: float = 0.3, seed: 
     >>> shift_digits(img, pixels=1, noise=0.0).reshape(8, 8)[1, 1].item()
     1.0
     """
+    check_tensor(X, "X")
     if X.ndim != 2 or X.shape[1] != 64:
         raise ValueError(f"X 的形状必须是 (n, 64)，收到 {tuple(X.shape)}")
     check_int(pixels, "pixels", low=0, high=7)
-    check_in_range(noise, "noise", 0.0, float("inf"))
-    g = torch.Generator().manual_seed(seed)
+    check_nonnegative(noise, "noise")
+    check_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     imgs = X.reshape(-1, 8, 8)
     shifted = torch.zeros_like(imgs)
     # 平移：新图的 (i + p, j + p) = 原图的 (i, j)，移出边界的像素丢掉
@@ -318,6 +345,18 @@ def shift_digits(X: torch.Tensor, *, pixels: int = 1, noise: float = 0.3, seed: 
 class AugmentedImages(Dataset):
     """随机 3×32×32 “图像”，``__getitem__`` 里做随机裁剪、翻转和标准化（模拟真实的数据增强开销）。
 
+    Parameters
+    ----------
+    n : int
+        图像张数，在 [1, 100000] 内（每张 4.8 KB）。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``n`` 或 ``seed`` 越界。
+
     Examples
     --------
     >>> ds = AugmentedImages(10)
@@ -326,8 +365,10 @@ class AugmentedImages(Dataset):
     ((3, 32, 32), torch.float32, True)
     """
 
-    def __init__(self, n: int = 1024, seed: int = 0) -> None:
-        g = torch.Generator().manual_seed(seed)
+    def __init__(self, n: int = 1024, seed: int | None = 0) -> None:
+        check_int(n, "n", low=1, high=100_000)
+        check_seed(seed)
+        g = None if seed is None else torch.Generator().manual_seed(seed)
         self.images = torch.randint(0, 256, (n, 3, 40, 40), generator=g, dtype=torch.uint8)
         self.labels = torch.randint(0, 10, (n,), generator=g)
 
@@ -426,7 +467,7 @@ def _pad_rows(rows: list[list[int]], width: int) -> torch.Tensor:
 
 
 def make_digit_task(
-    task: str = "reverse", n: int = 1000, *, min_len: int = 3, max_len: int = 8, seed: int = 0
+    task: str = "reverse", n: int = 1000, *, min_len: int = 3, max_len: int = 8, seed: int | None = 0
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """数字序列任务：输入随机数字串，输出它的逆序（``"reverse"``）、排序（``"sort"``）或原样（``"copy"``）。
 
@@ -441,8 +482,8 @@ def make_digit_task(
         样本数，在 ``[1, 200000]`` 内。
     min_len, max_len : int
         长度的范围（均匀抽取），``1 ≤ min_len ≤ max_len ≤ 100``。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -466,7 +507,7 @@ def make_digit_task(
     check_int(min_len, "min_len", low=1, high=100)
     check_int(max_len, "max_len", low=min_len, high=100)
     check_seed(seed)
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     lengths = torch.randint(min_len, max_len + 1, (n,), generator=g).tolist()
     digits = torch.randint(0, 10, (n, max_len), generator=g).tolist()
     sources, targets = [], []
@@ -514,7 +555,7 @@ def format_date(date: object, style: str = "chinese") -> str:
     return f"{year}年{_chinese_number(date.month)}月{_chinese_number(date.day)}日"
 
 
-def make_dates(n: int = 2000, *, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def make_dates(n: int = 2000, *, seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """日期规范化任务：1950–2049 年间随机的日期，输入是三种中文写法之一，输出是 ISO 格式 ``YYYY-MM-DD``。
 
     吴恩达《序列模型》第 3 周的编程作业把“3 May 1979”一类英文日期翻译成“1979-05-03”；这里换成中文写法。
@@ -524,8 +565,8 @@ def make_dates(n: int = 2000, *, seed: int = 0) -> tuple[torch.Tensor, torch.Ten
     ----------
     n : int
         样本数，在 ``[1, 200000]`` 内。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -543,7 +584,7 @@ def make_dates(n: int = 2000, *, seed: int = 0) -> tuple[torch.Tensor, torch.Ten
 
     check_int(n, "n", low=1, high=MAX_SEQUENCES)
     check_seed(seed)
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     first = datetime.date(1950, 1, 1).toordinal()
     last = datetime.date(2049, 12, 31).toordinal()
     days = torch.randint(first, last + 1, (n,), generator=g).tolist()
@@ -595,7 +636,7 @@ def teacher_forcing_pairs(src: torch.Tensor, tgt: torch.Tensor) -> tuple[torch.T
 
 
 def make_adding_problem(
-    n: int = 512, length: int = 20, *, markers: int = 2, seed: int = 0
+    n: int = 512, length: int = 20, *, markers: int = 2, seed: int | None = 0
 ) -> tuple[torch.Tensor, torch.Tensor]:
     r"""长程依赖的标准测试：加法问题（Hochreiter、Schmidhuber 1997），以及它的单标记版本“标记回忆”。
 
@@ -613,8 +654,8 @@ def make_adding_problem(
         序列长度 $T$，在 [2, 10000] 内。
     markers : int
         标记个数：1（标记回忆）或 2（加法问题）。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -642,7 +683,7 @@ def make_adding_problem(
     check_int(length, "length", low=2, high=10_000)
     check_int(markers, "markers", low=1, high=2)
     check_seed(seed)
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     values = torch.rand(n, length, generator=g) * 2 - 1  # (n, T)，v_t ~ U(−1, 1)
     marks = torch.zeros(n, length)
     rows = torch.arange(n)
@@ -669,7 +710,7 @@ def make_digit_canvases(
     min_center_distance: int = 8,
     split: str = "train",
     classes: tuple[int, ...] = tuple(range(10)),
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> tuple[torch.Tensor, list[torch.Tensor], list[torch.Tensor]]:
     """目标检测的玩具数据：在黑色画布上随机放 1～``max_digits`` 个缩放过的 digits 手写数字，给出每个数字的框和类别。
 
@@ -695,8 +736,8 @@ def make_digit_canvases(
     classes : tuple[int, ...]
         只用这些数字（0～9 中互不相同的几个）；标签是数字在 ``classes`` 里的位置，例如
         ``classes=(0, 1, 7)`` 时数字 7 的标签是 2。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -731,7 +772,7 @@ def make_digit_canvases(
         raise TypeError(f"classes 必须是 0～9 中互不相同的整数组成的非空元组，收到 {classes!r}")
     for c in classes:
         check_int(c, "classes 的元素", low=0, high=9)
-    check_seed(seed)
+    seed = resolve_seed(seed)
     X, y = load_digits()
     keep = (torch.arange(len(X)) % 5 == 0) if split == "test" else (torch.arange(len(X)) % 5 != 0)
     keep &= torch.isin(y, torch.tensor(classes))
@@ -775,7 +816,7 @@ def make_digit_canvases(
 
 
 def make_gaussian_mixture(
-    n: int, *, modes: int = 8, radius: float = 2.0, std: float = 0.05, seed: int = 0
+    n: int, *, modes: int = 8, radius: float = 2.0, std: float = 0.05, seed: int | None = 0
 ) -> tuple[torch.Tensor, torch.Tensor]:
     r"""二维高斯混合：``modes`` 个等权重的高斯分布，中心均匀排在半径 ``radius`` 的圆上（GAN 的经典玩具数据）。
 
@@ -791,8 +832,8 @@ def make_gaussian_mixture(
         圆的半径 $r$，> 0。
     std : float
         每个分量的标准差 $\sigma$，> 0。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -815,7 +856,7 @@ def make_gaussian_mixture(
     check_int(modes, "modes", low=1, high=100)
     check_in_range(radius, "radius", 0.0, float("inf"), low_open=True, high_open=True)
     check_in_range(std, "std", 0.0, float("inf"), low_open=True, high_open=True)
-    check_seed(seed)
+    seed = resolve_seed(seed)
     g = torch.Generator().manual_seed(seed)
     y = torch.randint(0, modes, (n,), generator=g)
     angle = 2 * torch.pi * y.float() / modes

@@ -29,8 +29,8 @@ from dlguide._checks import (
     check_nonnegative,
     check_positive,
     check_same_shape,
-    check_seed,
     check_tensor,
+    resolve_seed,
 )
 from dlguide.device import get_device
 
@@ -179,7 +179,7 @@ def wasserstein_generator_loss(fake_scores: torch.Tensor) -> torch.Tensor:
     return -fake_scores.mean()
 
 
-def gradient_penalty(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor, seed: int = 0) -> torch.Tensor:
+def gradient_penalty(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor, seed: int | None = 0) -> torch.Tensor:
     r"""WGAN-GP 的梯度惩罚：在真假样本连线上的随机点 $\hat x$ 处，让评论家梯度的范数接近 1。
 
     $$
@@ -195,8 +195,8 @@ def gradient_penalty(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor, 
         评论家，输入 ``(n, ...)``，输出 ``(n,)`` 或 ``(n, 1)``。
     real, fake : torch.Tensor
         同形状的真、假样本，第 0 维是样本。
-    seed : int
-        抽 $\epsilon$ 的随机种子。
+    seed : int, optional
+        抽 $\epsilon$ 的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -222,7 +222,7 @@ def gradient_penalty(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor, 
     check_tensor(fake, "fake", nonempty=True)
     if real.shape != fake.shape:
         raise ValueError(f"real 与 fake 的形状必须相同，收到 {tuple(real.shape)} 和 {tuple(fake.shape)}")
-    g = torch.Generator().manual_seed(check_seed(seed))
+    g = torch.Generator().manual_seed(resolve_seed(seed))
     eps = torch.rand((len(real),) + (1,) * (real.ndim - 1), generator=g).to(real)
     # x̂ = ε·x + (1 − ε)·x̃
     mixed = (eps * real.detach() + (1 - eps) * fake.detach()).requires_grad_(True)
@@ -265,7 +265,7 @@ def train_gan(
     n_critic: int = 1,
     gp_weight: float = 10.0,
     clip: float = 0.01,
-    seed: int = 0,
+    seed: int | None = 0,
     on_step: Callable[[int, float, float], bool | None] | None = None,
 ) -> list[tuple[float, float]]:
     r"""交替训练生成器和判别器（评论家），返回每一步的 ``(判别器损失, 生成器损失)``。
@@ -310,8 +310,8 @@ def train_gan(
         梯度惩罚的系数 $\lambda\ge 0$（只用于 ``"wgan-gp"``）。
     clip : float
         权重裁剪的界 $c > 0$（只用于 ``"wgan-clip"``）。
-    seed : int
-        抽真样本、噪声和插值系数的随机种子。
+    seed : int, optional
+        抽真样本、噪声和插值系数的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
     on_step : callable, optional
         每步之后调用 ``on_step(t, d_loss, g_loss)``；返回 ``True`` 时停止。
 
@@ -349,7 +349,7 @@ def train_gan(
     check_int(n_critic, "n_critic", low=1, high=100)
     check_nonnegative(gp_weight, "gp_weight")
     check_positive(clip, "clip")
-    check_seed(seed)
+    seed = resolve_seed(seed)
     if on_step is not None:
         check_callable(on_step, "on_step")
     dtypes = {p.dtype for p in generator.parameters()} | {p.dtype for p in discriminator.parameters()}

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import torch
 
-from dlguide._checks import check_choice, check_in_range, check_positive, check_same_shape, check_seed, check_tensor
+from dlguide._checks import (
+    check_choice,
+    check_in_range,
+    check_nonnegative,
+    check_positive,
+    check_same_shape,
+    check_tensor,
+    resolve_seed,
+)
 
 __all__ = [
     "binary_cross_entropy_with_logits",
@@ -26,8 +34,7 @@ _REDUCTIONS = ("mean", "sum", "none")
 
 
 def _reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"reduction 必须是 {list(_REDUCTIONS)} 之一，收到 {reduction!r}")
+    check_choice(reduction, "reduction", _REDUCTIONS)
     if reduction == "mean":
         return loss.mean()
     if reduction == "sum":
@@ -37,8 +44,7 @@ def _reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
 
 def _scale(n: int, reduction: str) -> float:
     """reduction 对梯度的缩放：mean 是 1/n，sum 和 none 是 1。"""
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"reduction 必须是 {list(_REDUCTIONS)} 之一，收到 {reduction!r}")
+    check_choice(reduction, "reduction", _REDUCTIONS)
     return 1.0 / n if reduction == "mean" else 1.0
 
 
@@ -379,11 +385,11 @@ def cost(per_example_loss: torch.Tensor, weights: list[torch.Tensor] | tuple[tor
     Parameters
     ----------
     per_example_loss : torch.Tensor
-        形状 ``(m,)``：每个样本的损失（例如 ``reduction="none"`` 的结果）。
+        形状 ``(m,)``，$m \ge 1$：每个样本的损失（例如 ``reduction="none"`` 的结果）。
     weights : sequence of torch.Tensor
-        要正则化的权重（通常不含偏置）。
+        要正则化的权重（通常不含偏置），浮点张量的序列，可以为空。
     l2 : float
-        $\lambda \ge 0$。
+        $\lambda \ge 0$，有限。
 
     Returns
     -------
@@ -393,7 +399,7 @@ def cost(per_example_loss: torch.Tensor, weights: list[torch.Tensor] | tuple[tor
     Raises
     ------
     TypeError, ValueError
-        ``per_example_loss`` 不是一维浮点张量，或 ``l2`` 为负。
+        ``per_example_loss`` 不是非空的一维浮点张量，``weights`` 不是浮点张量的序列，或 ``l2`` 为负或无穷。
 
     Examples
     --------
@@ -401,10 +407,14 @@ def cost(per_example_loss: torch.Tensor, weights: list[torch.Tensor] | tuple[tor
     >>> cost(torch.tensor([1.0, 3.0]), [torch.tensor([[1.0, 2.0]])], l2=0.4).item()
     2.5
     """
-    check_tensor(per_example_loss, "per_example_loss")
+    check_tensor(per_example_loss, "per_example_loss", nonempty=True)
     if per_example_loss.ndim != 1:
         raise ValueError(f"per_example_loss 必须是一维 (m,)，收到 {tuple(per_example_loss.shape)}")
-    check_in_range(l2, "l2", 0.0, float("inf"))
+    if isinstance(weights, (str, bytes, torch.Tensor)) or not isinstance(weights, (list, tuple)):
+        raise TypeError(f"weights 必须是张量的列表或元组，收到的是 {type(weights).__name__}")
+    for i, w in enumerate(weights):
+        check_tensor(w, f"weights[{i}]")
+    check_nonnegative(l2, "l2")
     m = len(per_example_loss)
     # J = (1/m) Σ ℓ_i + λ/(2m) Σ_l ‖W_l‖²
     penalty = sum((w**2).sum() for w in weights)
@@ -553,7 +563,7 @@ def mine_triplets(
     labels: torch.Tensor,
     strategy: str = "semihard",
     margin: float = 1.0,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     r"""在一个小批量里为每个锚点挑一个正例和一个负例（在线挖掘），返回三组下标 ``(a, p, n)``。
 
@@ -574,8 +584,8 @@ def mine_triplets(
         ``"random"``、``"semihard"`` 或 ``"hard"``。
     margin : float
         间隔 $m$，> 0（保留给调用方对照，挑样本时不用）。
-    seed : int
-        ``"random"`` 与 ``"semihard"`` 随机挑正例时用的种子。
+    seed : int, optional
+        ``"random"`` 与 ``"semihard"`` 随机挑正例时用的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -601,7 +611,7 @@ def mine_triplets(
         raise ValueError(f"labels 的长度必须等于嵌入个数 {len(embeddings)}，收到 {len(labels)}")
     check_choice(strategy, "strategy", MINING_STRATEGIES)
     check_positive(margin, "margin")
-    g = torch.Generator().manual_seed(check_seed(seed))
+    g = torch.Generator().manual_seed(resolve_seed(seed))
     with torch.no_grad():
         dist = torch.cdist(embeddings, embeddings).cpu()  # (n, n)
     same = (labels[:, None] == labels[None, :]).cpu()

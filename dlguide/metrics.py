@@ -8,13 +8,22 @@ $\operatorname{SE} = \sqrt{p(1-p)/n}$，近似 95% 置信区间的半宽是 $1.9
 from __future__ import annotations
 
 import math
+import numbers
 from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
 import torch
 
-from dlguide._checks import check_bool, check_choice, check_in_range, check_int, check_positive, check_tensor
+from dlguide._checks import (
+    check_bool,
+    check_choice,
+    check_in_range,
+    check_int,
+    check_numbers,
+    check_positive,
+    check_tensor,
+)
 
 __all__ = [
     "accuracy_standard_error",
@@ -46,9 +55,9 @@ def precision_recall_f1(y_true: Sequence[int], y_pred: Sequence[int], positive: 
     Parameters
     ----------
     y_true, y_pred : Sequence[int]
-        真实类别和预测类别，等长。
+        真实类别和预测类别：整数的序列（或一维整数张量），等长、非空。
     positive : int
-        当作正类的类别。
+        当作正类的类别（整数）。
 
     Returns
     -------
@@ -57,6 +66,8 @@ def precision_recall_f1(y_true: Sequence[int], y_pred: Sequence[int], positive: 
 
     Raises
     ------
+    TypeError
+        类别不是整数。
     ValueError
         两个序列长度不同或为空。
 
@@ -65,7 +76,9 @@ def precision_recall_f1(y_true: Sequence[int], y_pred: Sequence[int], positive: 
     >>> precision_recall_f1([1, 1, 1, 0, 0], [1, 1, 0, 1, 0])
     (0.6667, 0.6667, 0.6667)
     """
-    t, p = list(y_true), list(y_pred)
+    t = check_numbers(y_true, "y_true", kind="int", nonempty=False)
+    p = check_numbers(y_pred, "y_pred", kind="int", nonempty=False)
+    check_int(positive, "positive")
     if len(t) != len(p) or not t:
         raise ValueError(f"y_true 与 y_pred 必须等长且非空，收到 {len(t)} 和 {len(p)}")
     tp = sum(a == positive and b == positive for a, b in zip(t, p))
@@ -390,19 +403,24 @@ def bleu(
     return BleuScore(score, [round(p, 4) for p in precisions], round(bp, 4), c, r)
 
 
-def edit_distance(hypothesis: Sequence, reference: Sequence) -> int:
+def edit_distance(hypothesis: str | Sequence, reference: str | Sequence) -> int:
     r"""编辑距离（Levenshtein）：把 ``hypothesis`` 变成 ``reference`` 最少要几次替换、删除、插入。
 
     动态规划 $D_{i,j} = \min(D_{i-1,j}+1,\ D_{i,j-1}+1,\ D_{i-1,j-1}+[a_i\ne b_j])$。
 
     Parameters
     ----------
-    hypothesis, reference : Sequence
-        两个序列（字符串、词列表或整数列表）。
+    hypothesis, reference : str or Sequence
+        两个序列：字符串（按字比较），或词（字符串）、整数的列表。
 
     Returns
     -------
     int
+
+    Raises
+    ------
+    TypeError
+        不是序列，或列表里有既不是字符串也不是整数的元素（例如 ``None``）。
 
     Examples
     --------
@@ -412,6 +430,9 @@ def edit_distance(hypothesis: Sequence, reference: Sequence) -> int:
     for value, name in ((hypothesis, "hypothesis"), (reference, "reference")):
         if not isinstance(value, Sequence):
             raise TypeError(f"{name} 必须是序列（字符串或列表），收到的是 {type(value).__name__}")
+        for i, item in enumerate(value):
+            if not isinstance(item, (str, numbers.Integral)) or isinstance(item, bool):
+                raise TypeError(f"{name} 的元素必须是字符串或整数，第 {i} 个是 {type(item).__name__}")
     a, b = list(hypothesis), list(reference)
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):

@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from dlguide.data import (
+    AugmentedImages,
     load_digits,
     make_adding_problem,
     make_digit_canvases,
@@ -15,6 +16,7 @@ from dlguide.data import (
     make_xor,
     polynomial_features,
     shift_digits,
+    train_val_split,
 )
 
 
@@ -225,3 +227,48 @@ def test_gaussian_mixture_centres_and_spread() -> None:
         make_gaussian_mixture(10, std=0.0)
     with pytest.raises(ValueError, match="modes"):
         make_gaussian_mixture(10, modes=0)
+
+
+SEEDED = {
+    "make_xor": lambda seed: make_xor(8, seed=seed)[0],
+    "make_moons": lambda seed: make_moons(8, seed=seed)[0],
+    "make_sine": lambda seed: make_sine(8, seed=seed)[0],
+    "shift_digits": lambda seed: shift_digits(torch.zeros(2, 64) + 0.5, seed=seed),
+    "train_val_split": lambda seed: train_val_split(torch.arange(8.0), torch.arange(8), seed=seed)[1],
+    "AugmentedImages": lambda seed: AugmentedImages(4, seed=seed).images,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEEDED))
+def test_seed_is_checked_and_none_uses_the_global_state(name: str) -> None:
+    make = SEEDED[name]
+    for bad, error in ((-1, ValueError), (2**64, ValueError), (1.5, TypeError), ("0", TypeError), (True, TypeError)):
+        with pytest.raises(error, match="seed 必须"):
+            make(bad)
+    assert torch.equal(make(2**63 - 1), make(2**63 - 1))  # 整个 manual_seed 的范围都可以用
+    torch.manual_seed(7)
+    first = make(None)
+    torch.manual_seed(7)
+    assert torch.equal(first, make(None))  # None：不重新设种子，跟着全局随机状态走
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: make_xor(10**9), ValueError, r"n 必须在 \[4, 10000000\] 内"),
+        (lambda: make_moons(10**9), ValueError, r"n 必须在 \[2, 10000000\] 内"),
+        (lambda: make_sine(10**9), ValueError, r"n 必须在 \[1, 10000000\] 内"),
+        (lambda: AugmentedImages(10**9), ValueError, r"n 必须在 \[1, 100000\] 内"),
+        (lambda: AugmentedImages(0), ValueError, r"n 必须在 \[1, 100000\] 内"),
+        (lambda: load_digits("no"), TypeError, "standardize 必须是 True 或 False"),
+        (lambda: shift_digits([[0.0] * 64]), TypeError, "X 必须是 torch.Tensor"),
+        (lambda: shift_digits(torch.zeros(1, 64), noise=float("inf")), ValueError, r"noise 必须在 \[0, inf\) 内"),
+        (lambda: train_val_split(None, torch.zeros(3)), TypeError, "X 必须是 torch.Tensor"),
+        (lambda: train_val_split(torch.zeros(3), torch.tensor(1)), ValueError, "y 必须至少是 1 维"),
+        (lambda: train_val_split(torch.zeros(1), torch.zeros(1)), ValueError, "至少要有 2 个样本"),
+        (lambda: train_val_split(torch.zeros(2), torch.zeros(2), 0.9), ValueError, "训练集为空"),
+    ],
+)
+def test_data_refuses_bad_input(call, error, message) -> None:
+    with pytest.raises(error, match=message):
+        call()

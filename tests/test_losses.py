@@ -152,7 +152,7 @@ def test_new_loss_errors_name_the_parameter() -> None:
         mse_grad(torch.zeros(2), torch.zeros(2), "avg")
     with pytest.raises(ValueError, match="per_example_loss 必须是一维"):
         cost(torch.zeros(2, 2))
-    with pytest.raises(ValueError, match=r"l2 必须在 \[0.0, inf\] 内"):
+    with pytest.raises(ValueError, match=r"l2 必须在 \[0, inf\) 内"):
         cost(torch.zeros(2), l2=-1.0)
 
 
@@ -243,3 +243,18 @@ def test_mining_strategies_follow_their_definitions() -> None:
 def test_metric_losses_reject_bad_input(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_cost_checks_weights_and_refuses_empty_or_infinite() -> None:
+    from dlguide.losses import cost  # noqa: PLC0415  追加的测试，导入放在这里便于合并
+
+    with pytest.raises(ValueError, match="per_example_loss 不能是空张量"):
+        cost(torch.zeros(0))  # 以前是 ZeroDivisionError
+    for bad in (None, "w", 3, torch.ones(2)):
+        with pytest.raises(TypeError, match="weights 必须是张量的列表或元组"):
+            cost(torch.ones(2), bad)
+    with pytest.raises(TypeError, match=r"weights\[1\] 必须是 torch.Tensor"):
+        cost(torch.ones(2), [torch.ones(2), [1.0]])
+    with pytest.raises(ValueError, match=r"l2 必须在 \[0, inf\) 内"):
+        cost(torch.ones(2), [torch.ones(2)], l2=float("inf"))
+    assert cost(torch.ones(2)).item() == 1.0

@@ -219,3 +219,31 @@ def test_roc_rejects_bad_input() -> None:
         roc_auc(torch.tensor([float("nan"), 0.2]), torch.tensor([1, 0]))
     with pytest.raises(ValueError, match="长度必须相同"):
         roc_auc(torch.tensor([0.1, 0.2, 0.3]), torch.tensor([1, 0]))
+
+
+def test_precision_recall_f1_checks_labels() -> None:
+    from dlguide.metrics import precision_recall_f1  # noqa: PLC0415  追加的测试，导入放在这里便于合并
+
+    for bad, error, message in (
+        (None, TypeError, "y_true 必须是数的序列"),
+        (3, TypeError, "y_true 必须是数的序列"),
+        ([1, None, 0], TypeError, "y_true 的元素必须是整数，第 1 个是 NoneType"),
+        ([1, 2.5, 0], TypeError, "y_true 的元素必须是整数，第 1 个是 float"),
+    ):
+        with pytest.raises(error, match=message):
+            precision_recall_f1(bad, [1, 0, 0])
+    for bad in (None, "1", 2.5, float("inf")):
+        with pytest.raises(TypeError, match="positive 必须是整数"):
+            precision_recall_f1([1, 0], [1, 0], positive=bad)
+    assert precision_recall_f1(torch.tensor([1, 0, 1]), torch.tensor([1, 1, 1])) == (0.6667, 1.0, 0.8)
+
+
+def test_edit_distance_takes_strings_and_token_lists_only() -> None:
+    from dlguide.metrics import edit_distance  # noqa: PLC0415  追加的测试，导入放在这里便于合并
+
+    assert edit_distance("", "abc") == 3 and edit_distance(["我", "爱"], ["我"]) == 1
+    for bad in ([None, "b"], [1.5, 2], [True]):
+        with pytest.raises(TypeError, match="hypothesis 的元素必须是字符串或整数"):
+            edit_distance(bad, ["b"])
+        with pytest.raises(TypeError, match="reference 的元素必须是字符串或整数"):
+            edit_distance(["b"], bad)

@@ -589,7 +589,13 @@ def _is_seed(name: str) -> bool:
 
 
 #: 取值是自由文本的 str 参数（任何非空字符串都合法）
-FREE_TEXT = {"alt", "title", "label", "text", "note"}
+FREE_TEXT = {"alt", "title", "label", "text", "note", "hypothesis", "reference"}
+#: 空字符串也合法的 str 参数：要处理的一段文本或一个序列，空文本就是空文档（分词得到 []，与 jieba.lcut("") 相同），
+#: 空的识别结果与参考之间的编辑距离就是另一方的长度
+EMPTY_OK = {"text", "hypothesis", "reference"}
+#: 第 0 维不是共同的样本维的张量参数：注意力的查询长度 L 与键长度 S 无关，d_v 也可以不同于 d，
+#: 掩码只需能广播到 (L, S)。它们与别的张量参数“差一行/差一列/空/0 维”不能断定为不合法。
+OWN_LENGTH = {"query", "key", "value", "scores", "mask", "attn_mask"}
 
 # ---------------------------------------------------------------------------------------------
 # 计划：合法调用 + 坏输入
@@ -902,7 +908,7 @@ class _Planner:
                 add("1 (not a str)", const(1), "invalid")
             free = name in FREE_TEXT
             add("'__bogus__'", const("__bogus__"), "valid" if free else "invalid")
-            add("''", const(""), "invalid")
+            add("''", const(""), "unknown" if name in EMPTY_OK else "invalid")
         elif isinstance(template, torch.Tensor):
             cases += self._tensor_cases(spec, template, values, allows, strict)
         elif isinstance(template, nn.Module):
@@ -955,8 +961,10 @@ class _Planner:
             also = partners if relational else ()
             cases.append(Case(name, label, validity, _replace(name, v, factory), also))  # type: ignore[arg-type]
 
-        same_len = v.ndim >= 1 and any(len(o) == len(v) for o in others)
-        same_shape = any(o.shape == v.shape for o in others)
+        # 模板不是合法调用里的值（默认 None 的参数从候选值里借来一个）时，也推不出它与别的张量的关系
+        related = name not in OWN_LENGTH and values.get(name) is not None
+        same_len = related and v.ndim >= 1 and any(len(o) == len(v) for o in others)
+        same_shape = related and any(o.shape == v.shape for o in others)
         if strict and "str" not in allows:
             add("'abc' (str)", lambda _t: "abc", "invalid")
         if strict and "sequence" not in allows:
@@ -1186,12 +1194,14 @@ def _case_task(
     start = time.perf_counter()
     try:
         result = _run_with_alarm(timeout, lambda: _call(fn, planner.specs, values))
-    except _Hang:  # 调用栈已经展开（finally 都执行了）：工作进程可以继续用
-        return {"status": "hang", "seconds": time.perf_counter() - start}
+    except _Hang:
+        # 调用栈已经展开，但被打断的可能是一次 import（例如 torch.compile 第一次导入 sympy）：
+        # 半截的模块留在 sys.modules 里会让后面的调用莫名失败，所以换一个新的工作进程
+        return {"status": "hang", "seconds": time.perf_counter() - start, "retire": True}
     except BaseException as err:
         seconds = time.perf_counter() - start
-        if _is_memory_error(err):
-            return {"status": "memory", "exc": type(err).__name__, "msg": str(err)[:300], "seconds": seconds}
+        if _is_memory_error(err):  # 同理：分配失败可能发生在 import 或缓存的中途
+            return {"status": "memory", "exc": type(err).__name__, "msg": str(err)[:300], "seconds": seconds, "retire": True}
         if isinstance(err, (KeyboardInterrupt, SystemExit)):
             return {"status": "crash", "exc": type(err).__name__, "msg": str(err)[:300], "seconds": seconds, "retire": True}
         return {
@@ -1777,7 +1787,7 @@ def markdown_report(result: FuzzResult) -> str:
 
 if __name__ == "__main__":  # python tests/package/fuzz_harness.py [--report PATH]
     # 按工作进程用的模块名重新导入：``__main__`` 里的函数没法发给它们
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # 仓库根
     from tests.package import fuzz_harness
 
     fuzz = fuzz_harness.run_fuzz()

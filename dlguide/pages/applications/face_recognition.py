@@ -14,7 +14,14 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from torch import nn
 
-from dlguide._checks import check_choice, check_in_range, check_int, check_module, check_seed, check_tensor
+from dlguide._checks import (
+    check_choice,
+    check_in_range,
+    check_int,
+    check_module,
+    check_tensor,
+    resolve_seed,
+)
 from dlguide.data import load_digits
 from dlguide.figures import figure, new_figure
 from dlguide.losses import contrastive_loss, mine_triplets, triplet_loss
@@ -83,9 +90,9 @@ class PhotoViews(nn.Module):
     ((8, 64), (4, 64))
     """
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int | None = 0) -> None:
         super().__init__()
-        self.generator = torch.Generator().manual_seed(check_seed(seed))
+        self.generator = torch.Generator().manual_seed(resolve_seed(seed))
 
     def forward(self, photos: torch.Tensor) -> torch.Tensor:
         check_tensor(photos, "photos", ndim=2)
@@ -101,7 +108,7 @@ class _Normalize(nn.Module):
         return F.normalize(x, dim=1)
 
 
-def embedding_net(dim: int = 32, seed: int = 0) -> nn.Sequential:
+def embedding_net(dim: int = 32, seed: int | None = 0) -> nn.Sequential:
     """嵌入网络：``64 → 128 → dim`` 的多层感知机，输出归一化到单位球面（FaceNet 的做法）。
 
     Examples
@@ -111,7 +118,7 @@ def embedding_net(dim: int = 32, seed: int = 0) -> nn.Sequential:
     1.0
     """
     check_int(dim, "dim", low=1, high=1024)
-    check_seed(seed)
+    seed = resolve_seed(seed)
     torch.manual_seed(seed)
     return nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, dim), _Normalize())
 
@@ -135,7 +142,7 @@ def _objective(kind: str, record: list[float]) -> Callable[[torch.Tensor, torch.
     return loss_fn
 
 
-def train_embedding(objective: str = "semihard", epochs: int = 20, seed: int = 0) -> tuple[nn.Sequential, list[float]]:
+def train_embedding(objective: str = "semihard", epochs: int = 20, seed: int | None = 0) -> tuple[nn.Sequential, list[float]]:
     """在训练身份（数字 0～4 的每一张图）上训练 [`embedding_net`][dlguide.pages.applications.face_recognition.embedding_net]。
 
     Returns
@@ -152,7 +159,7 @@ def train_embedding(objective: str = "semihard", epochs: int = 20, seed: int = 0
     """
     check_choice(objective, "objective", OBJECTIVES)
     check_int(epochs, "epochs", low=1, high=500)
-    check_seed(seed)
+    seed = resolve_seed(seed)
     X, digit = load_digits()
     X = X[digit < 5]
     embed = embedding_net(seed=seed)
@@ -164,7 +171,7 @@ def train_embedding(objective: str = "semihard", epochs: int = 20, seed: int = 0
     return embed.eval(), active
 
 
-def verification_pairs(half: str = "test", seed: int = 123) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def verification_pairs(half: str = "test", seed: int | None = 123) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """测试身份（数字 5～9）的两组照片：``A[i]`` 和 ``B[i]`` 是同一个身份的两张照片。
 
     ``half="val"`` 取前一半身份（用来选阈值），``"test"`` 取后一半（用来报告结果），两半不重叠。
@@ -181,7 +188,7 @@ def verification_pairs(half: str = "test", seed: int = 123) -> tuple[torch.Tenso
     (448, [5, 6, 7, 8, 9])
     """
     check_choice(half, "half", ("val", "test"))
-    check_seed(seed)
+    seed = resolve_seed(seed)
     X, digit = load_digits()
     X, digit = X[digit >= 5], digit[digit >= 5]
     mid = len(X) // 2

@@ -12,7 +12,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from dlguide._checks import check_choice, check_int, check_positive, check_seed, check_tensor
+from dlguide._checks import check_choice, check_int, check_positive, check_tensor, resolve_seed
 from dlguide.data import make_gaussian_mixture
 from dlguide.figures import figure
 from dlguide.gan import GAN_LOSSES, discriminator_loss, generator_loss, train_gan
@@ -77,7 +77,7 @@ def mode_coverage(samples: torch.Tensor, min_share: float = 0.02) -> tuple[list[
     return covered, round(good.float().mean().item(), 4)
 
 
-def gan_nets(seed: int = 0) -> tuple[nn.Sequential, nn.Sequential]:
+def gan_nets(seed: int | None = 0) -> tuple[nn.Sequential, nn.Sequential]:
     """生成器 ``2 → 64 → 64 → 2`` 和判别器 ``2 → 64 → 64 → 1``（ReLU）。
 
     Examples
@@ -86,14 +86,14 @@ def gan_nets(seed: int = 0) -> tuple[nn.Sequential, nn.Sequential]:
     >>> tuple(G(torch.zeros(5, 2)).shape), tuple(D(torch.zeros(5, 2)).shape)
     ((5, 2), (5, 1))
     """
-    check_seed(seed)
+    seed = resolve_seed(seed)
     torch.manual_seed(seed)
     G = nn.Sequential(nn.Linear(LATENT, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 2))
     D = nn.Sequential(nn.Linear(2, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 1))
     return G, D
 
 
-def _samples(G: nn.Module, n: int = 2000, seed: int = 99) -> torch.Tensor:
+def _samples(G: nn.Module, n: int = 2000, seed: int | None = 99) -> torch.Tensor:
     device = next(G.parameters()).device
     with torch.no_grad():
         return G(torch.randn(n, LATENT, generator=torch.Generator().manual_seed(seed)).to(device)).cpu()
@@ -137,7 +137,7 @@ def optimal_discriminator_value(mu: float, sigma: float = 1.0) -> tuple[float, f
     return round(value.item(), 4), round(-math.log(4) + 2 * jsd, 4), round(jsd, 4)
 
 
-def initial_generator_gradients(d_steps: int = 200, seed: int = 0) -> dict[str, float]:
+def initial_generator_gradients(d_steps: int = 200, seed: int | None = 0) -> dict[str, float]:
     """训练初期的生成器梯度：先让判别器对着**固定的**初始生成器训练 ``d_steps`` 步（它很快就能认出假样本），
     再分别用饱和与非饱和损失对生成器参数求梯度，返回两者的梯度范数和判别器给假样本的平均概率 $D(G(z))$。
 
@@ -148,7 +148,7 @@ def initial_generator_gradients(d_steps: int = 200, seed: int = 0) -> dict[str, 
     ['D(G(z))', 'non_saturating', 'saturating']
     """
     check_int(d_steps, "d_steps", low=1, high=10_000)
-    check_seed(seed)
+    seed = resolve_seed(seed)
     G, D = gan_nets(seed)
     real, _ = make_gaussian_mixture(4000, modes=MODES, radius=RADIUS, std=STD, seed=seed)
     opt = torch.optim.Adam(D.parameters(), lr=1e-3, betas=(0.5, 0.9))
@@ -172,7 +172,7 @@ def initial_generator_gradients(d_steps: int = 200, seed: int = 0) -> dict[str, 
 
 
 def run_gan(
-    loss: str = "gan", steps: int = 1500, checkpoints: int = 4, lr: float = 1e-3, seed: int = 0
+    loss: str = "gan", steps: int = 1500, checkpoints: int = 4, lr: float = 1e-3, seed: int | None = 0
 ) -> tuple[list[int], list[torch.Tensor], list[tuple[list[int], float]]]:
     """在 8 个高斯的圆环上训练 GAN，在 ``checkpoints`` 个等距的时刻记录 2000 个生成样本和它们的覆盖情况。
 
@@ -195,7 +195,7 @@ def run_gan(
     check_int(steps, "steps", low=1, high=20_000)
     check_int(checkpoints, "checkpoints", low=1, high=min(steps, 50))
     check_positive(lr, "lr")
-    check_seed(seed)
+    seed = resolve_seed(seed)
     G, D = gan_nets(seed)
     data, _ = make_gaussian_mixture(4000, modes=MODES, radius=RADIUS, std=STD, seed=seed)
     every = steps // checkpoints

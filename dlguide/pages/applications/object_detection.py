@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from torch import nn
 
-from dlguide._checks import check_in_range, check_int, check_module, check_seed, check_tensor
+from dlguide._checks import check_in_range, check_int, check_module, check_tensor, resolve_seed
 from dlguide.data import make_digit_canvases
 from dlguide.detection import batched_nms, mean_average_precision, yolo_decode, yolo_encode, yolo_loss
 from dlguide.figures import figure, new_figure
@@ -37,7 +37,7 @@ ANCHORS = torch.tensor([[3.0, 8.0], [6.0, 8.0]])
 """两个锚框的 (w, h)：瘦高（像“1”）和方一些（像“0”“2”）。digits 的墨迹框高都是 8，宽 2～7。"""
 
 
-def sliding_window_net(seed: int = 0) -> nn.Sequential:
+def sliding_window_net(seed: int | None = 0) -> nn.Sequential:
     """一个 8×8 输入的小分类器，全连接层写成卷积（吴恩达课程里“FC 层转卷积”的做法）。
 
     结构：3×3 卷积（8 → 6）、ReLU、2×2 最大池化（6 → 3）、3×3 卷积当全连接层（3 → 1），输出 10 类。
@@ -49,7 +49,7 @@ def sliding_window_net(seed: int = 0) -> nn.Sequential:
     >>> tuple(net(torch.zeros(1, 1, 8, 8)).shape), tuple(net(torch.zeros(1, 1, 16, 16)).shape)
     ((1, 10, 1, 1), (1, 10, 5, 5))
     """
-    check_seed(seed)
+    seed = resolve_seed(seed)
     torch.manual_seed(seed)
     return nn.Sequential(
         nn.Conv2d(1, 4, 3), nn.ReLU(), nn.MaxPool2d(2),  # 8×8 → 6×6 → 3×3
@@ -71,8 +71,8 @@ class TinyYOLO(nn.Module):
     ----------
     channels : int
         第一层的通道数（后两层加倍），在 [1, 256] 内。
-    seed : int
-        初始化参数的随机种子。
+    seed : int, optional
+        初始化参数的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Examples
     --------
@@ -81,10 +81,10 @@ class TinyYOLO(nn.Module):
     (2, 3, 3, 2, 8)
     """
 
-    def __init__(self, channels: int = 16, seed: int = 0) -> None:
+    def __init__(self, channels: int = 16, seed: int | None = 0) -> None:
         super().__init__()
         check_int(channels, "channels", low=1, high=256)
-        check_seed(seed)
+        seed = resolve_seed(seed)
         torch.manual_seed(seed)
         c = channels
         self.body = nn.Sequential(
@@ -102,7 +102,7 @@ class TinyYOLO(nn.Module):
         return out.view(B, len(ANCHORS), 5 + len(CLASSES), S, S).permute(0, 3, 4, 1, 2)
 
 
-def detection_data(n: int, split: str = "train", seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, list, list]:
+def detection_data(n: int, split: str = "train", seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor, list, list]:
     """生成 ``n`` 张画布和它们的 YOLO 目标。
 
     Returns
@@ -128,7 +128,7 @@ def detection_data(n: int, split: str = "train", seed: int = 0) -> tuple[torch.T
     return images, targets, boxes, labels
 
 
-def train_detector(n_canvases: int = 1000, epochs: int = 6, seed: int = 0) -> TinyYOLO:
+def train_detector(n_canvases: int = 1000, epochs: int = 6, seed: int | None = 0) -> TinyYOLO:
     """在 ``n_canvases`` 张训练画布上训练 [`TinyYOLO`][dlguide.pages.applications.object_detection.TinyYOLO]。
 
     用 [`fit`][dlguide.training.fit]（Adam，学习率 3e-3，批量 32）和 [`yolo_loss`][dlguide.detection.yolo_loss]；返回评估模式的网络。
@@ -141,7 +141,7 @@ def train_detector(n_canvases: int = 1000, epochs: int = 6, seed: int = 0) -> Ti
     """
     check_int(n_canvases, "n_canvases", low=1, high=20_000)
     check_int(epochs, "epochs", low=1, high=200)
-    check_seed(seed)
+    seed = resolve_seed(seed)
     images, targets, _, _ = detection_data(n_canvases, "train", seed=seed)
     net = TinyYOLO(seed=seed)
     fit(net, images, targets, loss_fn=yolo_loss, epochs=epochs, lr=3e-3, batch_size=32, optimizer="adam", seed=seed)

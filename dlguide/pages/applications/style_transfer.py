@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from torch import nn
 
-from dlguide._checks import check_choice, check_int, check_nonnegative, check_seed, check_tensor
+from dlguide._checks import check_choice, check_int, check_nonnegative, check_tensor, resolve_seed
 from dlguide.figures import figure, new_figure
 from dlguide.style import content_loss, style_loss, total_variation
 from dlguide.training import fit
@@ -67,9 +67,9 @@ class RandomFeatures(nn.Module):
     [(1, 16, 64, 96), (1, 32, 32, 48), (1, 64, 16, 24)]
     """
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int | None = 0) -> None:
         super().__init__()
-        torch.manual_seed(check_seed(seed))
+        torch.manual_seed(resolve_seed(seed))
         self.convs = nn.ModuleList([nn.Conv2d(3, 16, 3, padding=1), nn.Conv2d(16, 32, 3, padding=1), nn.Conv2d(32, 64, 3, padding=1)])
         self.requires_grad_(False)
 
@@ -110,7 +110,7 @@ class StyledImage(nn.Module):
 
 
 def style_transfer(
-    steps: int = 100, alpha: float = ALPHA, beta: float = BETA, tv: float = TV, seed: int = 0
+    steps: int = 100, alpha: float = ALPHA, beta: float = BETA, tv: float = TV, seed: int | None = 0
 ) -> dict[str, object]:
     r"""从内容图出发，用 Adam 最小化 $\alpha\,\mathcal L_{\text{content}} + \beta\,\mathcal L_{\text{style}} + \text{tv}\cdot\mathrm{TV}$。
 
@@ -131,7 +131,7 @@ def style_transfer(
     check_int(steps, "steps", low=1, high=5000)
     for value, name in ((alpha, "alpha"), (beta, "beta"), (tv, "tv")):
         check_nonnegative(value, name)
-    check_seed(seed)
+    seed = resolve_seed(seed)
     content, style = load_photo("china"), load_photo("flower", STYLE_SIZE)
     features = RandomFeatures(seed)
     with torch.no_grad():

@@ -13,7 +13,14 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from dlguide._checks import check_choice, check_int, check_module, check_same_length, check_seed, check_tensor
+from dlguide._checks import (
+    check_choice,
+    check_int,
+    check_module,
+    check_same_length,
+    check_tensor,
+    resolve_seed,
+)
 from dlguide.data import load_digits
 from dlguide.figures import figure, new_figure
 from dlguide.training import accuracy, fit
@@ -38,7 +45,7 @@ TARGET_EPOCHS, TARGET_LR, BODY_LR_SCALE = 60, 1e-2, 0.1
 """目标任务的训练设置：全批量 Adam，学习率 1e-2，微调时主干用它的 1/10。"""
 
 
-def digit_tasks(seed: int = 0) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+def digit_tasks(seed: int | None = 0) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
     """把 digits 切成源任务和目标任务。
 
     源任务是数字 0～4 的全部图；目标任务是 5～9（标签改成 0～4），打乱后前 400 张是可以取标签的“标注池”，
@@ -57,7 +64,7 @@ def digit_tasks(seed: int = 0) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
     >>> sorted(set(tasks["test"][1].tolist()))
     [0, 1, 2, 3, 4]
     """
-    check_seed(seed)
+    seed = resolve_seed(seed)
     return {name: (X.clone(), y.clone()) for name, (X, y) in _tasks(seed).items()}
 
 
@@ -71,7 +78,7 @@ def _tasks(seed: int) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
     return {"source": (X[source], y[source]), "pool": (Xt[:400], yt[:400]), "test": (Xt[400:], yt[400:])}
 
 
-def few_labels(X: torch.Tensor, y: torch.Tensor, n_per_class: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def few_labels(X: torch.Tensor, y: torch.Tensor, n_per_class: int, seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """从标注池里每类随机取 ``n_per_class`` 个样本。
 
     Examples
@@ -85,7 +92,7 @@ def few_labels(X: torch.Tensor, y: torch.Tensor, n_per_class: int, seed: int = 0
     check_tensor(y, "y", kind="int", ndim=1)
     check_same_length(X, y, "X", "y")
     check_int(n_per_class, "n_per_class", low=1, high=60)
-    check_seed(seed)
+    seed = resolve_seed(seed)
     picked = []
     for c in range(int(y.max()) + 1):
         where = (y == c).nonzero().flatten()
@@ -95,7 +102,7 @@ def few_labels(X: torch.Tensor, y: torch.Tensor, n_per_class: int, seed: int = 0
     return X[idx], y[idx]
 
 
-def small_convnet(num_classes: int = 5, seed: int = 0) -> nn.Sequential:
+def small_convnet(num_classes: int = 5, seed: int | None = 0) -> nn.Sequential:
     """主干（两层 3×3 卷积 + 池化，展平成 64 维特征）加一个线性输出层：``net[0]`` 是主干，``net[1]`` 是头。
 
     Examples
@@ -105,7 +112,7 @@ def small_convnet(num_classes: int = 5, seed: int = 0) -> nn.Sequential:
     ((3, 5), Linear(in_features=64, out_features=5, bias=True))
     """
     check_int(num_classes, "num_classes", low=1, high=100)
-    check_seed(seed)
+    seed = resolve_seed(seed)
     torch.manual_seed(seed)
     c = CHANNELS
     body = nn.Sequential(
@@ -117,7 +124,7 @@ def small_convnet(num_classes: int = 5, seed: int = 0) -> nn.Sequential:
     return nn.Sequential(body, nn.Linear(2 * c * 4, num_classes))
 
 
-def pretrain(shuffle_labels: bool = False, epochs: int = 10, seed: int = 0) -> nn.Sequential:
+def pretrain(shuffle_labels: bool = False, epochs: int = 10, seed: int | None = 0) -> nn.Sequential:
     """在源任务（数字 0～4）上训练 [`small_convnet`][dlguide.pages.applications.transfer_learning.small_convnet]。
 
     ``shuffle_labels=True`` 时把源任务的标签随机打乱：输入、数据量都不变，但网络学不到对分类有用的特征
@@ -133,7 +140,7 @@ def pretrain(shuffle_labels: bool = False, epochs: int = 10, seed: int = 0) -> n
     if not isinstance(shuffle_labels, bool):
         raise TypeError(f"shuffle_labels 必须是 True 或 False，收到的是 {type(shuffle_labels).__name__}")
     check_int(epochs, "epochs", low=1, high=200)
-    check_seed(seed)
+    seed = resolve_seed(seed)
     X, y = digit_tasks()["source"]
     if shuffle_labels:
         y = y[torch.randperm(len(y), generator=torch.Generator().manual_seed(seed + 1))]
@@ -142,7 +149,7 @@ def pretrain(shuffle_labels: bool = False, epochs: int = 10, seed: int = 0) -> n
     return net
 
 
-def replace_head(net: nn.Sequential, num_classes: int, seed: int = 0) -> nn.Sequential:
+def replace_head(net: nn.Sequential, num_classes: int, seed: int | None = 0) -> nn.Sequential:
     """复制一个预训练网络，把最后的输出层换成新的、随机初始化的 ``nn.Linear``（原网络不变）。
 
     Examples
@@ -154,14 +161,14 @@ def replace_head(net: nn.Sequential, num_classes: int, seed: int = 0) -> nn.Sequ
     """
     check_module(net, "net", nn.Sequential)
     check_int(num_classes, "num_classes", low=1, high=1000)
-    check_seed(seed)
+    seed = resolve_seed(seed)
     new = copy.deepcopy(net)
     torch.manual_seed(seed)
     new[-1] = nn.Linear(new[-1].in_features, num_classes)
     return new
 
 
-def transfer(source: nn.Sequential, strategy: str, n_per_class: int, seed: int = 0) -> float:
+def transfer(source: nn.Sequential, strategy: str, n_per_class: int, seed: int | None = 0) -> float:
     """用一种做法在目标任务（5～9，每类 ``n_per_class`` 个标签）上训练，返回测试准确率。
 
     - ``"frozen"``：换头，主干 ``requires_grad_(False)``，只训练新的输出层（线性探测）；
@@ -179,7 +186,7 @@ def transfer(source: nn.Sequential, strategy: str, n_per_class: int, seed: int =
     check_module(source, "source", nn.Sequential)
     check_choice(strategy, "strategy", STRATEGIES)
     check_int(n_per_class, "n_per_class", low=1, high=60)
-    check_seed(seed)
+    seed = resolve_seed(seed)
     tasks = digit_tasks()
     Xl, yl = few_labels(*tasks["pool"], n_per_class=n_per_class, seed=seed)
     if strategy == "scratch":
