@@ -190,7 +190,8 @@ def trigger_labels(trigger_ends: list[list[int]], *, label_steps: int = 5) -> to
 class TriggerDetector(nn.Module):
     """一维卷积（步长 2，把 99 帧降到 50 步）+ 批标准化 + ReLU，单向 GRU，再逐步输出一个 logit。
 
-    GRU 是**单向**的：第 $t$ 步的输出只依赖 $t$ 之前的音频，所以可以边听边判断（课程的模型同样如此）。
+    GRU 是**单向**的，所以可以边听边判断（课程的模型同样如此）；卷积核居中（``padding=2``），
+    第 $t$ 步的输出依赖声谱图的第 $0\ldots 2t+2$ 帧，即有约 2 帧（几十毫秒）的前瞻。
     输入 ``(N, 129, 99)``，输出 ``(N, 50)`` 的 logit（sigmoid 之前）。
 
     Examples

@@ -7,6 +7,7 @@ import torch
 
 from dlguide.pages.sequence.trigger_word import (
     CLIP_SAMPLES,
+    TriggerDetector,
     OUTPUT_STEPS,
     detect_events,
     event_precision_recall,
@@ -40,6 +41,18 @@ def test_labels_start_strictly_after_the_trigger_ends(label_steps: int) -> None:
 def test_trigger_labels_match_the_dataset_labels() -> None:
     _, y, ends = make_trigger_dataset(20, label_steps=3, seed=4)
     assert torch.equal(trigger_labels(ends, label_steps=3), y)
+
+
+def test_output_step_t_sees_frames_up_to_2t_plus_2() -> None:
+    net = TriggerDetector(seed=0).eval()
+    x = torch.randn(1, 129, 99, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        base = net(x)
+        for frame in (20, 21, 22, 23, 60):
+            y = x.clone()
+            y[:, :, frame] += 1.0
+            changed = ((net(y) - base)[0] != 0).nonzero().flatten().tolist()
+            assert changed[0] == (frame - 1) // 2  # 最早受影响的输出步 t：2t + 2 ≥ frame
 
 
 def test_detect_events_refractory() -> None:
