@@ -291,14 +291,14 @@ VALID_BY_NAME: dict[str, tuple[Callable[[], object], ...]] = {
     "n_test": (_const(20),),
     "batch_size": (_const(4),),
     "compile": (_const(False),),
-    # 卷积（dlguide.conv、dlguide.summary 和卷积一章）：单通道 6×6 图像、3×3 核、补 1 圈
+    # 卷积（dlguide.conv、dlguide.complexity 和卷积一章）：单通道 6×6 图像、3×3 核、补 1 圈
     "image": (lambda: torch.rand(8, 8, generator=_gen()),),
     "kernel": (lambda: torch.tensor([[1.0, 0.0, -1.0]] * 3),),
     "kernel_size": (_const(3),),
     "padding": (_const(1),),
     "input_shape": (_const((2,)), _const((1, 9, 9))),
     "layers": (_const([(3, 1, 1), (2, 2, 1)]),),
-    "rows": (lambda: importlib.import_module("dlguide.summary").summarize(nn.Linear(2, 2), (2,)),
+    "rows": (lambda: importlib.import_module("dlguide.complexity").summarize(nn.Linear(2, 2), (2,)),
              lambda: importlib.import_module("dlguide.pages.cnn.cnn_example").course_rows()),
 }
 # 卷积：在已有候选之后追加，不改变别的函数的基准调用
