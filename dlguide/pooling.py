@@ -22,6 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from dlguide._checks import check_bool, check_choice, check_int, check_tensor
+from dlguide.conv import conv_output_size
 
 __all__ = [
     "pool_output_size",
@@ -59,7 +60,7 @@ def _as_batch(x: object, name: str = "x") -> tuple[torch.Tensor, bool]:
 
 
 def pool_output_size(n: int, kernel_size: int, stride: int | None = None, padding: int = 0, ceil_mode: bool = False) -> int:
-    r"""池化（也是卷积）沿一个方向的输出长度。
+    r"""池化沿一个方向的输出长度：卷积的 [`conv_output_size`][dlguide.conv.conv_output_size]，加上池化层自己的默认值和限制。
 
     $$
     n_\text{out} = \left\lfloor \frac{n + 2p - k}{s} \right\rfloor + 1 ,
@@ -111,13 +112,8 @@ def pool_output_size(n: int, kernel_size: int, stride: int | None = None, paddin
         raise ValueError(f"padding 必须在 [0, kernel_size/2] 内（PyTorch 池化的限制），收到 padding={p}、kernel_size={k}")
     if n + 2 * p < k:
         raise ValueError(f"kernel_size 必须 ≤ 填充后的输入长度 n + 2·padding = {n + 2 * p}，收到 {k}")
-    # n_out = ⌊(n + 2p − k)/s⌋ + 1（ceil_mode 时向上取整）
-    span = n + 2 * p - k
-    out = (-(-span // s) if ceil_mode else span // s) + 1
-    # 最后一个窗口必须从输入（或左侧填充）里开始：(n_out − 1)·s < n + p
-    if ceil_mode and (out - 1) * s >= n + p:
-        out -= 1
-    return out
+    # 公式与卷积相同（ceil_mode 的规则也在那里）：n_out = ⌊(n + 2p − k)/s⌋ + 1
+    return conv_output_size(n, k, s, p, ceil_mode=ceil_mode)
 
 
 def _windows(x: torch.Tensor, kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int],
