@@ -5,6 +5,9 @@ r"""经典卷积网络的紧凑定义：LeNet-5、AlexNet、VGG-16、GoogLeNet�
 算出，``tests/test_classic_nets.py`` 把它们与论文给出的数字对照。不含预训练权重（本站不下载任何东西）。
 
 想只数参数、不占内存：``with torch.device("meta"): net = vgg16()``。
+
+这里只放**发表过的结构**（按论文的表格写、用论文的数字检验）；各页实验用的小模型在 [`dlguide.models`][dlguide.models]，
+例如吴恩达课程的示例网络 [`course_example_cnn`][dlguide.models.course_example_cnn] 是 LeNet-5 的一个变体（ReLU、最大池化、命名的层）。
 """
 
 from __future__ import annotations
