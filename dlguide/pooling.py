@@ -8,8 +8,8 @@ n_\text{out} = \left\lfloor \frac{n + 2p - k}{s} \right\rfloor + 1
 $$
 
 （``ceil_mode=True`` 时向上取整，但最后一个窗口必须从输入或左侧填充里开始）。
-``tests/test_pooling.py`` 逐元素核对它们与 ``F.max_pool2d``、``F.avg_pool2d``、``F.adaptive_max_pool2d``、
-``F.adaptive_avg_pool2d`` 的前向和反向结果一致。
+``tests/test_pooling.py`` 核对它们与 ``F.max_pool2d``、``F.avg_pool2d``、``F.adaptive_max_pool2d``、
+``F.adaptive_avg_pool2d`` 的前向和反向结果一致（最大池化逐元素相同，求平均的在浮点舍入误差内）。
 """
 
 from __future__ import annotations
