@@ -18,6 +18,7 @@ from dlguide._checks import check_in_range, check_int, check_positive
 
 __all__ = [
     "OPTIMIZERS",
+    "adagrad_step",
     "adam_step",
     "ewa",
     "minimize",
@@ -324,3 +325,61 @@ def minimize(
     return torch.stack(path)
 
 
+
+
+@torch.no_grad()
+def adagrad_step(
+    p: torch.Tensor,
+    g: torch.Tensor,
+    state: dict,
+    *,
+    lr: float,
+    eps: float = 1e-10,
+    initial_accumulator_value: float = 0.0,
+) -> None:
+    r"""AdaGrad（Duchi 等 2011）：$s \leftarrow s + g^2$，$\theta \leftarrow \theta - \alpha\, g / (\sqrt{s} + \epsilon)$。
+
+    $s$ 是**全部**历史梯度平方的和（不衰减），所以每个参数的有效学习率 $\alpha/\sqrt{s}$ 单调下降；
+    梯度一直很大的参数步子很快变小，很少得到梯度的参数（稀疏特征）步子保持较大。
+    RMSProp 把这个和换成指数加权平均，避免学习率降到 0。与 ``torch.optim.Adagrad``（``lr_decay=0``）的公式相同，
+    默认 $\epsilon=10^{-10}$。
+
+    Parameters
+    ----------
+    p, g : torch.Tensor
+        参数（就地更新）和梯度。
+    state : dict
+        该参数的状态，首次调用传空字典。
+    lr : float
+        学习率 $\alpha > 0$。
+    eps : float
+        加在平方根外面的数值稳定项，≥ 0。
+    initial_accumulator_value : float
+        $s$ 的初值，≥ 0。
+
+    Raises
+    ------
+    ValueError
+        超参数越界。
+
+    Examples
+    --------
+    >>> import torch
+    >>> p, state = torch.zeros(1), {}
+    >>> for _ in range(100):
+    ...     adagrad_step(p, torch.tensor([1.0]), state, lr=0.5)   # 梯度恒为 1
+    ...
+    >>> round(state["s"].item()), round(0.5 / state["s"].sqrt().item(), 3)   # 第 100 步的步长是 α/√100
+    (100, 0.05)
+    """
+    check_positive(lr, "lr")
+    check_in_range(eps, "eps", 0.0, math.inf)
+    check_in_range(initial_accumulator_value, "initial_accumulator_value", 0.0, math.inf)
+    s = state.setdefault("s", torch.full_like(p, initial_accumulator_value))
+    # s ← s + g²（所有历史梯度平方之和，不衰减）
+    s.add_(g * g)
+    # θ ← θ − α g / (√s + ε)
+    p.sub_(lr * g / (s.sqrt() + eps))
+
+
+OPTIMIZERS["adagrad"] = adagrad_step
