@@ -50,14 +50,11 @@ def test_double_descent_peaks_at_the_interpolation_threshold() -> None:
     errors = {p: double_descent(p, draws=3)["test_error"] for p in (50, 110, 1000)}
     assert errors[110] > errors[50] > errors[1000]
     assert double_descent(110, draws=2)["train_mse"] < 1e-20
-    # 岭回归的对偶解与原始解一致
-    import torch  # noqa: PLC0415
-
-    assert double_descent(60, ridge=1e-3, draws=1)["test_error"] < errors[110]
+    # 一点 L2 就去掉了阈值处的尖峰
+    assert double_descent(110, ridge=1e-4, draws=3)["test_error"] < errors[50]
     with pytest.raises(ValueError, match="n_features"):
         double_descent(0)
     with pytest.raises(ValueError, match="ridge"):
         double_descent(10, ridge=-1.0)
     with pytest.raises(TypeError, match="n_train"):
         double_descent(10, n_train=1.5)
-    assert torch.get_num_threads() >= 1
