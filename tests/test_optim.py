@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 import torch
 
-from dlguide.optim import OPTIMIZERS, adagrad_step, adam_step, ewa, minimize, momentum_step, nesterov_step, rmsprop_step, sgd_step
+from dlguide.optim import (
+    OPTIMIZERS,
+    adagrad_step,
+    adam_step,
+    ewa,
+    minimize,
+    momentum_step,
+    nesterov_step,
+    rmsprop_step,
+    sgd_step,
+)
 
 STEPS = 25
 

@@ -149,7 +149,8 @@ def double_descent(
 
     数据是 digits（8×8 手写数字）：前 ``n_train`` 张训练，第 1000～1499 张测试。特征是随机的 ReLU 特征
     $\phi(\boldsymbol x) = \mathrm{relu}(W^\top\boldsymbol x)/\sqrt p$，$W\in\mathbb R^{64\times p}$ 的元素取 $\mathcal N(0, 1/64)$，
-    只训练输出层：把 one-hot 标签 $Y$ 拟合成 $\Phi B$，取最小范数的最小二乘解 $B=\Phi^+ Y$（$p$ 大到能插值时，它是训练误差为 0 的解里范数最小的一个）。
+    只训练输出层：把 one-hot 标签 $Y$ 拟合成 $\Phi B$，取最小范数的最小二乘解 $B=\Phi^+ Y$
+    （$p$ 大到能插值时，它是训练误差为 0 的解里范数最小的一个）。
     ``ridge`` $=\lambda>0$ 时改用岭回归 $\min_B \frac1n\lVert\Phi B-Y\rVert^2+\lambda\lVert B\rVert^2$，
     解写成 $B=\Phi^\top(\Phi\Phi^\top+\lambda n I)^{-1}Y$（只解 $n\times n$ 的方程）。
     对 ``draws`` 组随机特征取平均。全部在 CPU 上用 float64 计算。
@@ -237,8 +238,8 @@ def double_descent_curve() -> Figure:
     left.set_ylabel("测试错误率")
     left.set_title("双下降：测试误差先降、再升、再降", fontsize=10)
     right.loglog(DOUBLE_DESCENT_FEATURES, [r["norm"] for r in rows], marker="o", ms=3, color="tab:purple", label="解的范数 ‖B‖")
-    right.loglog(DOUBLE_DESCENT_FEATURES, [max(r["train_mse"], 1e-30) for r in rows], marker="s", ms=3, color="tab:green",
-                 label="训练误差（到 0 截断在 1e-30）")
+    train = [max(r["train_mse"], 1e-30) for r in rows]
+    right.loglog(DOUBLE_DESCENT_FEATURES, train, marker="s", ms=3, color="tab:green", label="训练误差（到 0 截断在 1e-30）")
     right.axvline(100, color="gray", ls="--", lw=0.8)
     right.set_xlabel("随机特征数 p")
     right.set_title("p ≥ n 后训练误差为 0，解的范数在阈值处最大", fontsize=10)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 import torch
 
+from dlguide.init import init_mean_field
 from dlguide.models import mlp
 from dlguide.pages.activations.relu_vs_sigmoid import gradient_profile, gradient_profile_at, saturated_fraction
 
@@ -32,8 +32,6 @@ def test_gradient_profile_at_matches_gradient_profile_data_and_checks_input() ->
 
 
 def test_centred_sigmoid_network_is_a_tanh_network() -> None:
-    from dlguide.init import init_mean_field
-
     sig = init_mean_field(mlp([5, 7, 7, 3], "sigmoid"), 16.0, 0.1, input_mean=0.5, seed=1).double()
     tanh = mlp([5, 7, 7, 3], "tanh").double()
     # σ(z) = ½ + ½·tanh(z/2)：tanh 网络的预激活是 sigmoid 网络的一半

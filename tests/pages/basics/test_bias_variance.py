@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dlguide.diagnosis import diagnose
-from dlguide.pages.basics.bias_variance import bias_variance_decomposition
+from dlguide.pages.basics.bias_variance import bias_variance_decomposition, double_descent
 
 
 @pytest.mark.parametrize("degree", [0, 1, 3, 8, 12])
@@ -45,8 +45,6 @@ def test_errors_name_the_parameter() -> None:
 
 
 def test_double_descent_peaks_at_the_interpolation_threshold() -> None:
-    from dlguide.pages.basics.bias_variance import double_descent
-
     errors = {p: double_descent(p, draws=3)["test_error"] for p in (50, 110, 1000)}
     assert errors[110] > errors[50] > errors[1000]
     assert double_descent(110, draws=2)["train_mse"] < 1e-20
