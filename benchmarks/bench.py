@@ -114,23 +114,64 @@ def first_load(site: Path, *, compress: bool) -> list[dict]:
     return results
 
 
+def suite_parts(junit: Path) -> dict[str, object]:
+    """从一次完整测试的 JUnit 报告里，按部分汇总耗时（每个测试的 setup + call + teardown）。"""
+    import xml.etree.ElementTree as ET  # noqa: PLC0415
+
+    parts: dict[str, float] = {}
+    chapters: dict[str, float] = {}
+    examples: list[tuple[float, str]] = []
+    sweep = 0.0
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        name, cls, seconds = case.get("name", ""), case.get("classname", ""), float(case.get("time", 0))
+        path = cls.replace(".", "/")
+        if path.startswith("docs/"):
+            part = "页面 doctest"
+            chapter = path.split("/")[1]
+            chapters[chapter] = chapters.get(chapter, 0.0) + seconds
+            examples.append((seconds, f"{cls} {name}"))
+        elif path.startswith("dlguide/"):
+            part = "docstring doctest"
+            examples.append((seconds, f"{cls} {name}"))
+        elif path.startswith("tests/browser"):
+            part = "浏览器测试"
+            if "every_page_loads" in name:
+                sweep = seconds
+        elif path.startswith("tests/site"):
+            part = "站点测试（含构建）"
+        else:
+            part = "单元测试"
+        parts[part] = parts.get(part, 0.0) + seconds
+    return {
+        "parts_s": {k: round(v, 1) for k, v in sorted(parts.items())},
+        "page_doctests_by_chapter_s": {k: round(v, 1) for k, v in sorted(chapters.items())},
+        "slowest_examples": [f"{s:.2f} s {n}" for s, n in sorted(examples, reverse=True)[:5]],
+        "browser_sweep_s": round(sweep, 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip-suite", action="store_true", help="不跑整个测试套件（最慢的一项）")
+    parser.add_argument("pytest_args", nargs="*", help="传给整个测试套件的额外参数，例如 -- -n 2")
     args = parser.parse_args()
     py = sys.executable
     report: dict[str, object] = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}",
+        "load_average_at_start": os.getloadavg()[0],
     }
-    if not args.skip_suite:
-        report["suite_s"] = timed([py, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
-    report["page_doctests_s"] = timed([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "docs"])
-    report["docstring_doctests_s"] = timed([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "dlguide"])
     with tempfile.TemporaryDirectory() as tmp:
+        if not args.skip_suite:
+            junit = Path(tmp) / "junit.xml"
+            report["suite_s"] = timed([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}", *args.pytest_args])
+            report.update(suite_parts(junit))
         site = Path(tmp) / "site"
         report["mkdocs_build_s"] = timed([py, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)])
         report["site_bytes"] = site_bytes(site)
+        report["pages"] = sum(1 for _ in site.rglob("index.html"))
+        if "browser_sweep_s" in report and report["pages"]:
+            report["browser_sweep_per_page_s"] = round(report["browser_sweep_s"] / report["pages"], 3)
         if chromium_path():
             for label, compress in (("gzip", True), ("uncompressed", False)):
                 loads = first_load(site, compress=compress)
@@ -138,13 +179,14 @@ def main() -> None:
                 topics = [r for r in loads if not r["page"].startswith("/api/") and r["page"].count("/") > 2]
                 report[f"heaviest_topic_page_{label}"] = max(topics, key=lambda r: r["bytes"])
             report["pages_measured"] = len(loads)
+    report["load_average_at_end"] = os.getloadavg()[0]
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
     print("| 指标 | 数值 |\n| --- | --- |")
     for key, value in report.items():
         if isinstance(value, float):
-            value = f"{value:.1f} s"
+            value = f"{value:.1f} s" if key.endswith("_s") else f"{value:.2f}"
         print(f"| {key} | {value} |")
 
 

@@ -17,18 +17,18 @@ import io
 import logging
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import matplotlib
 import torch
 from matplotlib.figure import Figure
 
+from dlguide._checks import check_in_range, check_int
 from dlguide.pages import page_for_module, page_modules
 
 __all__ = [
     "figure",
-    "figure_name",
     "new_figure",
     "registered",
     "render",
@@ -57,19 +57,21 @@ _STYLE = {
 }
 
 
-def figure_name(module: str, function: str) -> str:
+def _figure_name(module: str, function: str) -> str:
     """页面实验模块里的画图函数对应的图名：``<章>/<页>/<函数名>.svg``。
 
     Examples
     --------
-    >>> figure_name("dlguide.pages.activations.relu_vs_sigmoid", "gradient_norms_by_depth")
+    >>> _figure_name("dlguide.pages.activations.relu_vs_sigmoid", "gradient_norms_by_depth")
     'activations/relu-vs-sigmoid/gradient_norms_by_depth.svg'
     """
     page = page_for_module(module)
+    if not isinstance(function, str) or not function.isidentifier():
+        raise ValueError(f"function 必须是画图函数的名字（Python 标识符），收到 {function!r}")
     return f"{page.removesuffix('.md')}/{function}.svg"
 
 
-def figure(factory: FigureFactory) -> FigureFactory:
+def figure(factory: Callable[[], Figure]) -> Callable[[], Figure]:
     """把页面实验模块里的一个画图函数注册为站点上的 ``figures/<章>/<页>/<函数名>.svg``。
 
     图名由模块路径和函数名决定，不用手写；页面里用
@@ -101,7 +103,7 @@ def figure(factory: FigureFactory) -> FigureFactory:
     """
     if not callable(factory):
         raise TypeError(f"factory 必须是画图函数，收到的是 {type(factory).__name__}")
-    name = figure_name(factory.__module__, factory.__name__)
+    name = _figure_name(factory.__module__, factory.__name__)
     _REGISTRY[name] = factory
     return factory
 
@@ -109,12 +111,27 @@ def figure(factory: FigureFactory) -> FigureFactory:
 def new_figure(ncols: int = 1, *, width: float = 6.4, height: float = 3.6) -> tuple[Figure, list]:
     """新建一张不依赖 pyplot 全局状态的图，返回 ``(fig, axes)``，``axes`` 总是列表。
 
+    Parameters
+    ----------
+    ncols : int
+        并排的子图个数，在 [1, 20] 内。
+    width, height : float
+        整张图的宽和高（英寸），在 (0, 100] 内。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型不对或越界。
+
     Examples
     --------
     >>> fig, axes = new_figure(2)
     >>> len(axes)
     2
     """
+    check_int(ncols, "ncols", low=1, high=20)
+    check_in_range(width, "width", 0, 100, low_open=True)
+    check_in_range(height, "height", 0, 100, low_open=True)
     with matplotlib.rc_context(_STYLE):
         fig = Figure(figsize=(width, height), layout="constrained")
         axes = fig.subplots(1, ncols, squeeze=False)[0].tolist()
@@ -161,7 +178,9 @@ def render(name: str) -> str:
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        with matplotlib.rc_context(_STYLE):
+        with matplotlib.rc_context(_STYLE), warnings.catch_warnings():
+            # 构建日志要干净：画图时的弃用警告（例如把 torch 张量直接交给 imshow）当作错误，逼它当场改掉
+            warnings.simplefilter("error", DeprecationWarning)
             return to_svg(factory())
     except Exception as err:
         where = f"{factory.__module__}.{factory.__qualname__}"
@@ -189,6 +208,8 @@ def to_svg(fig: Figure) -> str:
 
     Raises
     ------
+    TypeError
+        ``fig`` 不是 ``matplotlib.figure.Figure``。
     ValueError
         matplotlib 报告缺字形，或 SVG 里的文字点名了站点字体栈以外的字体
         （例如用了 ``$…$`` 数学排版）：读者的浏览器会显示错字或方框。
@@ -205,6 +226,8 @@ def to_svg(fig: Figure) -> str:
     ...
     ValueError: SVG 的文字用了读者没有的字体 'cmsy10'；图里的公式请写成 Unicode，不要用 $…$
     """
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig 必须是 matplotlib.figure.Figure（例如 new_figure() 的结果），收到的是 {type(fig).__name__}")
     collector = _LogCollector()
     logger = logging.getLogger("matplotlib")
     logger.addHandler(collector)
@@ -270,18 +293,46 @@ def source_key(name: str) -> str:
     return digest.hexdigest()
 
 
-def render_all(cache_dir: str | Path | None = None) -> dict[str, str]:
-    """画出所有已注册的图，返回 ``{图名: SVG 文本}``。
+def render_all(cache_dir: str | Path | None = None, names: Iterable[str] | None = None) -> dict[str, str]:
+    """画出所有已注册的图（或 ``names`` 里的那些），返回 ``{图名: SVG 文本}``。
 
     Parameters
     ----------
     cache_dir : str or Path, optional
         缓存目录。给出时，源码没变的图（见 [`source_key`][dlguide.figures.source_key]）直接读缓存，新画的图写进缓存；
         ``mkdocs serve`` 改一个页面后的重建因此不必重画所有的图。
+    names : iterable of str, optional
+        只画这些图；默认全部。
+
+    Raises
+    ------
+    TypeError
+        ``cache_dir`` 不是路径，或 ``names`` 不是字符串的序列。
+    ValueError
+        ``cache_dir`` 不是已经存在的目录，或 ``names`` 里有没注册的图名。
+
+    Examples
+    --------
+    >>> svgs = render_all(names=["activations/sigmoid/sigmoid_and_derivative.svg"])
+    >>> list(svgs), svgs["activations/sigmoid/sigmoid_and_derivative.svg"].startswith("<?xml")
+    (['activations/sigmoid/sigmoid_and_derivative.svg'], True)
     """
+    if cache_dir is not None:
+        if not isinstance(cache_dir, (str, Path)):
+            raise TypeError(f"cache_dir 必须是路径（str 或 Path）或 None，收到的是 {type(cache_dir).__name__}")
+        if not str(cache_dir) or not Path(cache_dir).is_dir():
+            raise ValueError(f"cache_dir 必须是已经存在的目录，收到 {str(cache_dir)!r}")
+    if names is None:
+        wanted = registered()
+    else:
+        if isinstance(names, str) or not isinstance(names, Iterable) or not all(isinstance(n, str) for n in names):
+            raise TypeError("names 必须是图名（str）的序列，例如 ['activations/sigmoid/sigmoid_and_derivative.svg']")
+        wanted = list(names)
+        for name in wanted:
+            _factory(name)
     out = {}
     cache = Path(cache_dir) if cache_dir is not None else None
-    for name in registered():
+    for name in wanted:
         path = cache / f"{source_key(name)}.svg" if cache is not None else None
         if path is not None and path.is_file():
             out[name] = path.read_text(encoding="utf-8")
@@ -322,6 +373,8 @@ def show(fig: Figure, alt: str) -> SVGImage:
 
     Raises
     ------
+    TypeError
+        ``fig`` 不是 ``matplotlib.figure.Figure``。
     ValueError
         ``alt`` 为空。
 
@@ -332,6 +385,8 @@ def show(fig: Figure, alt: str) -> SVGImage:
     >>> show(fig, alt="一条下降的直线")._repr_html_()[:44]
     '<img alt="一条下降的直线" src="data:image/svg+xml;b'
     """
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig 必须是 matplotlib.figure.Figure（例如 new_figure() 的结果），收到的是 {type(fig).__name__}")
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError("alt 必须是描述图中内容的非空字符串")
     return SVGImage(to_svg(fig), alt)

@@ -19,7 +19,7 @@ from dlguide._checks import (
     check_bool,
     check_choice,
     check_finite,
-    check_in_range,
+    check_int,
     check_module,
     check_nonnegative,
     check_positive,
@@ -52,6 +52,7 @@ SCHEMES = ("zeros", "small_normal", "lecun", "xavier", "he", "orthogonal", "pyto
 """[`init_mlp`][dlguide.init.init_mlp] 认识的方案名。"""
 
 _GAIN_FREE = ("linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d")
+_GAIN_NAMES = (*_GAIN_FREE, "tanh", "relu", "leaky_relu", "selu")
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
@@ -63,7 +64,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
         ``"linear"``/``"identity"``/``"sigmoid"``/``"conv1d"``…、``"tanh"``、``"relu"``、
         ``"leaky_relu"``、``"selu"``。
     param : float, optional
-        ``leaky_relu`` 的负半轴斜率，默认 0.01。
+        ``leaky_relu`` 的负半轴斜率（有限实数），默认 0.01。
 
     Returns
     -------
@@ -72,14 +73,17 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 
     Raises
     ------
-    ValueError
-        ``nonlinearity`` 不认识。
+    TypeError, ValueError
+        ``nonlinearity`` 不认识，或 ``param`` 不是有限实数。
 
     Examples
     --------
     >>> [round(calculate_gain(a), 4) for a in ("linear", "tanh", "relu", "selu")]
     [1.0, 1.6667, 1.4142, 0.75]
     """
+    check_choice(nonlinearity, "nonlinearity", _GAIN_NAMES)
+    if param is not None:
+        check_finite(param, "param")
     if nonlinearity in _GAIN_FREE:
         return 1.0
     if nonlinearity == "tanh":
@@ -95,9 +99,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     if nonlinearity == "selu":
         # SELU：g = 3/4（PyTorch 为自归一化网络选的值）
         return 3.0 / 4
-    raise ValueError(
-        f"nonlinearity 必须是 {sorted((*_GAIN_FREE, 'tanh', 'relu', 'leaky_relu', 'selu'))} 之一，收到 {nonlinearity!r}"
-    )
+    raise AssertionError(nonlinearity)  # check_choice 已经排除了其他名字
 
 
 def fans(tensor: torch.Tensor) -> tuple[int, int]:
@@ -144,7 +146,12 @@ def zeros_(tensor: torch.Tensor) -> torch.Tensor:
 
 
 def constant_(tensor: torch.Tensor, value: float) -> torch.Tensor:
-    """全部置为同一个常数 ``value``。
+    """全部置为同一个常数 ``value``（有限实数）。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``tensor`` 不是浮点张量，或 ``value`` 不是有限实数。
 
     Examples
     --------
@@ -153,6 +160,7 @@ def constant_(tensor: torch.Tensor, value: float) -> torch.Tensor:
     [[0.5, 0.5, 0.5]]
     """
     check_tensor(tensor, "tensor")
+    check_finite(value, "value")
     with torch.no_grad():
         return tensor.fill_(value)
 
@@ -167,14 +175,14 @@ def normal_(
     tensor : torch.Tensor
         要初始化的张量。
     std : float
-        标准差 $\sigma \ge 0$。
+        标准差 $\sigma \ge 0$，有限。
     generator : torch.Generator, optional
         随机数生成器。
 
     Raises
     ------
     ValueError
-        ``std`` 为负。
+        ``std`` 为负或不是有限实数。
 
     Examples
     --------
@@ -184,7 +192,7 @@ def normal_(
     0.01
     """
     check_tensor(tensor, "tensor")
-    check_in_range(std, "std", 0.0, float("inf"))
+    check_nonnegative(std, "std")
     with torch.no_grad():
         return tensor.normal_(0.0, std, generator=generator)
 
@@ -211,7 +219,12 @@ def lecun_normal_(tensor: torch.Tensor, generator: torch.Generator | None = None
 def xavier_uniform_(
     tensor: torch.Tensor, gain: float = 1.0, generator: torch.Generator | None = None
 ) -> torch.Tensor:
-    r"""Glorot/Xavier 均匀初始化：$w \sim U(-a, a)$，$a = g\sqrt{6/(n_{\text{in}}+n_{\text{out}})}$。
+    r"""Glorot/Xavier 均匀初始化：$w \sim U(-a, a)$，$a = g\sqrt{6/(n_{\text{in}}+n_{\text{out}})}$，增益 $g \ge 0$。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``tensor`` 不是至少 2 维的浮点张量，或 ``gain`` 为负或不是有限实数。
 
     Examples
     --------
@@ -221,6 +234,7 @@ def xavier_uniform_(
     (0.122, 0.99)
     """
     fan_in, fan_out = fans(tensor)
+    check_nonnegative(gain, "gain")
     # 前向要 n_in·Var(w)=1，反向要 n_out·Var(w)=1，折中取 Var(w) = 2 / (n_in + n_out)
     # U(-a, a) 的方差是 a²/3，所以 a = g·√(3·Var) = g·√(6 / (n_in + n_out))
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
@@ -231,7 +245,12 @@ def xavier_uniform_(
 def xavier_normal_(
     tensor: torch.Tensor, gain: float = 1.0, generator: torch.Generator | None = None
 ) -> torch.Tensor:
-    r"""Glorot/Xavier 正态初始化：$w \sim \mathcal N\bigl(0,\ g^2 \cdot 2/(n_{\text{in}}+n_{\text{out}})\bigr)$。
+    r"""Glorot/Xavier 正态初始化：$w \sim \mathcal N\bigl(0,\ g^2 \cdot 2/(n_{\text{in}}+n_{\text{out}})\bigr)$，增益 $g \ge 0$。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``tensor`` 不是至少 2 维的浮点张量，或 ``gain`` 为负或不是有限实数。
 
     Examples
     --------
@@ -241,6 +260,7 @@ def xavier_normal_(
     1.0
     """
     fan_in, fan_out = fans(tensor)
+    check_nonnegative(gain, "gain")
     # σ = g·√(2 / (n_in + n_out))
     std = gain * math.sqrt(2.0 / (fan_in + fan_out))
     with torch.no_grad():
@@ -248,8 +268,8 @@ def xavier_normal_(
 
 
 def _kaiming_std(tensor: torch.Tensor, a: float, mode: str, nonlinearity: str) -> float:
-    if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"mode 必须是 'fan_in' 或 'fan_out'，收到 {mode!r}")
+    check_finite(a, "a")
+    check_choice(mode, "mode", ("fan_in", "fan_out"))
     fan_in, fan_out = fans(tensor)
     fan = fan_in if mode == "fan_in" else fan_out
     # σ = g / √n，ReLU 的 g = √2，即 Var(w) = 2 / n
@@ -270,7 +290,7 @@ def kaiming_normal_(
     tensor : torch.Tensor
         权重。
     a : float
-        ``leaky_relu`` 的负斜率（只在 ``nonlinearity="leaky_relu"`` 时用到）。
+        ``leaky_relu`` 的负斜率，有限实数（只在 ``nonlinearity="leaky_relu"`` 时用到）。
     mode : str
         ``"fan_in"``（保持前向方差）或 ``"fan_out"``（保持反向方差）。
     nonlinearity : str
@@ -280,8 +300,8 @@ def kaiming_normal_(
 
     Raises
     ------
-    ValueError
-        ``mode`` 或 ``nonlinearity`` 不认识。
+    TypeError, ValueError
+        ``mode`` 或 ``nonlinearity`` 不认识，或 ``a`` 不是有限实数。
 
     Examples
     --------
@@ -326,7 +346,12 @@ def orthogonal_(
     r"""（半）正交初始化：$W = g\,Q$，$Q$ 的行（或列）两两正交且为单位向量，所有奇异值都是 $g$。
 
     做法：抽一个标准正态矩阵做 QR 分解，再把 $Q$ 的各列乘上 $\operatorname{sign}(R_{ii})$，
-    这样 $Q$ 在正交矩阵上均匀分布（Mezzadri, 2007）。
+    这样 $Q$ 在正交矩阵上均匀分布（Mezzadri, 2007）。增益 $g \ge 0$。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``tensor`` 不是至少 2 维的浮点张量，或 ``gain`` 为负或不是有限实数。
 
     Examples
     --------
@@ -338,6 +363,7 @@ def orthogonal_(
     [2.0, 2.0, 2.0]
     """
     fan_in, _ = fans(tensor)
+    check_nonnegative(gain, "gain")
     rows, cols = tensor.shape[0], fan_in
     flat = tensor.new_empty((rows, cols)).normal_(0.0, 1.0, generator=generator)
     if rows < cols:  # 宽矩阵：对转置做 QR，得到正交的行
@@ -361,9 +387,10 @@ def weight_variance(scheme: str, fan_in: int, fan_out: int, activation: str = "r
     scheme : str
         [`SCHEMES`][dlguide.init.SCHEMES] 之一。
     fan_in, fan_out : int
-        输入、输出单元数。
+        输入、输出单元数，≥ 1。
     activation : str
-        ``"orthogonal"`` 方案按 [`calculate_gain`][dlguide.init.calculate_gain] 取增益；其余方案与它无关。
+        ``"orthogonal"`` 方案按 [`calculate_gain`][dlguide.init.calculate_gain] 取增益（必须是它认识的名字）；
+        其余方案与它无关，也可以是 [`ACTIVATIONS`][dlguide.models.ACTIVATIONS] 里的名字。
 
     Returns
     -------
@@ -372,8 +399,8 @@ def weight_variance(scheme: str, fan_in: int, fan_out: int, activation: str = "r
 
     Raises
     ------
-    ValueError
-        ``scheme`` 不认识。
+    TypeError, ValueError
+        ``scheme`` 或 ``activation`` 不认识，或 ``fan_in``/``fan_out`` 不是正整数。
 
     Examples
     --------
@@ -382,6 +409,10 @@ def weight_variance(scheme: str, fan_in: int, fan_out: int, activation: str = "r
     >>> round(weight_variance("xavier", 784, 256) * 784, 3)
     1.508
     """
+    check_choice(scheme, "scheme", SCHEMES)
+    check_int(fan_in, "fan_in", low=1)
+    check_int(fan_out, "fan_out", low=1)
+    _check_activation(activation, scheme)
     table = {
         "zeros": 0.0,
         "small_normal": 0.01**2,
@@ -392,17 +423,15 @@ def weight_variance(scheme: str, fan_in: int, fan_out: int, activation: str = "r
         # He：2/n_in
         "he": 2.0 / fan_in,
         # 正交矩阵每行是单位向量：Σ_j w_ij² = g²，平均到每个元素 g²/n_in（行数 ≤ 列数时）
-        "orthogonal": calculate_gain(activation) ** 2 / max(fan_in, fan_out),
+        "orthogonal": calculate_gain(activation) ** 2 / max(fan_in, fan_out) if scheme == "orthogonal" else 0.0,
         # nn.Linear 默认：U(-1/√n_in, 1/√n_in)，方差 1/(3 n_in)
         "pytorch_default": 1.0 / (3 * fan_in),
     }
-    if scheme not in table:
-        raise ValueError(f"scheme 必须是 {list(SCHEMES)} 之一，收到 {scheme!r}")
     return table[scheme]
 
 
 def init_mlp(
-    model: nn.Module, scheme: str, activation: str = "relu", seed: int = 0
+    model: nn.Module, scheme: str, activation: str = "relu", seed: int | None = 0
 ) -> nn.Module:
     r"""按方案名初始化 ``model`` 里所有 ``nn.Linear`` 的权重，偏置全部置 0。
 
@@ -414,9 +443,9 @@ def init_mlp(
         [`SCHEMES`][dlguide.init.SCHEMES] 之一；``"pytorch_default"`` 按 ``nn.Linear`` 的默认分布
         $U(-1/\sqrt{n_{\text{in}}}, 1/\sqrt{n_{\text{in}}})$ 重新抽样。
     activation : str
-        隐藏层的激活函数名，``"orthogonal"`` 方案用它选增益。
-    seed : int
-        随机种子（CPU 生成器，任何设备上抽到的数相同）。
+        隐藏层的激活函数名，``"orthogonal"`` 方案用它选增益（见 [`weight_variance`][dlguide.init.weight_variance]）。
+    seed : int, optional
+        随机种子（CPU 生成器，任何设备上抽到的数相同）；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -425,8 +454,8 @@ def init_mlp(
 
     Raises
     ------
-    ValueError
-        ``scheme`` 不认识。
+    TypeError, ValueError
+        ``model`` 不是 ``nn.Module``，``scheme`` 或 ``activation`` 不认识，或 ``seed`` 越界。
 
     Examples
     --------
@@ -435,9 +464,11 @@ def init_mlp(
     >>> net[0].weight.abs().sum().item(), net[2].bias.abs().sum().item()
     (0.0, 0.0)
     """
-    if scheme not in SCHEMES:
-        raise ValueError(f"scheme 必须是 {list(SCHEMES)} 之一，收到 {scheme!r}")
-    g = torch.Generator().manual_seed(seed)
+    check_module(model, "model")
+    check_choice(scheme, "scheme", SCHEMES)
+    _check_activation(activation, scheme)
+    check_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     for layer in model.modules():
         if not isinstance(layer, nn.Linear):
             continue
@@ -466,6 +497,12 @@ def init_mlp(
 
 
 
+def _check_activation(activation: object, scheme: str) -> None:
+    """``"orthogonal"`` 方案要按 ``activation`` 取增益，只接受 calculate_gain 认识的名字；其余方案也接受模型里的激活名。"""
+    from dlguide.models import ACTIVATIONS  # noqa: PLC0415  models 不导入本模块，这里导入不成环
+
+    names = _GAIN_NAMES if scheme == "orthogonal" else (*_GAIN_NAMES, *(a for a in ACTIVATIONS if a not in _GAIN_NAMES))
+    check_choice(activation, "activation", names)
 # ---------------------------------------------------------------------------
 # 临界初始化：平均场理论（Poole 等 2016；Schoenholz 等 2017）
 # ---------------------------------------------------------------------------
@@ -685,7 +722,7 @@ def init_mean_field(
     *,
     orthogonal: bool = False,
     input_mean: float = 0.0,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> nn.Module:
     r"""按平均场的参数化初始化 ``model`` 里所有 ``nn.Linear``：$W\sim\mathcal N(0, \sigma_w^2/n_{\text{in}})$，$b\sim\mathcal N(0, \sigma_b^2)$。
 
@@ -703,8 +740,8 @@ def init_mean_field(
     input_mean : float
         上一层输出的均值 $m$（sigmoid 约为 0.5）。除第一个线性层外，偏置再减去 $m\sum_i W_{ji}$，
         使 $z_j = \sum_i W_{ji}(a_i - m) + b_j$ 的均值回到 0。
-    seed : int
-        随机种子（CPU 生成器，任何设备上抽到的数相同）。
+    seed : int, optional
+        随机种子（CPU 生成器，任何设备上抽到的数相同）；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -732,7 +769,7 @@ def init_mean_field(
     check_bool(orthogonal, "orthogonal")
     check_finite(input_mean, "input_mean")
     check_seed(seed)
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
     for i, layer in enumerate(linears):
         w = torch.empty(layer.weight.shape)  # 先在 CPU 上抽样，再拷到参数所在的设备

@@ -5,6 +5,7 @@
 - 代码引用：页面里的 ``--8<-- "dlguide/<模块>.py:<名字>"`` 换成该模块里名为 ``<名字>`` 的
   函数、类或常量的源码（不含 docstring：docstring 在 API 页上）；多个名字用逗号隔开；
 - 图：``dlguide.figures.render_all`` 画出的 SVG（源码没变的图取 ``.cache/figures`` 里的缓存）；
+- 每个专题页的 Jupyter 笔记本（``dlguide_notebooks``），速答汇总和勘误汇总两页（``dlguide_summaries``）；
 - MathJax：作为站点自己的文件发布，不请求任何第三方主机。
 """
 
@@ -25,6 +26,10 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # 同目录的 dlguide_notebooks、dlguide_summaries
+
+import dlguide_notebooks  # noqa: E402
+import dlguide_summaries  # noqa: E402
 
 # MathJax 3 的组件：启动器 + TeX 输入 + CommonHTML 输出 + 屏幕阅读器用的隐藏 MathML。
 # 按需加载的 TeX 扩展和 woff 字体整目录发布，页面只会请求用到的那几个。
@@ -71,6 +76,22 @@ def load_toc(docs_dir: str | Path) -> list[dict]:
             if not (Path(docs_dir) / extra).is_file():
                 raise SiteError(f"{path}: 第 {chapter['slug']} 章的 notebooks 指向不存在的文件 {extra!r}")
     return toc
+
+
+def topic_pages(toc: list[dict]) -> list[str]:
+    """写好的专题页（去掉锚点、去重），按目录顺序。"""
+    pages: list[str] = []
+    for chapter in toc:
+        for topic in chapter["topics"]:
+            page = topic.get("page", "").partition("#")[0]
+            if page and page not in pages:
+                pages.append(page)
+    return pages
+
+
+def page_title(markdown: str) -> str:
+    match = re.search(r"^# (.+)$", markdown, re.MULTILINE)
+    return match.group(1).strip() if match else ""
 
 
 def chapter_pages(chapter: dict) -> list[str]:
@@ -125,6 +146,8 @@ def build_nav(toc: list[dict]) -> list:
         nav.append({chapter["title"]: chapter_pages(chapter)})
     library = [{m: api_page(m)} for m in api_modules() if not m.startswith("dlguide.pages")]
     pages = [{m.removeprefix("dlguide."): api_page(m)} for m in api_modules() if m.startswith("dlguide.pages")]
+    nav.append({"速答汇总": "quick-answers.md"})
+    nav.append({"勘误汇总": "errata.md"})
     nav.append({"术语表": "glossary.md"})
     nav.append({"API 参考": ["api/index.md", {"库": library}, {"页面实验": pages}]})
     return nav
@@ -306,9 +329,19 @@ def _fresh_figures():
 
 
 def on_files(files: Files, config) -> Files:
+    FIGURE_CACHE.mkdir(parents=True, exist_ok=True)
     for name, svg in _fresh_figures().render_all(cache_dir=FIGURE_CACHE).items():
         files.append(File.generated(config, f"figures/{name}", content=svg))
-    for chapter in load_toc(config["docs_dir"]):
+    toc = load_toc(config["docs_dir"])
+    for page in topic_pages(toc):
+        markdown = (Path(config["docs_dir"]) / page).read_text(encoding="utf-8")
+        notebook = dlguide_notebooks.page_notebook(
+            markdown, page, page_title(markdown), config["site_url"] or "/", expand_includes
+        )
+        files.append(File.generated(config, dlguide_notebooks.notebook_name(page), content=dlguide_notebooks.notebook_json(notebook)))
+    for uri, content in dlguide_summaries.summary_pages(toc, Path(config["docs_dir"])).items():
+        files.append(File.generated(config, uri, content=content))
+    for chapter in toc:
         for notebook in chapter.get("notebooks", []):
             uri = notebook.removesuffix(".py") + "/" + Path(notebook).with_suffix(".ipynb").name
             files.append(File.generated(config, uri, content=notebook_ipynb(Path(config["docs_dir"]) / notebook)))
@@ -325,7 +358,24 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
+_DOWNLOAD = (
+    "本页的全部示例可以下载为 Jupyter 笔记本 [{name}]({name})，按顺序运行、改参数重跑"
+    "（只需安装 `dlguide`；笔记本由页面自动生成，单元下面是页面给出的输出）。\n\n"
+)
+
+
+def _with_download_link(markdown: str, page: str) -> str:
+    """专题页：在速答框之后、第一个二级标题之前，加一行本页笔记本的下载链接。"""
+    name = posixpath.basename(dlguide_notebooks.notebook_name(page))
+    cut = markdown.find("\n## ")
+    cut = len(markdown) if cut == -1 else cut + 1
+    return markdown[:cut] + _DOWNLOAD.format(name=name) + markdown[cut:]
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
+    uri = page.file.src_uri
+    if uri in topic_pages(load_toc(config["docs_dir"])):
+        markdown = _with_download_link(dlguide_summaries.add_box_anchors(markdown), uri)
     markdown = expand_includes(markdown, page.file.src_uri)
     if "dlguide:toc" not in markdown:
         return markdown

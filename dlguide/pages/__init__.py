@@ -42,8 +42,10 @@ def module_for_page(page: str) -> str:
     ...
     ValueError: page 必须形如 '<章>/<页>.md'（小写字母、数字、-），收到 'glossary.md'
     """
+    if not isinstance(page, str):
+        raise TypeError(f"page 必须是 str（形如 '<章>/<页>.md'），收到的是 {type(page).__name__}")
     path = PurePosixPath(page)
-    parts = path.with_suffix("").parts
+    parts = path.with_suffix("").parts if path.name else ()
     valid = (
         path.suffix == ".md"
         and len(parts) == 2
@@ -68,6 +70,8 @@ def page_for_module(module: str) -> str:
     >>> page_for_module("dlguide.pages.activations.relu_vs_sigmoid")
     'activations/relu-vs-sigmoid.md'
     """
+    if not isinstance(module, str):
+        raise TypeError(f"module 必须是 str（形如 '{__name__}.<章>.<页>'），收到的是 {type(module).__name__}")
     parts = module.split(".")
     if len(parts) != 4 or ".".join(parts[:2]) != __name__:
         raise ValueError(f"module 必须形如 '{__name__}.<章>.<页>'，收到 {module!r}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,8 +13,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_installed_package_runs_its_own_doctests(tmp_path: Path) -> None:
     wheels, target = tmp_path / "wheels", tmp_path / "site-packages"
+    build_dir_existed = (ROOT / "build").exists()
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
     subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(ROOT)], check=True)
+    if not build_dir_existed:  # setuptools 在源码目录里留下的 build/，不是我们的
+        shutil.rmtree(ROOT / "build", ignore_errors=True)
     (wheel,) = wheels.glob("dlguide-*.whl")
     subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)], check=True)
     result = subprocess.run(

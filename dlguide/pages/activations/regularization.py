@@ -11,8 +11,8 @@ from dlguide.regularization import lasso_ista, ridge_regression
 
 __all__ = ["DEGREE", "LAMBDAS", "ridge_sweep"]
 
-#: 图和页面共用的设置：20 个训练点、12 次多项式。
 DEGREE = 12
+"""图和页面共用的设置：20 个训练点、12 次多项式。"""
 
 
 LAMBDAS = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]

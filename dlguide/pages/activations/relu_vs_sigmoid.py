@@ -12,6 +12,7 @@ from dlguide._checks import (
     check_in_range,
     check_int,
     check_module,
+    check_seed,
     check_tensor,
 )
 from dlguide.device import get_device
@@ -30,7 +31,7 @@ def gradient_profile(
     depth: int = 10,
     width: int = 32,
     init: str = "default",
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> list[float]:
     r"""深度为 ``depth`` 的 MLP 在一批随机数据上反向传播一次，返回每个线性层权重梯度的范数。
 
@@ -42,14 +43,14 @@ def gradient_profile(
     activation : str
         [`dlguide.models.ACTIVATIONS`][dlguide.models.ACTIVATIONS] 里的名字，例如 ``"sigmoid"``、``"tanh"``、``"relu"``。
     depth : int
-        隐藏层数，≥ 1。
+        隐藏层数，在 [1, 1000] 内。
     width : int
-        每层宽度，≥ 1。
+        每层宽度，在 [1, 4096] 内；参数总数 ``(depth + 1)·width²`` 不超过 $10^8$。
     init : str
         ``"default"``（PyTorch 默认）、``"xavier"``（$\mathcal N(0, 2/(n_\text{in}+n_\text{out}))$）
         或 ``"he"``（$\mathcal N(0, 2/n_\text{in})$）；后两种由 [`init_mlp`][dlguide.init.init_mlp] 初始化，偏置置 0。
-    seed : int
-        参数和数据的随机种子。
+    seed : int, optional
+        参数和数据的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -58,8 +59,8 @@ def gradient_profile(
 
     Raises
     ------
-    ValueError
-        ``depth``、``width`` 越界或 ``init`` 不认识。
+    TypeError, ValueError
+        ``depth``、``width`` 越界，``activation`` 或 ``init`` 不认识，或 ``seed`` 越界。
 
     Examples
     --------
@@ -68,18 +69,26 @@ def gradient_profile(
     (6, True)
     """
 
-    for name, value in (("depth", depth), ("width", width)):
-        check_int(value, name, low=1, high=_MAX_SIZE)
+    _check_size(depth, width)
     check_choice(init, "init", ("default", "xavier", "he"))
+    check_seed(seed)
     net = mlp([width] * (depth + 1) + [1], activation, seed=seed)
     if init != "default":
         init_mlp(net, init, activation, seed=seed)
     return _backward_norms(net, width, seed)
 
 
-def _backward_norms(net: nn.Module, width: int, seed: int) -> list[float]:
+def _check_size(depth: int, width: int) -> None:
+    """``depth`` 在 [1, 1000] 内，``width`` 在 [1, 4096] 内，参数总数 ``(depth + 1)·width²`` 不超过 $10^8$。"""
+    check_int(depth, "depth", low=1, high=1000)
+    check_int(width, "width", low=1, high=_MAX_SIZE)
+    if (depth + 1) * width * width > 10**8:
+        raise ValueError(f"depth 和 width 给出的网络有约 {(depth + 1) * width * width} 个参数，上限 10**8")
+
+
+def _backward_norms(net: nn.Module, width: int, seed: int | None) -> list[float]:
     """在 256 个随机样本上对随机目标的 MSE 做一次前向和反向，返回各线性层权重梯度的范数。"""
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     X, y = torch.randn(256, width, generator=g), torch.randn(256, 1, generator=g)
     device = get_device()
     net.to(device)
@@ -97,7 +106,7 @@ def gradient_profile_at(
     center: bool = False,
     depth: int = 10,
     width: int = 32,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> list[float]:
     r"""与 [`gradient_profile`][dlguide.pages.activations.relu_vs_sigmoid.gradient_profile] 相同的网络和数据，
     但按 $(\sigma_w^2, \sigma_b^2)$ 初始化（[`init_mean_field`][dlguide.init.init_mean_field]）：$W\sim\mathcal N(0, \sigma_w^2/n)$。
@@ -113,9 +122,9 @@ def gradient_profile_at(
     center : bool
         为 ``True`` 时除第一层外每层偏置再减去 $0.5\sum_i W_{ji}$，抵消 sigmoid 输出的均值 0.5。
     depth, width : int
-        隐藏层数、宽度。
-    seed : int
-        参数和数据的随机种子。
+        隐藏层数（[1, 1000]）、宽度（[1, 4096]），参数总数 ``(depth + 1)·width²`` 不超过 $10^8$。
+    seed : int, optional
+        参数和数据的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -133,9 +142,9 @@ def gradient_profile_at(
     >>> len(norms), 0.1 < norms[0] / norms[-1] < 10
     (11, True)
     """
-    for name, value in (("depth", depth), ("width", width)):
-        check_int(value, name, low=1, high=_MAX_SIZE)
+    _check_size(depth, width)
     check_bool(center, "center")
+    check_seed(seed)
     net = mlp([width] * (depth + 1) + [1], activation)
     init_mean_field(net, weight_var, bias_var, orthogonal=orthogonal, input_mean=0.5 if center else 0.0, seed=seed)
     return _backward_norms(net, width, seed)

@@ -7,7 +7,7 @@ import math
 import torch
 from matplotlib.figure import Figure
 
-from dlguide._checks import check_in_range, check_int, check_nonnegative, check_seed
+from dlguide._checks import check_in_range, check_int, check_nonnegative, check_seed, check_tensor
 from dlguide.data import polynomial_features
 from dlguide.figures import figure, new_figure
 
@@ -22,7 +22,12 @@ __all__ = [
 
 
 def true_function(x: torch.Tensor) -> torch.Tensor:
-    r"""实验用的真函数 $f(x) = \sin(2\pi x)$，$x\in[0,1]$。
+    r"""实验用的真函数 $f(x) = \sin(2\pi x)$，$x\in[0,1]$；``x`` 是任意形状的浮点张量。
+
+    Raises
+    ------
+    TypeError
+        ``x`` 不是浮点张量。
 
     Examples
     --------
@@ -30,6 +35,7 @@ def true_function(x: torch.Tensor) -> torch.Tensor:
     >>> true_function(torch.tensor([0.0, 0.25])).round(decimals=4).tolist()
     [0.0, 1.0]
     """
+    check_tensor(x, "x")
     return torch.sin(2 * math.pi * x)
 
 
@@ -39,7 +45,7 @@ def bias_variance_decomposition(
     noise: float = 0.3,
     n_trials: int = 200,
     n_test: int = 200,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> dict[str, float]:
     r"""对多项式回归做偏差-方差分解的蒙特卡洛实验。
 
@@ -51,17 +57,17 @@ def bias_variance_decomposition(
     Parameters
     ----------
     degree : int
-        多项式次数，≥ 0。
+        多项式次数，在 [0, 100] 内。
     n_train : int
-        每个训练集的样本数，≥ 1。
+        每个训练集的样本数，在 [1, 10000] 内。
     noise : float
         噪声标准差 $\sigma$，在 [0, 10] 内。
     n_trials : int
-        训练集的个数，≥ 2。
+        训练集的个数，在 [2, 100000] 内。
     n_test : int
-        测试点个数，≥ 1。
-    seed : int
-        随机种子。
+        测试点个数，在 [1, 100000] 内；``n_trials·(n_train + n_test)·(degree + 1)`` 不超过 $10^7$。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -80,12 +86,17 @@ def bias_variance_decomposition(
     >>> abs(r["sum"] - r["test_error"]) < 0.01
     True
     """
-    check_int(degree, "degree", low=0)
-    check_int(n_train, "n_train", low=1)
-    check_int(n_trials, "n_trials", low=2)
-    check_int(n_test, "n_test", low=1)
+    check_int(degree, "degree", low=0, high=100)
+    check_int(n_train, "n_train", low=1, high=10_000)
+    check_int(n_trials, "n_trials", low=2, high=100_000)
+    check_int(n_test, "n_test", low=1, high=100_000)
+    if n_trials * (n_train + n_test) * (degree + 1) > 10**7:
+        raise ValueError(
+            f"n_trials·(n_train + n_test)·(degree + 1) = {n_trials * (n_train + n_test) * (degree + 1)} 太大（上限 10**7）"
+        )
     check_in_range(noise, "noise", 0.0, 10.0)
-    g = torch.Generator().manual_seed(seed)
+    check_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     dt = torch.float64
     x_test = torch.linspace(0, 1, n_test, dtype=dt)
     f_test = true_function(x_test)
@@ -143,7 +154,7 @@ def bias_variance_curves() -> Figure:
 
 
 def double_descent(
-    n_features: int, *, n_train: int = 100, ridge: float = 0.0, draws: int = 5, seed: int = 0
+    n_features: int, *, n_train: int = 100, ridge: float = 0.0, draws: int = 5, seed: int | None = 0
 ) -> dict[str, float]:
     r"""随机特征上的最小范数最小二乘：特征数 ``n_features`` 越过样本数 ``n_train`` 时的测试误差（双下降）。
 
@@ -165,8 +176,8 @@ def double_descent(
         L2 正则系数 $\lambda\ge 0$；0 表示最小范数解。
     draws : int
         随机特征的组数，1～100。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -197,7 +208,7 @@ def double_descent(
     X_train, X_test, y_test = X[:n_train], X[1000:1500], y[1000:1500]
     Y_train = torch.nn.functional.one_hot(y[:n_train], 10).double()
     Y_test = torch.nn.functional.one_hot(y_test, 10).double()
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     totals = dict.fromkeys(("test_error", "test_mse", "train_mse", "norm"), 0.0)
     for _ in range(draws):
         W = torch.randn(64, n_features, generator=g, dtype=torch.float64) / 8

@@ -80,7 +80,7 @@ def check_linear_shapes(model: nn.Module, sizes: Sequence[int]) -> None:
     >>> check_linear_shapes(nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(5, 1)), [3, 4, 1])
     Traceback (most recent call last):
     ...
-    ValueError: 第 2 层：weight 应为 (1, 4)（n^[2]×n^[1]），实际是 (1, 5)
+    ValueError: model 的第 2 层：weight 应为 (1, 4)（sizes 给出 n^[2]×n^[1]），实际是 (1, 5)
     """
     check_module(model, "model")
     expected = layer_shapes(sizes, m=1)
@@ -91,15 +91,23 @@ def check_linear_shapes(model: nn.Module, sizes: Sequence[int]) -> None:
         weight = tuple(layer.weight.shape)
         if weight != shapes["weight"]:
             raise ValueError(
-                f"第 {l} 层：weight 应为 {shapes['weight']}（n^[{l}]×n^[{l - 1}]），实际是 {weight}"
+                f"model 的第 {l} 层：weight 应为 {shapes['weight']}（sizes 给出 n^[{l}]×n^[{l - 1}]），实际是 {weight}"
             )
         if layer.bias is not None and tuple(layer.bias.shape) != shapes["bias"]:
-            raise ValueError(f"第 {l} 层：bias 应为 {shapes['bias']}，实际是 {tuple(layer.bias.shape)}")
+            raise ValueError(
+                f"model 的第 {l} 层：bias 应为 {shapes['bias']}（sizes 给出 n^[{l}]），实际是 {tuple(layer.bias.shape)}"
+            )
 
 
 @figure
 def network_shapes(sizes: tuple[int, ...] = (3, 4, 2, 1)) -> Figure:
-    """画一个 ``sizes`` 宽度的全连接网络，在每层下面标出 $W$、$b$、$Z/A$ 的形状（列约定，$m$ 个样本）。"""
+    """画一个 ``sizes`` 宽度的全连接网络，在每层下面标出 $W$、$b$、$Z/A$ 的形状（列约定，$m$ 个样本）。
+
+    ``sizes`` 最多 8 层、每层最多 12 个单元（再多就画不下了）。
+    """
+    sizes = tuple(check_sizes(sizes, high=12))
+    if len(sizes) > 8:
+        raise ValueError(f"sizes 最多 8 层（画得下），收到 {len(sizes)} 层")
     fig, (ax,) = new_figure(width=7.6, height=4.2)
     ax.set_axis_off()
     table = layer_shapes(sizes, m=1)

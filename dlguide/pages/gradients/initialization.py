@@ -6,15 +6,13 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from dlguide._checks import check_choice, check_int
+from dlguide._checks import check_choice, check_int, check_seed
 from dlguide.device import get_device
 from dlguide.figures import figure, new_figure
-from dlguide.init import critical_weight_variance, init_mean_field, init_mlp, mean_field_chi
+from dlguide.init import SCHEMES, critical_weight_variance, init_mean_field, init_mlp, mean_field_chi
 from dlguide.models import ACTIVATIONS
 
 __all__ = ["critical_initialization", "critical_propagation", "init_signal_propagation", "signal_propagation"]
-
-_MAX_SIZE = 4096  # 层数、宽度、样本数的上限：更大的网络在读者的 CPU 上跑不完
 
 
 def signal_propagation(
@@ -24,7 +22,7 @@ def signal_propagation(
     depth: int = 50,
     width: int = 64,
     n: int = 256,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> dict[str, list[float]]:
     r"""深层 MLP 里逐层的前向信号方差和反向梯度方差。
 
@@ -38,9 +36,10 @@ def signal_propagation(
     activation : str
         ``"tanh"``、``"relu"`` 等 [`dlguide.models.ACTIVATIONS`][dlguide.models.ACTIVATIONS] 里的名字。
     depth, width, n : int
-        层数、宽度、样本数。
-    seed : int
-        随机种子。
+        层数（[1, 1000]）、宽度（[1, 4096]）、样本数（[1, 100000]）；``depth·width²`` 不超过 $10^8$，
+        ``depth·width·n`` 不超过 $10^7$。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -52,8 +51,8 @@ def signal_propagation(
 
     Raises
     ------
-    ValueError
-        ``scheme``/``activation`` 不认识，或尺寸不是正整数。
+    TypeError, ValueError
+        ``scheme``/``activation`` 不认识，尺寸不是整数或越界，或 ``seed`` 越界。
 
     Examples
     --------
@@ -61,21 +60,31 @@ def signal_propagation(
     >>> [round(v, 1) for v in out["z_var"][::3]]  # He + ReLU：量级不随深度变化
     [2.0, 3.5, 3.5, 4.9]
     """
-    check_choice(activation, "activation", ACTIVATIONS)
-    for name, value in (("depth", depth), ("width", width), ("n", n)):
-        check_int(value, name, low=1, high=_MAX_SIZE)
+    check_choice(scheme, "scheme", SCHEMES)
+    _check_sizes(activation, depth, width, n, seed)
     layers = [nn.Linear(width, width) for _ in range(depth)]
     for i, layer in enumerate(layers):
-        init_mlp(layer, scheme, activation, seed=seed * 1000 + i)
+        init_mlp(layer, scheme, activation, seed=None if seed is None else (seed * 1000 + i) % 2**63)
     return _propagate(layers, activation, n, seed)
 
 
-def _propagate(layers: list[nn.Linear], activation: str, n: int, seed: int) -> dict[str, list[float]]:
+def _check_sizes(activation: str, depth: int, width: int, n: int, seed: int | None) -> None:
+    """``activation`` 认识；层数 [1, 1000]、宽度 [1, 4096]、样本数 [1, 100000]，depth·width² ≤ 10⁸、depth·width·n ≤ 10⁷。"""
+    check_choice(activation, "activation", ACTIVATIONS)
+    for name, value, high in (("depth", depth, 1000), ("width", width, 4096), ("n", n, 100_000)):
+        check_int(value, name, low=1, high=high)
+    if depth * width * width > 10**8 or depth * width * n > 10**7:
+        raise ValueError(f"depth、width、n 太大：depth·width² = {depth * width * width}（上限 10**8），"
+                         f"depth·width·n = {depth * width * n}（上限 10**7）")
+    check_seed(seed)
+
+
+def _propagate(layers: list[nn.Linear], activation: str, n: int, seed: int | None) -> dict[str, list[float]]:
     """把 ``n`` 个标准正态样本送过 ``layers``（每层后接激活函数），从输出端注入标准正态梯度，记录逐层统计量。"""
     device = get_device()
     width = layers[0].in_features
     # 输入和权重用不同的种子，避免抽到相关的数
-    g = torch.Generator().manual_seed(seed + 2**31)
+    g = None if seed is None else torch.Generator().manual_seed((seed + 2**31) % 2**63)
     for layer in layers:
         layer.to(device)
     act = ACTIVATIONS[activation]()
@@ -104,7 +113,7 @@ def critical_propagation(
     depth: int = 50,
     width: int = 64,
     n: int = 128,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> dict[str, list[float]]:
     r"""与 [`signal_propagation`][dlguide.pages.gradients.initialization.signal_propagation] 相同的测量，
     但权重和偏置按平均场的参数 $(\sigma_w^2, \sigma_b^2)$ 初始化（[`init_mean_field`][dlguide.init.init_mean_field]）。
@@ -118,9 +127,10 @@ def critical_propagation(
     orthogonal : bool
         权重用增益 $\sigma_w$ 的正交矩阵。
     depth, width, n : int
-        层数、宽度、样本数。
-    seed : int
-        随机种子。
+        层数（[1, 1000]）、宽度（[1, 4096]）、样本数（[1, 100000]）；``depth·width²`` 不超过 $10^8$，
+        ``depth·width·n`` 不超过 $10^7$。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -138,12 +148,11 @@ def critical_propagation(
     >>> round(out["z_var"][-1], 1), 0.1 < out["grad_var"][0] / out["grad_var"][-1] < 10
     (0.6, True)
     """
-    check_choice(activation, "activation", ACTIVATIONS)
-    for name, value in (("depth", depth), ("width", width), ("n", n)):
-        check_int(value, name, low=1, high=_MAX_SIZE)
+    _check_sizes(activation, depth, width, n, seed)
     layers = [nn.Linear(width, width) for _ in range(depth)]
     for i, layer in enumerate(layers):
-        init_mean_field(layer, weight_var, bias_var, orthogonal=orthogonal, seed=seed * 1000 + i)
+        seed_i = None if seed is None else (seed * 1000 + i) % 2**63
+        init_mean_field(layer, weight_var, bias_var, orthogonal=orthogonal, seed=seed_i)
     return _propagate(layers, activation, n, seed)
 
 

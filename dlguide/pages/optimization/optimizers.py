@@ -14,7 +14,9 @@ from dlguide._checks import (
     check_choice,
     check_finite,
     check_int,
+    check_numbers,
     check_positive,
+    check_same_length,
     check_seed,
     check_tensor,
 )
@@ -42,7 +44,7 @@ def iteration_losses(
     batch_size: int | None,
     lr: float,
     steps: int,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> list[float]:
     """在 ``(X, y)`` 上训练 softmax 回归，返回**每次更新之后**整个训练集上的交叉熵。
 
@@ -53,17 +55,17 @@ def iteration_losses(
     Parameters
     ----------
     X : torch.Tensor
-        形状 ``(n, d)`` 的浮点输入。
+        形状 ``(n, d)`` 的浮点输入，至少一个样本。
     y : torch.Tensor
-        形状 ``(n,)`` 的整数类别。
+        形状 ``(n,)`` 的整数类别，取值在 [0, 10000) 内（类别数就是最大值 + 1）。
     batch_size : int or None
         小批量大小，≥ 1；``None`` 为全批量。
     lr : float
         学习率，> 0。
     steps : int
         更新次数，≥ 1。
-    seed : int
-        初始化和抽样的种子。
+    seed : int, optional
+        初始化和抽样的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -83,12 +85,17 @@ def iteration_losses(
     >>> len(losses), all(a > b for a, b in zip(losses, losses[1:]))
     (20, True)
     """
-    check_tensor(X, "X")
+    check_tensor(X, "X", ndim=2, nonempty=True)
+    check_tensor(y, "y", kind="int", ndim=1)
+    check_same_length(X, y, "X", "y")
+    if int(y.min()) < 0 or int(y.max()) >= 10_000:
+        raise ValueError(f"y 的类别必须在 [0, 10000) 内，收到 [{int(y.min())}, {int(y.max())}]")
     check_positive(lr, "lr")
     check_int(steps, "steps", low=1, high=100_000)
     if batch_size is not None:
         check_int(batch_size, "batch_size", low=1)
-    g = torch.Generator().manual_seed(seed)
+    check_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     n, d = X.shape
     k = int(y.max()) + 1
     # softmax 回归：一个线性层，权重 ~ N(0, 0.01²)，偏置 0
@@ -114,6 +121,8 @@ def iteration_losses(
 def successive_diff_std(values: Sequence[float]) -> float:
     """相邻两项之差的标准差：衡量一条曲线“抖”得有多厉害（与整体下降趋势基本无关）。
 
+    ``values`` 是至少 3 个实数的序列（或一维张量），NaN/inf 按 PyTorch 的语义传播；否则抛出 ``TypeError``/``ValueError``。
+
     Examples
     --------
     >>> successive_diff_std([3.0, 2.0, 1.0, 0.0])   # 匀速下降，一点不抖
@@ -121,15 +130,14 @@ def successive_diff_std(values: Sequence[float]) -> float:
     >>> round(successive_diff_std([1.0, 0.0, 1.0, 0.0]), 3)
     1.155
     """
-    t = torch.tensor(list(values), dtype=torch.float64)
+    t = torch.tensor(check_numbers(values, "values", nonempty=False), dtype=torch.float64)
     if t.numel() < 3:
         raise ValueError(f"values 至少需要 3 个数，收到 {t.numel()} 个")
     return round(t.diff().std().item(), 6)
 
 
-#: 轨迹图用的方法和超参数（与页面上的实验相同）。
 def noisy_mean_sgd(
-    lr_at: Callable[[int], float], *, steps: int = 2000, w0: float = -20.0, seed: int = 0
+    lr_at: Callable[[int], float], *, steps: int = 2000, w0: float = -20.0, seed: int | None = 0
 ) -> list[float]:
     r"""单样本 SGD 估计均值 $w^\star=\mathbb E[x]=3$：$w \leftarrow w - \alpha_t (w - x_t)$，$x_t\sim\mathcal N(3, 1)$。
 
@@ -144,8 +152,8 @@ def noisy_mean_sgd(
         步数，1～10⁶。
     w0 : float
         初值。
-    seed : int
-        样本的随机种子。
+    seed : int, optional
+        样本的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -167,7 +175,8 @@ def noisy_mean_sgd(
     check_int(steps, "steps", low=1, high=1_000_000)
     check_finite(w0, "w0")
     check_seed(seed)
-    xs = (torch.randn(steps, generator=torch.Generator().manual_seed(seed), dtype=torch.float64) + 3.0).tolist()
+    g = None if seed is None else torch.Generator().manual_seed(seed)
+    xs = (torch.randn(steps, generator=g, dtype=torch.float64) + 3.0).tolist()
     w, errors = float(w0), []
     for t, x in enumerate(xs):
         # w ← w − α_t ∂/∂w ½(w − x_t)² = w − α_t (w − x_t)
@@ -176,7 +185,9 @@ def noisy_mean_sgd(
     return errors
 
 
-def implicit_bias(method: str, *, seed: int = 0, n: int = 20, d: int = 50, steps: int = 1000) -> dict[str, float]:
+def implicit_bias(
+    method: str, *, seed: int | None = 0, n: int = 20, d: int = 50, steps: int = 1000
+) -> dict[str, float]:
     r"""欠定最小二乘（$n$ 个样本、$d>n$ 个特征，训练误差可以降到 0）上，梯度下降和 Adam 各自收敛到哪个解。
 
     $A\in\mathbb R^{n\times d}$、真实权重、测试集都从标准正态抽样，训练标签带 0.1 的噪声。两种方法都从 $w=0$ 出发、
@@ -187,12 +198,12 @@ def implicit_bias(method: str, *, seed: int = 0, n: int = 20, d: int = 50, steps
     ----------
     method : str
         ``"sgd"``（全批量梯度下降）或 ``"adam"``。
-    seed : int
-        数据的随机种子。
+    seed : int, optional
+        数据的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
     n, d : int
         样本数和特征数，$1 \le n < d \le 10^4$。
     steps : int
-        步数，1～10⁵。
+        步数，1～10⁵；``steps·n·d`` 不超过 $10^9$。
 
     Returns
     -------
@@ -216,7 +227,9 @@ def implicit_bias(method: str, *, seed: int = 0, n: int = 20, d: int = 50, steps
     check_int(n, "n", low=1, high=10_000)
     check_int(d, "d", low=n + 1, high=10_000)
     check_int(steps, "steps", low=1, high=100_000)
-    g = torch.Generator().manual_seed(seed)
+    if steps * n * d > 10**9:
+        raise ValueError(f"steps·n·d = {steps * n * d} 太大，上限 10**9")
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     A = torch.randn(n, d, generator=g, dtype=torch.float64)
     w_true = torch.randn(d, generator=g, dtype=torch.float64)
     b = A @ w_true + 0.1 * torch.randn(n, generator=g, dtype=torch.float64)
@@ -245,6 +258,7 @@ PATH_SETTINGS: dict[str, dict] = {
     "RMSProp (lr=0.1)": {"method": "rmsprop", "lr": 0.1},
     "Adam (lr=0.3)": {"method": "adam", "lr": 0.3},
 }
+"""轨迹图用的方法和超参数（与页面上的实验相同）。"""
 
 
 @figure
