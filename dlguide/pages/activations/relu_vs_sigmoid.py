@@ -11,6 +11,7 @@ from dlguide._checks import (
     check_choice,
     check_in_range,
     check_int,
+    check_model_input,
     check_module,
     check_seed,
     check_tensor,
@@ -185,7 +186,8 @@ def saturated_fraction(net: nn.Module, X: torch.Tensor, threshold: float = 0.1) 
     check_module(net, "net", nn.Sequential)
     check_tensor(X, "X", ndim=2, nonempty=True)
     check_in_range(threshold, "threshold", 0.0, 1.0, low_open=True, high_open=True)
-    device = next(net.parameters()).device
+    device = next(net.parameters(), torch.empty(0)).device  # 没有参数的网络（只有激活函数）留在 CPU 上
+    check_model_input(net, X.to(device), "net", "X")
     h, saturated, total = X.to(device), 0, 0
     with torch.no_grad():
         for layer in net:

@@ -8,7 +8,14 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from dlguide._checks import check_bool, check_module, check_positive, check_tensor
+from dlguide._checks import (
+    check_bool,
+    check_model_input,
+    check_module,
+    check_positive,
+    check_same_length,
+    check_tensor,
+)
 from dlguide.data import load_digits
 from dlguide.figures import figure, new_figure
 from dlguide.gradients import GradientClipper, GradientMonitor, layer_grad_norms
@@ -132,8 +139,15 @@ def amp_clip_step(
         raise TypeError(f"scaler 必须是 torch.amp.GradScaler，收到的是 {type(scaler).__name__}")
     check_tensor(X, "X", nonempty=True)
     check_tensor(y, "y", kind="int", ndim=1, nonempty=True)
+    check_same_length(X, y, "X", "y")
     check_positive(max_norm, "max_norm")
     check_bool(unscale, "unscale")
+    check_model_input(model, X)
+    if not any(p.requires_grad for p in model.parameters()):
+        raise ValueError("model 没有需要梯度的参数，没有东西可以训练")
+    managed = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    if not any(id(p) in managed for p in model.parameters() if p.requires_grad):
+        raise ValueError("optimizer 必须管理 model 的参数，收到的优化器里没有 model 的任何参数")
     optimizer.zero_grad()
     dtype = torch.float16 if X.device.type == "cuda" else torch.bfloat16
     with torch.autocast(device_type=X.device.type, dtype=dtype):

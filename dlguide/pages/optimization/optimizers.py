@@ -14,6 +14,7 @@ from dlguide._checks import (
     check_choice,
     check_finite,
     check_int,
+    check_nonnegative,
     check_numbers,
     check_positive,
     check_same_length,
@@ -137,7 +138,7 @@ def successive_diff_std(values: Sequence[float]) -> float:
 
 
 def noisy_mean_sgd(
-    lr_at: Callable[[int], float], *, steps: int = 2000, w0: float = -20.0, seed: int | None = 0
+    schedule: Callable[[int], float], *, steps: int = 2000, w0: float = -20.0, seed: int | None = 0
 ) -> list[float]:
     r"""单样本 SGD 估计均值 $w^\star=\mathbb E[x]=3$：$w \leftarrow w - \alpha_t (w - x_t)$，$x_t\sim\mathcal N(3, 1)$。
 
@@ -146,8 +147,8 @@ def noisy_mean_sgd(
 
     Parameters
     ----------
-    lr_at : callable
-        ``lr_at(t)`` 给出第 ``t`` 步（从 0 数）的步长 $\alpha_t$。
+    schedule : callable
+        ``schedule(t)`` 给出第 ``t`` 步（从 0 数）的步长 $\alpha_t$，一个有限的非负实数。
     steps : int
         步数，1～10⁶。
     w0 : float
@@ -163,7 +164,7 @@ def noisy_mean_sgd(
     Raises
     ------
     TypeError, ValueError
-        参数类型或范围不对。
+        参数类型或范围不对，或 ``schedule(t)`` 出错、返回的不是有限的非负实数。
 
     Examples
     --------
@@ -171,7 +172,7 @@ def noisy_mean_sgd(
     >>> errors[-1] < 0.1   # α_t = 1/(t+1) 时 w_t 就是样本均值
     True
     """
-    check_callable(lr_at, "lr_at")
+    check_callable(schedule, "schedule")
     check_int(steps, "steps", low=1, high=1_000_000)
     check_finite(w0, "w0")
     check_seed(seed)
@@ -179,14 +180,19 @@ def noisy_mean_sgd(
     xs = (torch.randn(steps, generator=g, dtype=torch.float64) + 3.0).tolist()
     w, errors = float(w0), []
     for t, x in enumerate(xs):
+        try:
+            lr = schedule(t)
+        except Exception as err:
+            raise TypeError(f"schedule 必须接受整数步数 t 并返回步长：schedule({t}) 出错：{err}") from err
+        check_nonnegative(lr, f"schedule({t})")
         # w ← w − α_t ∂/∂w ½(w − x_t)² = w − α_t (w − x_t)
-        w -= lr_at(t) * (w - x)
+        w -= lr * (w - x)
         errors.append(abs(w - 3.0))
     return errors
 
 
 def implicit_bias(
-    method: str, *, seed: int | None = 0, n: int = 20, d: int = 50, steps: int = 1000
+    method: str = "sgd", *, seed: int | None = 0, n: int = 20, d: int = 50, steps: int = 1000
 ) -> dict[str, float]:
     r"""欠定最小二乘（$n$ 个样本、$d>n$ 个特征，训练误差可以降到 0）上，梯度下降和 Adam 各自收敛到哪个解。
 
@@ -197,7 +203,7 @@ def implicit_bias(
     Parameters
     ----------
     method : str
-        ``"sgd"``（全批量梯度下降）或 ``"adam"``。
+        ``"sgd"``（全批量梯度下降，默认）或 ``"adam"``。
     seed : int, optional
         数据的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
     n, d : int

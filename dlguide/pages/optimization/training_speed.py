@@ -21,6 +21,7 @@ from dlguide._checks import (
     check_choice,
     check_in_range,
     check_int,
+    check_model_input,
     check_module,
     check_positive,
     check_same_length,
@@ -292,7 +293,7 @@ def profile_training(
     batch_size : int
         批量大小，≥ 1。
     data_delay : float
-        每次取批次额外等待的秒数，0～10。
+        每次取批次额外等待的秒数，0～1。
 
     Returns
     -------
@@ -319,7 +320,9 @@ def profile_training(
     check_same_length(X, y, "X", "y")
     check_int(steps, "steps", low=1, high=100)
     check_int(batch_size, "batch_size", low=1)
-    check_in_range(data_delay, "data_delay", 0.0, 10.0)
+    check_in_range(data_delay, "data_delay", 0.0, 1.0)
+    check_model_input(model, X)
+    _check_trainable(model)
     device = next(model.parameters()).device
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
     activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if device.type == "cuda" else [])
@@ -340,6 +343,12 @@ def profile_training(
         e.key: {"count": e.count, "cpu_time_us": e.cpu_time_total, "flops": e.flops}
         for e in prof.key_averages()
     }
+
+
+def _check_trainable(model: nn.Module) -> None:
+    """``model`` 至少有一个需要梯度的参数，否则没有东西可以训练。"""
+    if not any(p.requires_grad for p in model.parameters()):
+        raise ValueError("model 没有需要梯度的参数，没有东西可以训练")
 
 
 def accumulate_gradients(model: nn.Module, X: torch.Tensor, y: torch.Tensor, micro_batch: int) -> list[torch.Tensor]:
@@ -381,6 +390,8 @@ def accumulate_gradients(model: nn.Module, X: torch.Tensor, y: torch.Tensor, mic
     check_tensor(y, "y", kind="int", ndim=1)
     total = check_same_length(X, y, "X", "y")
     check_int(micro_batch, "micro_batch", low=1)
+    check_model_input(model, X)
+    _check_trainable(model)
     model.zero_grad()
     for start in range(0, total, micro_batch):
         xb, yb = X[start : start + micro_batch], y[start : start + micro_batch]
@@ -429,6 +440,9 @@ def checkpoint_cost(blocks: nn.ModuleList, x: torch.Tensor, *, use_checkpoint: b
         raise ValueError("blocks 至少要有 1 块，收到空的 ModuleList")
     check_tensor(x, "x", nonempty=True)
     check_bool(use_checkpoint, "use_checkpoint")
+    if not x.requires_grad and not any(p.requires_grad for p in blocks.parameters()):
+        raise ValueError("blocks 没有需要梯度的参数，x 也不需要梯度：没有东西可以反向")
+    check_model_input(nn.Sequential(*blocks), x, "blocks", "x")
     counts = {"saved_bytes": 0, "block_calls": 0}
 
     def pack(t: torch.Tensor) -> torch.Tensor:

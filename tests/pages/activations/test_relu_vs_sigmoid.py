@@ -79,3 +79,6 @@ def test_saturated_fraction() -> None:
         saturated_fraction(torch.nn.Linear(2, 1), torch.zeros(4, 2))
     with pytest.raises(ValueError, match="X"):
         saturated_fraction(net, torch.zeros(0, 2))
+    with pytest.raises(ValueError, match="net 不接受 X"):
+        saturated_fraction(net, torch.zeros(4, 3))
+    assert saturated_fraction(torch.nn.Sequential(torch.nn.Tanh()), 100 * torch.ones(2, 2)) == 1.0

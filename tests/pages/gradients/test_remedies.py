@@ -55,6 +55,9 @@ def test_forgetting_unscale_clips_the_scaled_gradient() -> None:
         ({"unscale": "yes"}, TypeError, "unscale"),
         ({"y": torch.zeros(32)}, TypeError, "y"),
         ({"model": "net"}, TypeError, "model"),
+        ({"y": torch.zeros(5, dtype=torch.long)}, ValueError, "X 与 y 的样本数"),
+        ({"X": torch.zeros(32, 7)}, ValueError, "model 不接受 X"),
+        ({"optimizer": torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.1)}, ValueError, "optimizer 必须管理 model 的参数"),
     ],
 )
 def test_errors(change: dict, error: type, message: str) -> None:

@@ -60,6 +60,10 @@ def test_accumulated_gradients_equal_the_big_batch_also_with_a_ragged_last_block
         accumulate_gradients(net, X, y, 0)
     with pytest.raises(ValueError, match="样本数"):
         accumulate_gradients(net, X, y[:5], 2)
+    with pytest.raises(ValueError, match="model 不接受 X"):
+        accumulate_gradients(net, torch.randn(23, 4), y, 2)
+    with pytest.raises(ValueError, match="model 没有需要梯度的参数"):
+        accumulate_gradients(nn.Sequential(nn.Identity()), X, y, 2)
 
 
 def test_checkpoint_saves_memory_recomputes_and_keeps_gradients() -> None:
@@ -77,6 +81,10 @@ def test_checkpoint_saves_memory_recomputes_and_keeps_gradients() -> None:
         checkpoint_cost(nn.ModuleList(), x, use_checkpoint=True)
     with pytest.raises(TypeError, match="use_checkpoint"):
         checkpoint_cost(blocks, x, use_checkpoint="yes")
+    with pytest.raises(ValueError, match="blocks 不接受 x"):
+        checkpoint_cost(blocks, torch.randn(4, 3), use_checkpoint=False)
+    with pytest.raises(ValueError, match="没有东西可以反向"):
+        checkpoint_cost(nn.ModuleList([nn.Tanh()]), torch.randn(4, 3), use_checkpoint=False)
 
 
 def test_profile_training_counts_regions_and_flops() -> None:
@@ -88,6 +96,10 @@ def test_profile_training_counts_regions_and_flops() -> None:
         profile_training(net, torch.randn(10, 6), torch.arange(10) % 4, data_delay=-1.0)
     with pytest.raises(TypeError, match="y"):
         profile_training(net, torch.randn(10, 6), torch.zeros(10))
+    with pytest.raises(ValueError, match="data_delay"):
+        profile_training(net, torch.randn(10, 6), torch.arange(10) % 4, data_delay=2.0)
+    with pytest.raises(ValueError, match="model 不接受 X"):
+        profile_training(net, torch.randn(10, 5), torch.arange(10) % 4)
 
 
 @pytest.mark.parametrize(
