@@ -321,9 +321,9 @@ def profile_training(
     check_int(steps, "steps", low=1, high=100)
     check_int(batch_size, "batch_size", low=1)
     check_in_range(data_delay, "data_delay", 0.0, 1.0)
-    check_model_input(model, X)
     _check_trainable(model)
     device = next(model.parameters()).device
+    check_model_input(model, X.to(device))  # 批次在循环里才搬到模型所在的设备
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
     activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if device.type == "cuda" else [])
     with profile(activities=activities, with_flops=True) as prof:
