@@ -307,14 +307,14 @@ VALID_BY_NAME: dict[str, tuple[Callable[[], object], ...]] = {
     "n_test": (_const(20),),
     "batch_size": (_const(4),),
     "compile": (_const(False),),
-    # 卷积（dlguide.conv、dlguide.summary 和卷积一章）：单通道 6×6 图像、3×3 核、补 1 圈
+    # 卷积（dlguide.conv、dlguide.complexity 和卷积一章）：单通道 6×6 图像、3×3 核、补 1 圈
     "image": (lambda: torch.rand(8, 8, generator=_gen()), lambda: torch.rand(1, 3, 4, 4, generator=_gen())),
     "kernel": (lambda: torch.tensor([[1.0, 0.0, -1.0]] * 3),),
     "kernel_size": (_const(3),),
     "padding": (_const(1),),
     "input_shape": (_const((2,)), _const((1, 9, 9))),
     "layers": (_const([(3, 1, 1), (2, 2, 1)]),),
-    "rows": (lambda: importlib.import_module("dlguide.summary").summarize(nn.Linear(2, 2), (2,)),
+    "rows": (lambda: importlib.import_module("dlguide.complexity").summarize(nn.Linear(2, 2), (2,)),
              lambda: importlib.import_module("dlguide.pages.cnn.cnn_example").course_rows()),
     # 目标检测：8 个框 (x1, y1, x2, y2) 落在 16×16 的图里；1 个框的版本给要求“每格至多一个物体”的 YOLO 编码
     "boxes": (_boxes, lambda: torch.tensor([[2.0, 2.0, 6.0, 7.0]])),
