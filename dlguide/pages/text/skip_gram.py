@@ -31,9 +31,11 @@ def _check_sizes(vocab_size: int, dim: int, negatives: int, batch: int) -> None:
     check_int(batch, "batch", low=1, high=4096)
 
 
-def _steps(vocab_size: int, dim: int, negatives: int, batch: int, seed: int) -> tuple[Callable[[], None], Callable[[], None]]:
-    """同一个小批量上的两个训练步（前向 + 反向）：完整 softmax 与负采样。"""
-    g = torch.Generator().manual_seed(seed)
+def _steps(
+    vocab_size: int, dim: int, negatives: int, batch: int, seed: int | None
+) -> tuple[Callable[[], None], Callable[[], None]]:
+    """同一个小批量上的两个训练步（前向 + 反向）：完整 softmax 与负采样。``seed=None`` 时用全局随机状态。"""
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     V = torch.randn(vocab_size, dim, generator=g) * 0.01  # 输入向量
     U = (torch.randn(vocab_size, dim, generator=g) * 0.01).requires_grad_()  # 输出向量
     center = torch.randint(vocab_size, (batch,), generator=g)
@@ -94,7 +96,7 @@ def training_flops(vocab_size: int = 20_000, dim: int = 64, negatives: int = 5, 
 
 
 def full_softmax_vs_negative_sampling(
-    vocab_size: int = 20_000, dim: int = 64, negatives: int = 5, batch: int = 128, repeats: int = 3, seed: int = 0
+    vocab_size: int = 20_000, dim: int = 64, negatives: int = 5, batch: int = 128, repeats: int = 3, seed: int | None = 0
 ) -> tuple[float, float]:
     r"""一个小批量的前向 + 反向：完整 softmax 的 Skip-Gram 与负采样各用多少秒（单线程，取 ``repeats`` 次的最小值）。
 
@@ -114,8 +116,8 @@ def full_softmax_vs_negative_sampling(
         小批量大小，在 [1, 4096] 内。
     repeats : int
         重复次数，在 [1, 20] 内。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
