@@ -727,8 +727,8 @@ def analogy_accuracy(
 
     - ``method="3cosadd"``（默认）：答案是 [`analogy`][dlguide.word2vec.analogy] 的第一名，即
       $\hat{\boldsymbol b}-\hat{\boldsymbol a}+\hat{\boldsymbol c}$ 的最近邻；
-    - ``method="nearest_c"``：对照基线（Linzen 2016），答案只取 ``c`` 自己的最近邻（同样排除 a、b、c），
-      完全不用向量差。基线也答得对的题，说明不了“差向量一致”，只说明 d 本来就挨着 c。
+    - ``method="nearest_c"``：对照基线（Linzen 2016 的 only-b 基线；他把题写成 a:a*::b:b*，他的 b 就是这里的 ``c``），
+      答案只取 ``c`` 自己的最近邻（同样排除 a、b、c），完全不用向量差。基线也答得对的题，说明不了“差向量一致”，只说明 d 本来就挨着 c。
 
     Parameters
     ----------
