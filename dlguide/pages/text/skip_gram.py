@@ -185,7 +185,7 @@ def _offset_projection(first: torch.Tensor, second: torch.Tensor) -> tuple[torch
     """投到两个方向上：横轴是平均差向量 mean(second − first) 的方向，纵轴是去掉这个方向后所有点的第一主成分。
 
     按这种取法，箭头的平均必然朝右；投影还丢掉了其余方向上的分量，所以箭头看起来一致不等于差向量一致，
-    要用 ``_offset_cosines`` 在原空间里量。
+    要用 ``_pairwise_offset_cosine`` 在原空间里量。
     """
     offset = (second - first).mean(0)
     x_axis = offset / offset.norm()  # (d,)
@@ -198,18 +198,23 @@ def _offset_projection(first: torch.Tensor, second: torch.Tensor) -> tuple[torch
     return coords[: len(first)], coords[len(first) :]
 
 
-def _offset_cosines(first: torch.Tensor, second: torch.Tensor) -> list[float]:
-    """每一对的差向量 second − first 与平均差向量的余弦（在原来的 d 维空间里算，保留 2 位小数）。"""
-    offsets = second - first  # (n, d)
-    return [round(v, 2) for v in F.cosine_similarity(offsets, offsets.mean(0, keepdim=True)).tolist()]
+def _pairwise_offset_cosine(first: torch.Tensor, second: torch.Tensor) -> float:
+    """差向量 second − first 两两之间余弦的平均（在原来的 d 维空间里算，不含自己和自己，保留 2 位小数）。
+
+    不用“与平均差向量的余弦”：n 个两两正交、等长的向量，每个与它们平均的余弦也有 1/√n（n = 4 时是 0.5）。
+    """
+    unit = F.normalize(second - first, dim=1)  # (n, d)
+    cosines = unit @ unit.T  # (n, n)
+    off_diagonal = ~torch.eye(len(unit), dtype=torch.bool)
+    return round(cosines[off_diagonal].mean().item(), 2) + 0.0  # + 0.0：把 -0.0 写成 0.0
 
 
 @figure
 def embedding_projection() -> Figure:
-    """Skip-Gram 词向量投到“平均差向量”和“其余方向的第一主成分”上，标题里是 32 维空间里差向量与平均差向量的余弦。
+    """Skip-Gram 词向量投到“平均差向量”和“其余方向的第一主成分”上，标题里是 32 维空间里差向量两两余弦的平均。
 
-    男→女的差向量几乎平行（余弦 0.9 以上）；国家→首都的箭头在投影里也都朝右，但在原空间里余弦只有 0.4–0.6：
-    投影藏起了不一致的分量。
+    男→女的差向量几乎平行（两两余弦平均 0.86）；国家→首都的箭头在投影里也都朝右，但在原空间里两两余弦平均是 0，
+    彼此几乎无关：投影藏起了不一致的分量。
     """
     E, vocab, _ = train_word2vec(word2vec_corpus(10_000))
     fig, axes = new_figure(2, width=9.6, height=4.2)
@@ -217,7 +222,7 @@ def embedding_projection() -> Figure:
         first = torch.stack([E[vocab.index[a]] for a, _ in pairs]).double()
         second = torch.stack([E[vocab.index[b]] for _, b in pairs]).double()
         starts, ends = _offset_projection(first, second)
-        cosines = _offset_cosines(first, second)
+        cosine = _pairwise_offset_cosine(first, second)
         for (a, b), p, q in zip(pairs, starts, ends):
             ax.annotate("", xy=(q[0].item(), q[1].item()), xytext=(p[0].item(), p[1].item()),
                         arrowprops={"arrowstyle": "->", "color": "tab:gray"})
@@ -225,7 +230,7 @@ def embedding_projection() -> Figure:
             ax.plot(*q.tolist(), "o", color="tab:red")
             ax.annotate(a, p.tolist(), textcoords="offset points", xytext=(4, 4))
             ax.annotate(b, q.tolist(), textcoords="offset points", xytext=(4, 4))
-        ax.set_title(f"{title}：差向量与平均差向量的余弦 {min(cosines):.2f}–{max(cosines):.2f}", fontsize=10)
+        ax.set_title(f"{title}：32 维里差向量两两余弦的平均 {cosine:.2f}", fontsize=10)
         ax.set_xlabel("平均差向量的方向")
         ax.set_ylabel("其余方向的第一主成分")
         ax.margins(0.2)

@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from dlguide.pages.text.skip_gram import (
-    _offset_cosines,
     _offset_projection,
+    _pairwise_offset_cosine,
     full_softmax_vs_negative_sampling,
     training_flops,
 )
@@ -22,18 +22,20 @@ def test_offset_projection_puts_a_constant_offset_on_the_x_axis() -> None:
     torch.testing.assert_close(ends[:, 1], starts[:, 1])
 
 
-def test_offset_cosines_are_one_for_a_constant_offset_and_see_hidden_components() -> None:
+def test_pairwise_cosine_is_one_for_a_constant_offset_and_sees_hidden_components() -> None:
     g = torch.Generator().manual_seed(0)
     first = torch.randn(4, 6, generator=g, dtype=torch.float64)
     offset = torch.randn(6, generator=g, dtype=torch.float64)
-    assert _offset_cosines(first, first + offset) == [1.0] * 4
-    # 差向量 = 共同分量 + 互相正交的大分量：投影图的横轴仍然都朝右，原空间里的余弦却远小于 1
+    assert _pairwise_offset_cosine(first, first + offset) == 1.0
+    # 差向量 = 小的共同分量 + 互相正交的大分量：投影图的横轴仍然都朝右，原空间里两两余弦却接近 0
     spread = 3 * torch.eye(6, dtype=torch.float64)[:4]
     shared = torch.zeros(6, dtype=torch.float64)
     shared[4] = 1.0
     starts, ends = _offset_projection(first, first + shared + spread)
     assert (ends[:, 0] > starts[:, 0]).all()
-    assert max(_offset_cosines(first, first + shared + spread)) < 0.6
+    assert _pairwise_offset_cosine(first, first + shared + spread) == 0.1  # 1 / (1 + 9)
+    # 两两正交、等长：两两余弦是 0，而与平均的余弦是 0.5（所以不用后者）
+    assert _pairwise_offset_cosine(torch.zeros(4, 4, dtype=torch.float64), torch.eye(4, dtype=torch.float64)) == 0.0
 
 
 @pytest.mark.parametrize(("V", "d", "K", "B"), [(20_000, 64, 5, 128), (1000, 8, 4, 2), (50, 3, 1, 7)])
