@@ -92,7 +92,7 @@ def tfidf_heatmap() -> Figure:
     r"""8 篇示例文档里一些词的原始计数（左）、scikit-learn 默认的 TF-IDF（中）和教科书 idf 的 TF-IDF（右）。
 
     中图的 idf 是 $\ln\frac{1+N}{1+\mathrm{df}}+1$，任何词的 idf 都至少是 1：“的”被压低了，却没有消失，
-    文档 4 里出现 2 次的“的”和这一行只出现 1 次的实词一样重。右图用 $\ln\frac{N}{\mathrm{df}}$，“的”才淡到几乎看不见。
+    文档 4 里出现 2 次的“的”和这一篇独有的实词几乎一样重。右图用 $\ln\frac{N}{\mathrm{df}}$，“的”才淡到几乎看不见。
     两幅 TF-IDF 图都做了 L2 归一化；只在一篇里出现两次的“训练”“国家队”权重最大。
     """
     tokens = [jieba_tokenize(d) for d in tfidf_documents()]
