@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import torch
 
@@ -397,11 +397,16 @@ def check_int(value: object, name: str, low: int | None = None, high: int | None
     return int(value)  # type: ignore[call-overload]
 
 
-def check_seed(value: object, name: str = "seed") -> int:
-    """确认随机种子是 $[0, 2^{63}-1]$ 内的整数（``torch.Generator.manual_seed`` 接受的范围）。
+def check_seed(value: object, name: str = "seed") -> int | None:
+    """确认随机种子是 ``None`` 或 $[0, 2^{63}-1]$ 内的整数（``torch.Generator.manual_seed`` 接受的范围）。
 
-    全包的 ``seed`` 参数都用它检查，所以 ``seed=None``、``seed=-1``、``seed=1.5`` 在任何函数里
-    都得到同样的错误，而不是 PyTorch 或 scikit-learn 内部的报错。
+    全包的 ``seed`` 参数都用它检查，规则处处相同：
+
+    - 整数：函数用它设种子，同样的参数得到同样的结果；
+    - ``None``：**不重新设种子**，随机数取自 PyTorch 的全局随机状态（只有事先调用 ``torch.manual_seed``
+      才可复现）；
+    - 其余（``-1``、``1.5``、``"0"``、``True``、``2**64``）：``TypeError``/``ValueError``，而不是
+      PyTorch 或 scikit-learn 内部的报错。
 
     Parameters
     ----------
@@ -412,13 +417,13 @@ def check_seed(value: object, name: str = "seed") -> int:
 
     Returns
     -------
-    int
-        ``int(value)``。
+    int or None
+        ``int(value)``；``value`` 是 ``None`` 时返回 ``None``。
 
     Raises
     ------
     TypeError
-        ``value`` 不是整数（``bool`` 不算）。
+        ``value`` 既不是整数（``bool`` 不算）也不是 ``None``。
     ValueError
         ``value`` 越界。
 
@@ -426,17 +431,21 @@ def check_seed(value: object, name: str = "seed") -> int:
     --------
     >>> check_seed(0)
     0
+    >>> check_seed(None) is None
+    True
     >>> check_seed(-1)
     Traceback (most recent call last):
     ...
     ValueError: seed 必须在 [0, 2**63 - 1] 内，收到 -1
-    >>> check_seed(None)
+    >>> check_seed(1.5)
     Traceback (most recent call last):
     ...
-    TypeError: seed 必须是整数，收到的是 NoneType
+    TypeError: seed 必须是整数或 None，收到的是 float
     """
+    if value is None:
+        return None
     if not _is_int(value):
-        raise TypeError(f"{name} 必须是整数，收到的是 {type(value).__name__}")
+        raise TypeError(f"{name} 必须是整数或 None，收到的是 {type(value).__name__}")
     if not 0 <= value <= SEED_MAX:  # type: ignore[operator]
         raise ValueError(f"{name} 必须在 [0, 2**63 - 1] 内，收到 {value}")
     return int(value)  # type: ignore[call-overload]
@@ -600,3 +609,159 @@ def check_module(value: object, name: str, kind: type[torch.nn.Module] = torch.n
     if not isinstance(value, kind):
         raise TypeError(f"{name} 必须是 torch.nn.{kind.__name__}，收到的是 {type(value).__name__}")
     return value
+
+
+def check_numbers(
+    values: object, name: str, *, kind: str = "real", nonempty: bool = True, finite: bool = False
+) -> list:
+    """确认 ``values`` 是一串数（``kind="int"`` 时是整数），返回 Python 数的列表。
+
+    接受 list、tuple、range 等可迭代对象，以及一维的张量和 numpy 数组；字符串、映射、单个数和 ``None``
+    都不算。数据里的 ``nan``/``inf`` 默认照收（按 PyTorch 的语义传播），``finite=True`` 时拒绝。
+
+    Parameters
+    ----------
+    values : object
+        要检查的值。
+    name : str
+        参数名，写进错误信息。
+    kind : str
+        ``"real"``（默认，实数）或 ``"int"``（整数；``bool`` 都不算）。
+    nonempty : bool
+        为 ``True``（默认）时不接受空序列。
+    finite : bool
+        为 ``True`` 时不接受 ``nan`` 和 ``±inf``。
+
+    Returns
+    -------
+    list
+        ``kind="real"`` 时是 ``float`` 的列表，``kind="int"`` 时是 ``int`` 的列表。
+
+    Raises
+    ------
+    TypeError
+        ``values`` 不是数的序列，或某个元素的类型不对。
+    ValueError
+        序列为空（``nonempty=True``）、张量不是一维，或有非有限的元素（``finite=True``）。
+
+    Examples
+    --------
+    >>> check_numbers((1, 2.5), "x0")
+    [1.0, 2.5]
+    >>> check_numbers(torch.tensor([1, 0]), "y_true", kind="int")
+    [1, 0]
+    >>> check_numbers(3, "values")
+    Traceback (most recent call last):
+    ...
+    TypeError: values 必须是数的序列（list、tuple 或一维张量），收到的是 int
+    >>> check_numbers([1, 2.5], "y_pred", kind="int")
+    Traceback (most recent call last):
+    ...
+    TypeError: y_pred 的元素必须是整数，第 1 个是 float
+    >>> check_numbers([0.5, float("nan")], "x0", finite=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: x0 的元素必须是有限实数，第 1 个是 nan
+    """
+    if kind not in ("real", "int"):
+        raise ValueError(f"kind 必须是 'real' 或 'int'，收到 {kind!r}")
+    if hasattr(values, "ndim") and hasattr(values, "tolist"):  # 张量、numpy 数组
+        if values.ndim != 1:  # type: ignore[attr-defined]
+            raise ValueError(f"{name} 必须是一维的，收到 {values.ndim} 维（形状 {tuple(values.shape)}）")  # type: ignore[attr-defined]
+        values = values.tolist()  # type: ignore[attr-defined]
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} 必须是数的序列（list、tuple 或一维张量），收到的是 {type(values).__name__}")
+    items = list(values)
+    if nonempty and not items:
+        raise ValueError(f"{name} 不能为空")
+    accepted = _is_int if kind == "int" else _is_real
+    for i, item in enumerate(items):
+        if not accepted(item):
+            wanted = "整数" if kind == "int" else "实数"
+            raise TypeError(f"{name} 的元素必须是{wanted}，第 {i} 个是 {type(item).__name__}")
+        if finite and not math.isfinite(item):
+            raise ValueError(f"{name} 的元素必须是有限实数，第 {i} 个是 {item}")
+    return [int(v) for v in items] if kind == "int" else [float(v) for v in items]
+
+
+def check_model_input(
+    model: torch.nn.Module, X: torch.Tensor, model_name: str = "model", X_name: str = "X"
+) -> torch.Tensor:
+    """用 ``X`` 的第一个样本试跑一次 ``model``，确认模型接受这样的输入，返回这次的输出。
+
+    特征数、dtype 或设备与模型对不上时，PyTorch 要到训练循环深处才报 ``RuntimeError``；这里提前报
+    ``ValueError``，写明两个参数名、``X`` 的形状和 dtype。试跑在 ``eval`` 模式、``torch.no_grad()`` 下进行
+    （不更新 BatchNorm 的统计量），之后每个子模块恢复原来的模式。
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        要检查的模型。
+    X : torch.Tensor
+        一批输入，第 0 维是样本，至少一个样本。
+    model_name, X_name : str
+        参数名，写进错误信息。
+
+    Returns
+    -------
+    torch.Tensor
+        ``model(X[:1])``。
+
+    Raises
+    ------
+    TypeError
+        ``model`` 不是 ``nn.Module``、``X`` 不是张量，或模型的输出不是张量。
+    ValueError
+        ``X`` 是 0 维或空张量，或模型不接受它。
+
+    Examples
+    --------
+    >>> net = torch.nn.Linear(2, 3)
+    >>> tuple(check_model_input(net, torch.zeros(5, 2)).shape)
+    (1, 3)
+    >>> check_model_input(net, torch.zeros(5, 4))
+    Traceback (most recent call last):
+    ...
+    ValueError: model 不接受 X（形状 (5, 4)，torch.float32）：mat1 and mat2 shapes cannot be multiplied (1x4 and 2x3)
+    """
+    check_module(model, model_name)
+    check_tensor(X, X_name, kind="any", nonempty=True)
+    if X.ndim == 0:
+        raise ValueError(f"{X_name} 必须至少是 1 维（第 0 维是样本），收到 0 维张量")
+    modes = [(m, m.training) for m in model.modules()]
+    model.eval()
+    try:
+        with torch.no_grad():
+            out = model(X[:1])
+    except (RuntimeError, TypeError, ValueError, IndexError) as err:
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise ValueError(f"{model_name} 不接受 {X_name}（形状 {tuple(X.shape)}，{X.dtype}）：{reason}") from err
+    finally:
+        for m, training in modes:
+            m.training = training
+    if not isinstance(out, torch.Tensor):
+        raise TypeError(f"{model_name} 的输出必须是张量，收到的是 {type(out).__name__}")
+    return out
+
+
+def resolve_seed(value: object, name: str = "seed") -> int:
+    """[`check_seed`][dlguide._checks.check_seed]，再把 ``None`` 换成从 PyTorch 全局随机状态抽出的一个种子。
+
+    给只接受整数种子的地方用（``random.Random``、scikit-learn、``seed + 1`` 这样的算术）：``seed=None`` 时结果
+    跟着 ``torch.manual_seed`` 走，与包里其余函数的 ``seed=None`` 一致。
+
+    Examples
+    --------
+    >>> resolve_seed(3)
+    3
+    >>> _ = torch.manual_seed(0)
+    >>> a = resolve_seed(None)
+    >>> _ = torch.manual_seed(0)
+    >>> a == resolve_seed(None), 0 <= a <= SEED_MAX
+    (True, True)
+    """
+    seed = check_seed(value, name)
+    if seed is None:
+        # 从全局生成器抽一个 [0, 2^63 − 1) 内的整数
+        return int(torch.randint(0, SEED_MAX, (1,)))
+    return seed

@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 from dlguide._checks import (
+    check_finite,
     check_in_range,
     check_int,
     check_positive,
@@ -139,7 +140,8 @@ def relu(z: torch.Tensor) -> torch.Tensor:
     Returns
     -------
     torch.Tensor
-        与 ``z`` 同形状，非负。
+        与 ``z`` 同形状，非负；``z`` 里的 NaN 原样保留（与 ``torch.relu`` 相同），
+        发散的网络不会被 ReLU 悄悄“修好”成 0。
 
     Raises
     ------
@@ -149,12 +151,13 @@ def relu(z: torch.Tensor) -> torch.Tensor:
     Examples
     --------
     >>> import torch
-    >>> relu(torch.tensor([-2.0, 0.0, 3.0])).tolist()
-    [0.0, 0.0, 3.0]
+    >>> relu(torch.tensor([-2.0, 0.0, 3.0, float("nan")])).tolist()
+    [0.0, 0.0, 3.0, nan]
     """
     check_tensor(z, "z")
-    # ReLU(z) = z（z > 0），0（z ≤ 0）；只有比较和选择，没有指数
-    return torch.where(z > 0, z, torch.zeros_like(z))
+    # ReLU(z) = 0（z ≤ 0），z（z > 0）；只有比较和选择，没有指数。
+    # 条件写成 z ≤ 0：NaN 不满足任何比较，落到“原样返回 z”的分支，NaN 得以保留
+    return torch.where(z <= 0, torch.zeros_like(z), z)
 
 
 def leaky_relu(z: torch.Tensor, negative_slope: float = 0.01) -> torch.Tensor:
@@ -236,9 +239,14 @@ class PReLU(nn.Module):
     Parameters
     ----------
     num_parameters : int
-        1（所有通道共享一个 $a$）或通道数。
+        1（所有通道共享一个 $a$）或通道数，在 [1, 100000] 内。
     init : float
-        $a$ 的初值。
+        $a$ 的初值，有限实数。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``num_parameters`` 不是 [1, 100000] 内的整数，或 ``init`` 不是有限实数。
 
     Examples
     --------
@@ -252,7 +260,8 @@ class PReLU(nn.Module):
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25) -> None:
         super().__init__()
-        check_int(num_parameters, "num_parameters", low=1)
+        check_int(num_parameters, "num_parameters", low=1, high=100_000)
+        check_finite(init, "init")
         self.weight = nn.Parameter(torch.full((num_parameters,), float(init)))
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
@@ -424,11 +433,16 @@ class Maxout(nn.Module):
     Parameters
     ----------
     in_features : int
-        输入宽度。
+        输入宽度，在 [1, 100000] 内。
     out_features : int
-        输出宽度。
+        输出宽度，在 [1, 100000] 内。
     k : int
-        每个输出取最大的“片”数，≥ 2（Goodfellow 等 2013 常用 2–5）。
+        每个输出取最大的“片”数，在 [2, 100] 内（Goodfellow 等 2013 常用 2–5）。
+
+    Raises
+    ------
+    TypeError, ValueError
+        尺寸不是整数或越界，或参数总数 $k\,(n_\text{in}+1)\,n_\text{out}$ 超过 $10^8$（400 MB）。
 
     Examples
     --------
@@ -442,14 +456,26 @@ class Maxout(nn.Module):
 
     def __init__(self, in_features: int, out_features: int, k: int = 2) -> None:
         super().__init__()
-        for name, value, low in (("in_features", in_features, 1), ("out_features", out_features, 1), ("k", k, 2)):
-            check_int(value, name, low=low)
-        self.out_features, self.k = out_features, k
+        for name, value, low, high in (
+            ("in_features", in_features, 1, 100_000), ("out_features", out_features, 1, 100_000), ("k", k, 2, 100)
+        ):
+            check_int(value, name, low=low, high=high)
+        if k * (in_features + 1) * out_features > 10**8:
+            raise ValueError(
+                f"in_features、out_features、k 给出的参数太多：k·(in_features + 1)·out_features = "
+                f"{k * (in_features + 1) * out_features}，上限 10**8"
+            )
+        self.in_features, self.out_features, self.k = in_features, out_features, k
         # k 组 (W_j, b_j) 放在一个线性层里：输出 out_features·k 个数
         self.linear = nn.Linear(in_features, out_features * k)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``x`` 形状 ``(..., in_features)``，返回 ``(..., out_features)``。"""
+        """``x`` 形状 ``(..., in_features)``，dtype 与层的参数相同，返回 ``(..., out_features)``。"""
+        check_tensor(x, "x")
+        if x.ndim == 0 or x.shape[-1] != self.in_features:
+            raise ValueError(f"x 的最后一维必须是 in_features = {self.in_features}，收到形状 {tuple(x.shape)}")
+        if x.dtype != self.linear.weight.dtype:
+            raise TypeError(f"x 的 dtype 必须与层的参数相同（{self.linear.weight.dtype}），收到 {x.dtype}")
         # z_{ij} = w_{ij}ᵀx + b_{ij}，整理成 (..., out, k)
         z = self.linear(x).unflatten(-1, (self.out_features, self.k))
         # h_i = max_j z_{ij}

@@ -112,7 +112,7 @@ def chirp(f0: float, f1: float, duration: float, sample_rate: int = 8000, amplit
     return (amplitude * torch.sin(phase)).float()
 
 
-def add_noise(signal: torch.Tensor, snr_db: float, *, seed: int = 0) -> torch.Tensor:
+def add_noise(signal: torch.Tensor, snr_db: float, *, seed: int | None = 0) -> torch.Tensor:
     r"""按信噪比加高斯白噪声：噪声功率 $P_n = P_s / 10^{\mathrm{SNR}/10}$，$P_s$ 是信号的平均功率。
 
     Parameters
@@ -121,8 +121,8 @@ def add_noise(signal: torch.Tensor, snr_db: float, *, seed: int = 0) -> torch.Te
         一维浮点信号，非空。
     snr_db : float
         信噪比（dB），在 [-30, 100] 内。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -139,7 +139,7 @@ def add_noise(signal: torch.Tensor, snr_db: float, *, seed: int = 0) -> torch.Te
     check_tensor(signal, "signal", ndim=1, nonempty=True)
     check_in_range(snr_db, "snr_db", -30.0, 100.0)
     check_seed(seed)
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     # P_n = P_s / 10^(SNR/10)
     noise_power = signal.double().pow(2).mean() / 10 ** (snr_db / 10)
     noise = torch.randn(signal.shape, generator=g, dtype=torch.float64)

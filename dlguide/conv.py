@@ -699,7 +699,7 @@ def receptive_field(
     *,
     position: Sequence[int] | None = None,
     samples: int = 4,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> tuple[int, ...]:
     r"""用梯度实测一个输出位置的感受野：梯度非零的输入像素所占的范围（每个空间维的长度）。
 
@@ -718,8 +718,8 @@ def receptive_field(
         输出的空间位置，默认中心。
     samples : int
         随机输入的个数，在 [1, 64] 内。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -748,7 +748,7 @@ def receptive_field(
     param = next(model.parameters(), None)
     dtype = param.dtype if param is not None else torch.get_default_dtype()
     device = param.device if param is not None else torch.device("cpu")
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     seen = torch.zeros(shape[1:], dtype=torch.bool, device=device)
     for _ in range(samples):
         x = torch.randn((1, *shape), generator=g, dtype=dtype).to(device)

@@ -17,7 +17,7 @@ import random
 from functools import cache
 from importlib import resources
 
-from dlguide._checks import check_choice, check_int, check_seed
+from dlguide._checks import check_choice, check_int, resolve_seed
 
 __all__ = [
     "NER_TAGS",
@@ -102,7 +102,7 @@ def _sentence(r: random.Random) -> list[str]:
     return body + ["。"]
 
 
-def word2vec_corpus(n_sentences: int = 20_000, seed: int = 0) -> list[list[str]]:
+def word2vec_corpus(n_sentences: int = 20_000, seed: int | None = 0) -> list[list[str]]:
     """按手写句型随机生成的已分词中文句子（本书生成，MIT 许可），用来训练 word2vec。
 
     五类句子：国家/首都/语言（30%）、成对的男女称谓（30%）、水果（10%）、动物（10%）、反义形容词（20%）。
@@ -113,8 +113,8 @@ def word2vec_corpus(n_sentences: int = 20_000, seed: int = 0) -> list[list[str]]
     ----------
     n_sentences : int
         句子数，在 [1, 1000000] 内。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -127,7 +127,7 @@ def word2vec_corpus(n_sentences: int = 20_000, seed: int = 0) -> list[list[str]]
     [['我', '喜欢', '吃', '西瓜', '。'], ['他', '是', '一个', '好', '男人', '。']]
     """
     check_int(n_sentences, "n_sentences", low=1, high=1_000_000)
-    r = random.Random(check_seed(seed))
+    r = random.Random(resolve_seed(seed))
     return [_sentence(r) for _ in range(n_sentences)]
 
 
@@ -192,15 +192,15 @@ def _jieba_entities() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(sorted(locations)), tuple(sorted(organizations))
 
 
-def ner_entity_names(seed: int = 0) -> dict[str, list[str]]:
+def ner_entity_names(seed: int | None = 0) -> dict[str, list[str]]:
     """生成 NER 数据用的实体名：人名（生成）、地名与机构名（取自 jieba 词典，MIT 许可）。
 
     人名是姓氏 + 一到两个名字用字，按 ``seed`` 生成 600 个不重复的名字。
 
     Parameters
     ----------
-    seed : int
-        生成人名的随机种子。
+    seed : int, optional
+        生成人名的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -215,7 +215,7 @@ def ner_entity_names(seed: int = 0) -> dict[str, list[str]]:
     >>> "武汉市" in names["LOC"], "北京大学" in names["ORG"]
     (True, True)
     """
-    r = random.Random(check_seed(seed))
+    r = random.Random(resolve_seed(seed))
     people: set[str] = set()
     while len(people) < 600:
         people.add(r.choice(_SURNAMES) + "".join(r.choice(_GIVEN) for _ in range(r.choice((1, 2, 2)))))
@@ -290,7 +290,7 @@ def _fill(template: str, names: dict[str, list[str]], r: random.Random) -> tuple
     return "".join(chars), tags
 
 
-def ner_dataset(n: int = 600, split: str = "train", seed: int = 0) -> list[tuple[str, list[str]]]:
+def ner_dataset(n: int = 600, split: str = "train", seed: int | None = 0) -> list[tuple[str, list[str]]]:
     """生成的中文命名实体识别数据：字级 BIO 标注，实体类型 PER（人名）、LOC（地名）、ORG（机构名）。
 
     训练集与测试集的**实体名不重叠**（每类名字按固定的随机顺序七三分），测试集还有 6 个训练时没见过的句型，
@@ -302,8 +302,8 @@ def ner_dataset(n: int = 600, split: str = "train", seed: int = 0) -> list[tuple
         句子数，在 [1, 100000] 内。
     split : str
         ``"train"`` 或 ``"test"``。
-    seed : int
-        随机种子（只影响抽句型和填名字，不影响名字的划分）。
+    seed : int, optional
+        随机种子（只影响抽句型和填名字，不影响名字的划分）；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -320,7 +320,7 @@ def ner_dataset(n: int = 600, split: str = "train", seed: int = 0) -> list[tuple
     """
     check_int(n, "n", low=1, high=100_000)
     check_choice(split, "split", ("train", "test"))
-    r = random.Random(check_seed(seed) * 2 + (split == "test"))
+    r = random.Random(resolve_seed(seed) * 2 + (split == "test"))
     names = {}
     for kind, values in ner_entity_names().items():
         order = list(values)

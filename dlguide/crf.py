@@ -46,8 +46,8 @@ class LinearChainCRF(nn.Module):
     ----------
     num_tags : int
         标签数 $T$，在 [1, 1000] 内。
-    seed : int
-        参数初始化（$U(-0.1, 0.1)$）的随机种子。
+    seed : int, optional
+        参数初始化（$U(-0.1, 0.1)$）的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Examples
     --------
@@ -61,11 +61,11 @@ class LinearChainCRF(nn.Module):
     [[2, 1, 2, 1], [1, 2]]
     """
 
-    def __init__(self, num_tags: int, seed: int = 0) -> None:
+    def __init__(self, num_tags: int, seed: int | None = 0) -> None:
         super().__init__()
         check_int(num_tags, "num_tags", low=1, high=1000)
         check_seed(seed)
-        g = torch.Generator().manual_seed(seed)
+        g = None if seed is None else torch.Generator().manual_seed(seed)
         self.num_tags = num_tags
         self.transitions = nn.Parameter(torch.rand(num_tags, num_tags, generator=g) * 0.2 - 0.1)  # (T, T)
         self.start = nn.Parameter(torch.rand(num_tags, generator=g) * 0.2 - 0.1)  # (T,)

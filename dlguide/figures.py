@@ -24,6 +24,7 @@ import matplotlib
 import torch
 from matplotlib.figure import Figure
 
+from dlguide._checks import check_in_range, check_int
 from dlguide.pages import page_for_module, page_modules
 
 __all__ = [
@@ -110,12 +111,27 @@ def figure(factory: Callable[[], Figure]) -> Callable[[], Figure]:
 def new_figure(ncols: int = 1, *, width: float = 6.4, height: float = 3.6) -> tuple[Figure, list]:
     """新建一张不依赖 pyplot 全局状态的图，返回 ``(fig, axes)``，``axes`` 总是列表。
 
+    Parameters
+    ----------
+    ncols : int
+        并排的子图个数，在 [1, 20] 内。
+    width, height : float
+        整张图的宽和高（英寸），在 (0, 100] 内。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型不对或越界。
+
     Examples
     --------
     >>> fig, axes = new_figure(2)
     >>> len(axes)
     2
     """
+    check_int(ncols, "ncols", low=1, high=20)
+    check_in_range(width, "width", 0, 100, low_open=True)
+    check_in_range(height, "height", 0, 100, low_open=True)
     with matplotlib.rc_context(_STYLE):
         fig = Figure(figsize=(width, height), layout="constrained")
         axes = fig.subplots(1, ncols, squeeze=False)[0].tolist()
@@ -192,6 +208,8 @@ def to_svg(fig: Figure) -> str:
 
     Raises
     ------
+    TypeError
+        ``fig`` 不是 ``matplotlib.figure.Figure``。
     ValueError
         matplotlib 报告缺字形，或 SVG 里的文字点名了站点字体栈以外的字体
         （例如用了 ``$…$`` 数学排版）：读者的浏览器会显示错字或方框。
@@ -208,6 +226,8 @@ def to_svg(fig: Figure) -> str:
     ...
     ValueError: SVG 的文字用了读者没有的字体 'cmsy10'；图里的公式请写成 Unicode，不要用 $…$
     """
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig 必须是 matplotlib.figure.Figure（例如 new_figure() 的结果），收到的是 {type(fig).__name__}")
     collector = _LogCollector()
     logger = logging.getLogger("matplotlib")
     logger.addHandler(collector)
@@ -353,6 +373,8 @@ def show(fig: Figure, alt: str) -> SVGImage:
 
     Raises
     ------
+    TypeError
+        ``fig`` 不是 ``matplotlib.figure.Figure``。
     ValueError
         ``alt`` 为空。
 
@@ -363,6 +385,8 @@ def show(fig: Figure, alt: str) -> SVGImage:
     >>> show(fig, alt="一条下降的直线")._repr_html_()[:44]
     '<img alt="一条下降的直线" src="data:image/svg+xml;b'
     """
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig 必须是 matplotlib.figure.Figure（例如 new_figure() 的结果），收到的是 {type(fig).__name__}")
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError("alt 必须是描述图中内容的非空字符串")
     return SVGImage(to_svg(fig), alt)

@@ -32,7 +32,7 @@ def layer_grad_norms(model: nn.Module, kind: type[nn.Module] = nn.Linear) -> lis
     model : torch.nn.Module
         已经反向传播过的模型。
     kind : type
-        统计哪一类层，默认 ``nn.Linear``。
+        统计哪一类层：带 ``weight`` 参数的 ``nn.Module`` 子类，默认 ``nn.Linear``。
 
     Returns
     -------
@@ -42,7 +42,9 @@ def layer_grad_norms(model: nn.Module, kind: type[nn.Module] = nn.Linear) -> lis
     Raises
     ------
     TypeError
-        ``model`` 不是 ``nn.Module``。
+        ``model`` 不是 ``nn.Module``，或 ``kind`` 不是 ``nn.Module`` 的子类。
+    ValueError
+        ``model`` 里 ``kind`` 类的层没有 ``weight`` 参数（例如 ``nn.ReLU``）。
 
     Examples
     --------
@@ -58,6 +60,7 @@ def layer_grad_norms(model: nn.Module, kind: type[nn.Module] = nn.Linear) -> lis
     [3.1623, 4.2426]
     """
     check_module(model, "model")
+    _check_kind(model, kind)
     norms = []
     for layer in model.modules():
         if isinstance(layer, kind):
@@ -70,6 +73,14 @@ def layer_grad_norms(model: nn.Module, kind: type[nn.Module] = nn.Linear) -> lis
 def _grads(parameters: Iterable[torch.Tensor] | torch.Tensor) -> list[torch.Tensor]:
     if isinstance(parameters, torch.Tensor):
         parameters = [parameters]
+    elif isinstance(parameters, (str, bytes)) or not isinstance(parameters, Iterable):
+        raise TypeError(
+            f"parameters 必须是张量或张量的可迭代对象（例如 model.parameters()），收到的是 {type(parameters).__name__}"
+        )
+    parameters = list(parameters)
+    for i, p in enumerate(parameters):
+        if not isinstance(p, torch.Tensor):
+            raise TypeError(f"parameters[{i}] 必须是 torch.Tensor，收到的是 {type(p).__name__}")
     return [p.grad for p in parameters if p.grad is not None]
 
 
@@ -92,6 +103,13 @@ def _total_norm(grads: list[torch.Tensor]) -> float:
 
 def global_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor) -> float:
     r"""所有参数的梯度拼成一个长向量后的 L2 范数 $\sqrt{\sum_p \lVert g_p \rVert_2^2}$。
+
+    ``parameters`` 是一个张量或张量的可迭代对象（例如 ``model.parameters()``）；没有梯度的张量不计入。
+
+    Raises
+    ------
+    TypeError
+        ``parameters`` 不是张量或张量的可迭代对象。
 
     Examples
     --------
@@ -137,7 +155,9 @@ class GradientMonitor:
     Raises
     ------
     TypeError
-        ``model`` 不是 ``nn.Module``。
+        ``model`` 不是 ``nn.Module``，或 ``kind`` 不是 ``nn.Module`` 的子类。
+    ValueError
+        ``model`` 里 ``kind`` 类的层没有 ``weight`` 参数。
 
     Examples
     --------
@@ -156,6 +176,7 @@ class GradientMonitor:
 
     def __init__(self, model: nn.Module, kind: type[nn.Module] = nn.Linear) -> None:
         check_module(model, "model")
+        _check_kind(model, kind)
         self.model = model
         self.kind = kind
         self.global_norms: list[float] = []
@@ -219,8 +240,10 @@ def clip_grad_norm(parameters: Iterable[torch.Tensor] | torch.Tensor, max_norm: 
 
     Raises
     ------
+    TypeError
+        ``parameters`` 不是张量或张量的可迭代对象。
     ValueError
-        ``max_norm`` 不是正数。
+        ``max_norm`` 不是有限的正数。
 
     Examples
     --------
@@ -255,8 +278,10 @@ def clip_grad_value(parameters: Iterable[torch.Tensor] | torch.Tensor, clip_valu
 
     Raises
     ------
+    TypeError
+        ``parameters`` 不是张量或张量的可迭代对象。
     ValueError
-        ``clip_value`` 不是正数。
+        ``clip_value`` 不是有限的正数。
 
     Examples
     --------
@@ -338,3 +363,12 @@ class GradientClipper:
         if self._handle is not None:
             self._handle.remove()
             self._handle = None
+
+
+def _check_kind(model: nn.Module, kind: object) -> None:
+    """``kind`` 是 ``nn.Module`` 的子类，且 ``model`` 里这一类的层都有 ``weight`` 参数。"""
+    if not (isinstance(kind, type) and issubclass(kind, nn.Module)):
+        raise TypeError(f"kind 必须是 nn.Module 的子类（例如 nn.Linear，不是字符串或实例），收到 {kind!r}")
+    for layer in model.modules():
+        if isinstance(layer, kind) and not isinstance(getattr(layer, "weight", None), torch.Tensor):
+            raise ValueError(f"kind 必须是带 weight 参数的层（nn.Linear、nn.Conv2d……），{kind.__name__} 没有 weight")

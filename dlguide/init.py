@@ -14,7 +14,15 @@ import math
 import torch
 from torch import nn
 
-from dlguide._checks import check_in_range, check_tensor
+from dlguide._checks import (
+    check_choice,
+    check_finite,
+    check_int,
+    check_module,
+    check_nonnegative,
+    check_seed,
+    check_tensor,
+)
 
 __all__ = [
     "SCHEMES",
@@ -37,6 +45,7 @@ SCHEMES = ("zeros", "small_normal", "lecun", "xavier", "he", "orthogonal", "pyto
 """[`init_mlp`][dlguide.init.init_mlp] 认识的方案名。"""
 
 _GAIN_FREE = ("linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d")
+_GAIN_NAMES = (*_GAIN_FREE, "tanh", "relu", "leaky_relu", "selu")
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
@@ -48,7 +57,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
         ``"linear"``/``"identity"``/``"sigmoid"``/``"conv1d"``…、``"tanh"``、``"relu"``、
         ``"leaky_relu"``、``"selu"``。
     param : float, optional
-        ``leaky_relu`` 的负半轴斜率，默认 0.01。
+        ``leaky_relu`` 的负半轴斜率（有限实数），默认 0.01。
 
     Returns
     -------
@@ -57,14 +66,17 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 
     Raises
     ------
-    ValueError
-        ``nonlinearity`` 不认识。
+    TypeError, ValueError
+        ``nonlinearity`` 不认识，或 ``param`` 不是有限实数。
 
     Examples
     --------
     >>> [round(calculate_gain(a), 4) for a in ("linear", "tanh", "relu", "selu")]
     [1.0, 1.6667, 1.4142, 0.75]
     """
+    check_choice(nonlinearity, "nonlinearity", _GAIN_NAMES)
+    if param is not None:
+        check_finite(param, "param")
     if nonlinearity in _GAIN_FREE:
         return 1.0
     if nonlinearity == "tanh":
@@ -80,9 +92,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     if nonlinearity == "selu":
         # SELU：g = 3/4（PyTorch 为自归一化网络选的值）
         return 3.0 / 4
-    raise ValueError(
-        f"nonlinearity 必须是 {sorted((*_GAIN_FREE, 'tanh', 'relu', 'leaky_relu', 'selu'))} 之一，收到 {nonlinearity!r}"
-    )
+    raise AssertionError(nonlinearity)  # check_choice 已经排除了其他名字
 
 
 def fans(tensor: torch.Tensor) -> tuple[int, int]:
@@ -129,7 +139,12 @@ def zeros_(tensor: torch.Tensor) -> torch.Tensor:
 
 
 def constant_(tensor: torch.Tensor, value: float) -> torch.Tensor:
-    """全部置为同一个常数 ``value``。
+    """全部置为同一个常数 ``value``（有限实数）。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``tensor`` 不是浮点张量，或 ``value`` 不是有限实数。
 
     Examples
     --------
@@ -138,6 +153,7 @@ def constant_(tensor: torch.Tensor, value: float) -> torch.Tensor:
     [[0.5, 0.5, 0.5]]
     """
     check_tensor(tensor, "tensor")
+    check_finite(value, "value")
     with torch.no_grad():
         return tensor.fill_(value)
 
@@ -152,14 +168,14 @@ def normal_(
     tensor : torch.Tensor
         要初始化的张量。
     std : float
-        标准差 $\sigma \ge 0$。
+        标准差 $\sigma \ge 0$，有限。
     generator : torch.Generator, optional
         随机数生成器。
 
     Raises
     ------
     ValueError
-        ``std`` 为负。
+        ``std`` 为负或不是有限实数。
 
     Examples
     --------
@@ -169,7 +185,7 @@ def normal_(
     0.01
     """
     check_tensor(tensor, "tensor")
-    check_in_range(std, "std", 0.0, float("inf"))
+    check_nonnegative(std, "std")
     with torch.no_grad():
         return tensor.normal_(0.0, std, generator=generator)
 
@@ -196,7 +212,12 @@ def lecun_normal_(tensor: torch.Tensor, generator: torch.Generator | None = None
 def xavier_uniform_(
     tensor: torch.Tensor, gain: float = 1.0, generator: torch.Generator | None = None
 ) -> torch.Tensor:
-    r"""Glorot/Xavier 均匀初始化：$w \sim U(-a, a)$，$a = g\sqrt{6/(n_{\text{in}}+n_{\text{out}})}$。
+    r"""Glorot/Xavier 均匀初始化：$w \sim U(-a, a)$，$a = g\sqrt{6/(n_{\text{in}}+n_{\text{out}})}$，增益 $g \ge 0$。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``tensor`` 不是至少 2 维的浮点张量，或 ``gain`` 为负或不是有限实数。
 
     Examples
     --------
@@ -206,6 +227,7 @@ def xavier_uniform_(
     (0.122, 0.99)
     """
     fan_in, fan_out = fans(tensor)
+    check_nonnegative(gain, "gain")
     # 前向要 n_in·Var(w)=1，反向要 n_out·Var(w)=1，折中取 Var(w) = 2 / (n_in + n_out)
     # U(-a, a) 的方差是 a²/3，所以 a = g·√(3·Var) = g·√(6 / (n_in + n_out))
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
@@ -216,7 +238,12 @@ def xavier_uniform_(
 def xavier_normal_(
     tensor: torch.Tensor, gain: float = 1.0, generator: torch.Generator | None = None
 ) -> torch.Tensor:
-    r"""Glorot/Xavier 正态初始化：$w \sim \mathcal N\bigl(0,\ g^2 \cdot 2/(n_{\text{in}}+n_{\text{out}})\bigr)$。
+    r"""Glorot/Xavier 正态初始化：$w \sim \mathcal N\bigl(0,\ g^2 \cdot 2/(n_{\text{in}}+n_{\text{out}})\bigr)$，增益 $g \ge 0$。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``tensor`` 不是至少 2 维的浮点张量，或 ``gain`` 为负或不是有限实数。
 
     Examples
     --------
@@ -226,6 +253,7 @@ def xavier_normal_(
     1.0
     """
     fan_in, fan_out = fans(tensor)
+    check_nonnegative(gain, "gain")
     # σ = g·√(2 / (n_in + n_out))
     std = gain * math.sqrt(2.0 / (fan_in + fan_out))
     with torch.no_grad():
@@ -233,8 +261,8 @@ def xavier_normal_(
 
 
 def _kaiming_std(tensor: torch.Tensor, a: float, mode: str, nonlinearity: str) -> float:
-    if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"mode 必须是 'fan_in' 或 'fan_out'，收到 {mode!r}")
+    check_finite(a, "a")
+    check_choice(mode, "mode", ("fan_in", "fan_out"))
     fan_in, fan_out = fans(tensor)
     fan = fan_in if mode == "fan_in" else fan_out
     # σ = g / √n，ReLU 的 g = √2，即 Var(w) = 2 / n
@@ -255,7 +283,7 @@ def kaiming_normal_(
     tensor : torch.Tensor
         权重。
     a : float
-        ``leaky_relu`` 的负斜率（只在 ``nonlinearity="leaky_relu"`` 时用到）。
+        ``leaky_relu`` 的负斜率，有限实数（只在 ``nonlinearity="leaky_relu"`` 时用到）。
     mode : str
         ``"fan_in"``（保持前向方差）或 ``"fan_out"``（保持反向方差）。
     nonlinearity : str
@@ -265,8 +293,8 @@ def kaiming_normal_(
 
     Raises
     ------
-    ValueError
-        ``mode`` 或 ``nonlinearity`` 不认识。
+    TypeError, ValueError
+        ``mode`` 或 ``nonlinearity`` 不认识，或 ``a`` 不是有限实数。
 
     Examples
     --------
@@ -311,7 +339,12 @@ def orthogonal_(
     r"""（半）正交初始化：$W = g\,Q$，$Q$ 的行（或列）两两正交且为单位向量，所有奇异值都是 $g$。
 
     做法：抽一个标准正态矩阵做 QR 分解，再把 $Q$ 的各列乘上 $\operatorname{sign}(R_{ii})$，
-    这样 $Q$ 在正交矩阵上均匀分布（Mezzadri, 2007）。
+    这样 $Q$ 在正交矩阵上均匀分布（Mezzadri, 2007）。增益 $g \ge 0$。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``tensor`` 不是至少 2 维的浮点张量，或 ``gain`` 为负或不是有限实数。
 
     Examples
     --------
@@ -323,6 +356,7 @@ def orthogonal_(
     [2.0, 2.0, 2.0]
     """
     fan_in, _ = fans(tensor)
+    check_nonnegative(gain, "gain")
     rows, cols = tensor.shape[0], fan_in
     flat = tensor.new_empty((rows, cols)).normal_(0.0, 1.0, generator=generator)
     if rows < cols:  # 宽矩阵：对转置做 QR，得到正交的行
@@ -346,9 +380,10 @@ def weight_variance(scheme: str, fan_in: int, fan_out: int, activation: str = "r
     scheme : str
         [`SCHEMES`][dlguide.init.SCHEMES] 之一。
     fan_in, fan_out : int
-        输入、输出单元数。
+        输入、输出单元数，≥ 1。
     activation : str
-        ``"orthogonal"`` 方案按 [`calculate_gain`][dlguide.init.calculate_gain] 取增益；其余方案与它无关。
+        ``"orthogonal"`` 方案按 [`calculate_gain`][dlguide.init.calculate_gain] 取增益（必须是它认识的名字）；
+        其余方案与它无关，也可以是 [`ACTIVATIONS`][dlguide.models.ACTIVATIONS] 里的名字。
 
     Returns
     -------
@@ -357,8 +392,8 @@ def weight_variance(scheme: str, fan_in: int, fan_out: int, activation: str = "r
 
     Raises
     ------
-    ValueError
-        ``scheme`` 不认识。
+    TypeError, ValueError
+        ``scheme`` 或 ``activation`` 不认识，或 ``fan_in``/``fan_out`` 不是正整数。
 
     Examples
     --------
@@ -367,6 +402,10 @@ def weight_variance(scheme: str, fan_in: int, fan_out: int, activation: str = "r
     >>> round(weight_variance("xavier", 784, 256) * 784, 3)
     1.508
     """
+    check_choice(scheme, "scheme", SCHEMES)
+    check_int(fan_in, "fan_in", low=1)
+    check_int(fan_out, "fan_out", low=1)
+    _check_activation(activation, scheme)
     table = {
         "zeros": 0.0,
         "small_normal": 0.01**2,
@@ -377,17 +416,15 @@ def weight_variance(scheme: str, fan_in: int, fan_out: int, activation: str = "r
         # He：2/n_in
         "he": 2.0 / fan_in,
         # 正交矩阵每行是单位向量：Σ_j w_ij² = g²，平均到每个元素 g²/n_in（行数 ≤ 列数时）
-        "orthogonal": calculate_gain(activation) ** 2 / max(fan_in, fan_out),
+        "orthogonal": calculate_gain(activation) ** 2 / max(fan_in, fan_out) if scheme == "orthogonal" else 0.0,
         # nn.Linear 默认：U(-1/√n_in, 1/√n_in)，方差 1/(3 n_in)
         "pytorch_default": 1.0 / (3 * fan_in),
     }
-    if scheme not in table:
-        raise ValueError(f"scheme 必须是 {list(SCHEMES)} 之一，收到 {scheme!r}")
     return table[scheme]
 
 
 def init_mlp(
-    model: nn.Module, scheme: str, activation: str = "relu", seed: int = 0
+    model: nn.Module, scheme: str, activation: str = "relu", seed: int | None = 0
 ) -> nn.Module:
     r"""按方案名初始化 ``model`` 里所有 ``nn.Linear`` 的权重，偏置全部置 0。
 
@@ -399,9 +436,9 @@ def init_mlp(
         [`SCHEMES`][dlguide.init.SCHEMES] 之一；``"pytorch_default"`` 按 ``nn.Linear`` 的默认分布
         $U(-1/\sqrt{n_{\text{in}}}, 1/\sqrt{n_{\text{in}}})$ 重新抽样。
     activation : str
-        隐藏层的激活函数名，``"orthogonal"`` 方案用它选增益。
-    seed : int
-        随机种子（CPU 生成器，任何设备上抽到的数相同）。
+        隐藏层的激活函数名，``"orthogonal"`` 方案用它选增益（见 [`weight_variance`][dlguide.init.weight_variance]）。
+    seed : int, optional
+        随机种子（CPU 生成器，任何设备上抽到的数相同）；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -410,8 +447,8 @@ def init_mlp(
 
     Raises
     ------
-    ValueError
-        ``scheme`` 不认识。
+    TypeError, ValueError
+        ``model`` 不是 ``nn.Module``，``scheme`` 或 ``activation`` 不认识，或 ``seed`` 越界。
 
     Examples
     --------
@@ -420,9 +457,11 @@ def init_mlp(
     >>> net[0].weight.abs().sum().item(), net[2].bias.abs().sum().item()
     (0.0, 0.0)
     """
-    if scheme not in SCHEMES:
-        raise ValueError(f"scheme 必须是 {list(SCHEMES)} 之一，收到 {scheme!r}")
-    g = torch.Generator().manual_seed(seed)
+    check_module(model, "model")
+    check_choice(scheme, "scheme", SCHEMES)
+    _check_activation(activation, scheme)
+    check_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     for layer in model.modules():
         if not isinstance(layer, nn.Linear):
             continue
@@ -449,3 +488,11 @@ def init_mlp(
     return model
 
 
+
+
+def _check_activation(activation: object, scheme: str) -> None:
+    """``"orthogonal"`` 方案要按 ``activation`` 取增益，只接受 calculate_gain 认识的名字；其余方案也接受模型里的激活名。"""
+    from dlguide.models import ACTIVATIONS  # noqa: PLC0415  models 不导入本模块，这里导入不成环
+
+    names = _GAIN_NAMES if scheme == "orthogonal" else (*_GAIN_NAMES, *(a for a in ACTIVATIONS if a not in _GAIN_NAMES))
+    check_choice(activation, "activation", names)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from dlguide._checks import check_in_range, check_tensor
+from dlguide._checks import check_callable, check_finite, check_in_range, check_numbers, check_tensor
 
 __all__ = [
     "hessian_eigenvalues",
@@ -22,7 +22,7 @@ __all__ = [
 
 def _check_point(x: torch.Tensor) -> None:
     check_tensor(x, "x")
-    if x.shape[-1] != 2:
+    if x.ndim == 0 or x.shape[-1] != 2:
         raise ValueError(f"x 的最后一维必须是 2（二元函数），收到形状 {tuple(x.shape)}")
 
 
@@ -43,6 +43,9 @@ def saddle(x: torch.Tensor) -> torch.Tensor:
 def ill_conditioned_quadratic(x: torch.Tensor, condition: float = 20.0) -> torch.Tensor:
     r"""病态二次函数 $f(x, y) = \tfrac12(x^2 + \kappa y^2)$，Hessian 特征值为 $1$ 和 $\kappa$（条件数 $\kappa$）。
 
+    ``x`` 是最后一维为 2 的浮点张量（一个点或一批点），条件数 ``condition`` 是 $[1, \infty)$ 内的有限实数。
+    ``x`` 里的 NaN/inf 按 PyTorch 的语义传播。
+
     Examples
     --------
     >>> import torch
@@ -50,13 +53,15 @@ def ill_conditioned_quadratic(x: torch.Tensor, condition: float = 20.0) -> torch
     7.0
     """
     _check_point(x)
-    check_in_range(condition, "condition", 1.0, float("inf"))
+    check_in_range(condition, "condition", 1.0, float("inf"), high_open=True)
     # f(x, y) = ½ (x² + κ y²)
     return 0.5 * (x[..., 0] ** 2 + condition * x[..., 1] ** 2)
 
 
 def rosenbrock(x: torch.Tensor, a: float = 1.0, b: float = 100.0) -> torch.Tensor:
     r"""Rosenbrock 函数 $f(x, y) = (a-x)^2 + b\,(y-x^2)^2$，最小值 0 在 $(a, a^2)$，位于一条弯曲的窄谷底。
+
+    ``x`` 是最后一维为 2 的浮点张量，``a``、``b`` 是有限实数。
 
     Examples
     --------
@@ -65,6 +70,8 @@ def rosenbrock(x: torch.Tensor, a: float = 1.0, b: float = 100.0) -> torch.Tenso
     (0.0, 1.0)
     """
     _check_point(x)
+    check_finite(a, "a")
+    check_finite(b, "b")
     # f(x, y) = (a − x)² + b (y − x²)²
     return (a - x[..., 0]) ** 2 + b * (x[..., 1] - x[..., 0] ** 2) ** 2
 
@@ -79,19 +86,29 @@ def hessian_eigenvalues(f: Callable[[torch.Tensor], torch.Tensor], x: Sequence[f
     f : callable
         把形状 ``(d,)`` 的张量映射到标量的函数。
     x : Sequence[float]
-        求值点。
+        求值点：有限实数的非空序列。
 
     Returns
     -------
     list[float]
         ``d`` 个特征值。
 
+    Raises
+    ------
+    TypeError, ValueError
+        ``f`` 不可调用或不返回标量，或 ``x`` 不是有限实数的非空序列。
+
     Examples
     --------
     >>> hessian_eigenvalues(saddle, [0.0, 0.0])
     [-2.0, 2.0]
     """
-    point = torch.tensor(x, dtype=torch.float64)
+    check_callable(f, "f")
+    point = torch.tensor(check_numbers(x, "x", finite=True), dtype=torch.float64)
+    value = f(point)
+    if not isinstance(value, torch.Tensor) or value.numel() != 1:
+        raise ValueError(f"f 必须把 x 映射成一个标量张量，收到 {type(value).__name__}"
+                         + (f"（形状 {tuple(value.shape)}）" if isinstance(value, torch.Tensor) else ""))
     # H_ij = ∂²f / ∂x_i ∂x_j ，用 autograd 求两次导
     H = torch.autograd.functional.hessian(f, point)
     return [round(v, 6) for v in torch.linalg.eigvalsh(H).tolist()]

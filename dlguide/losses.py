@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import torch
 
-from dlguide._checks import check_in_range, check_same_shape, check_tensor
+from dlguide._checks import (
+    check_choice,
+    check_in_range,
+    check_nonnegative,
+    check_positive,
+    check_same_shape,
+    check_tensor,
+    resolve_seed,
+)
 
 __all__ = [
     "binary_cross_entropy_with_logits",
@@ -16,14 +24,17 @@ __all__ = [
     "logistic_loss",
     "logistic_grad",
     "cost",
+    "contrastive_loss",
+    "triplet_loss",
+    "MINING_STRATEGIES",
+    "mine_triplets",
 ]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
 
 def _reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"reduction 必须是 {list(_REDUCTIONS)} 之一，收到 {reduction!r}")
+    check_choice(reduction, "reduction", _REDUCTIONS)
     if reduction == "mean":
         return loss.mean()
     if reduction == "sum":
@@ -33,8 +44,7 @@ def _reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
 
 def _scale(n: int, reduction: str) -> float:
     """reduction 对梯度的缩放：mean 是 1/n，sum 和 none 是 1。"""
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"reduction 必须是 {list(_REDUCTIONS)} 之一，收到 {reduction!r}")
+    check_choice(reduction, "reduction", _REDUCTIONS)
     return 1.0 / n if reduction == "mean" else 1.0
 
 
@@ -375,11 +385,11 @@ def cost(per_example_loss: torch.Tensor, weights: list[torch.Tensor] | tuple[tor
     Parameters
     ----------
     per_example_loss : torch.Tensor
-        形状 ``(m,)``：每个样本的损失（例如 ``reduction="none"`` 的结果）。
+        形状 ``(m,)``，$m \ge 1$：每个样本的损失（例如 ``reduction="none"`` 的结果）。
     weights : sequence of torch.Tensor
-        要正则化的权重（通常不含偏置）。
+        要正则化的权重（通常不含偏置），浮点张量的序列，可以为空。
     l2 : float
-        $\lambda \ge 0$。
+        $\lambda \ge 0$，有限。
 
     Returns
     -------
@@ -389,7 +399,7 @@ def cost(per_example_loss: torch.Tensor, weights: list[torch.Tensor] | tuple[tor
     Raises
     ------
     TypeError, ValueError
-        ``per_example_loss`` 不是一维浮点张量，或 ``l2`` 为负。
+        ``per_example_loss`` 不是非空的一维浮点张量，``weights`` 不是浮点张量的序列，或 ``l2`` 为负或无穷。
 
     Examples
     --------
@@ -397,11 +407,232 @@ def cost(per_example_loss: torch.Tensor, weights: list[torch.Tensor] | tuple[tor
     >>> cost(torch.tensor([1.0, 3.0]), [torch.tensor([[1.0, 2.0]])], l2=0.4).item()
     2.5
     """
-    check_tensor(per_example_loss, "per_example_loss")
+    check_tensor(per_example_loss, "per_example_loss", nonempty=True)
     if per_example_loss.ndim != 1:
         raise ValueError(f"per_example_loss 必须是一维 (m,)，收到 {tuple(per_example_loss.shape)}")
-    check_in_range(l2, "l2", 0.0, float("inf"))
+    if isinstance(weights, (str, bytes, torch.Tensor)) or not isinstance(weights, (list, tuple)):
+        raise TypeError(f"weights 必须是张量的列表或元组，收到的是 {type(weights).__name__}")
+    for i, w in enumerate(weights):
+        check_tensor(w, f"weights[{i}]")
+    check_nonnegative(l2, "l2")
     m = len(per_example_loss)
     # J = (1/m) Σ ℓ_i + λ/(2m) Σ_l ‖W_l‖²
     penalty = sum((w**2).sum() for w in weights)
     return per_example_loss.mean() + l2 / (2 * m) * penalty
+
+
+def _check_embeddings(*pairs: tuple[object, str]) -> None:
+    first = None
+    for value, name in pairs:
+        check_tensor(value, name, ndim=2)
+        if first is None:
+            first = (value, name)
+        else:
+            check_same_shape(first[0], value, first[1], name)
+
+
+def contrastive_loss(
+    x1: torch.Tensor, x2: torch.Tensor, same: torch.Tensor, margin: float = 1.0, reduction: str = "mean"
+) -> torch.Tensor:
+    r"""对比损失（Hadsell、Chopra、LeCun 2006）：同一身份的一对嵌入拉近，不同身份的推开到至少 ``margin``。
+
+    $$
+    \ell = s\cdot\tfrac12 d^2 + (1-s)\cdot\tfrac12\max(0,\ m-d)^2,\qquad d = \lVert \boldsymbol x_1 - \boldsymbol x_2\rVert_2,
+    $$
+
+    $s=1$ 表示同一身份。（原论文用 $Y=0$ 表示“相似”，正好与这里相反。）
+
+    Parameters
+    ----------
+    x1, x2 : torch.Tensor
+        形状 ``(n, d)`` 的两组嵌入，第 $i$ 行组成一对。
+    same : torch.Tensor
+        形状 ``(n,)``，1 表示同一身份、0 表示不同身份（bool 或浮点）。
+    margin : float
+        间隔 $m$，> 0。
+    reduction : str
+        ``"mean"``、``"sum"`` 或 ``"none"``。
+
+    Returns
+    -------
+    torch.Tensor
+        ``reduction="none"`` 时形状 ``(n,)``，否则是标量。
+
+    Raises
+    ------
+    TypeError, ValueError
+        形状或取值不合法。
+
+    Examples
+    --------
+    >>> x1 = torch.tensor([[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]])
+    >>> x2 = torch.tensor([[0.6, 0.8], [0.6, 0.8], [3.0, 4.0]])  # 距离 1、1、5
+    >>> contrastive_loss(x1, x2, torch.tensor([1, 0, 0]), margin=2.0, reduction="none").tolist()
+    [0.5, 0.5, 0.0]
+    """
+    _check_embeddings((x1, "x1"), (x2, "x2"))
+    check_tensor(same, "same", kind="any", ndim=1)
+    if len(same) != len(x1):
+        raise ValueError(f"same 的长度必须等于样本对数 {len(x1)}，收到 {len(same)}")
+    if bool(((same != 0) & (same != 1)).any()):
+        raise ValueError("same 的取值只能是 0 或 1")
+    check_positive(margin, "margin")
+    s = same.to(x1.dtype)
+    d = (x1 - x2).norm(dim=1)
+    # ℓ = s·½d² + (1 − s)·½·max(0, m − d)²
+    loss = s * 0.5 * d**2 + (1 - s) * 0.5 * (margin - d).clamp(min=0) ** 2
+    return _reduce(loss, check_choice(reduction, "reduction", _REDUCTIONS))
+
+
+def triplet_loss(
+    anchor: torch.Tensor,
+    positive: torch.Tensor,
+    negative: torch.Tensor,
+    margin: float = 1.0,
+    p: float = 2.0,
+    eps: float = 1e-6,
+    swap: bool = False,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    r"""三元组损失：锚点到正例（同一身份）的距离要比到负例（不同身份）的距离小至少 ``margin``。
+
+    $$
+    \ell = \max\bigl(0,\ d(\boldsymbol a, \boldsymbol p) - d(\boldsymbol a, \boldsymbol n) + m\bigr),\qquad
+    d(\boldsymbol x, \boldsymbol y) = \lVert \boldsymbol x - \boldsymbol y + \epsilon \rVert_p .
+    $$
+
+    参数和结果与 ``torch.nn.TripletMarginLoss`` 完全相同，包括把 $\epsilon$ 加在**差**上（而不是范数上）的写法；
+    ``swap=True`` 时负例距离取 $\min\bigl(d(\boldsymbol a,\boldsymbol n), d(\boldsymbol p,\boldsymbol n)\bigr)$。
+    注意 FaceNet 用的是**平方**欧氏距离、间隔 0.2，PyTorch 用的是不平方的距离、默认间隔 1。
+
+    Parameters
+    ----------
+    anchor, positive, negative : torch.Tensor
+        形状 ``(n, d)``。
+    margin : float
+        间隔 $m$，> 0（与 PyTorch 一样不接受 0）。
+    p : float
+        范数的次数，> 0。
+    eps : float
+        加在差上的小常数，≥ 0。
+    swap : bool
+        是否用“距离交换”。
+    reduction : str
+        ``"mean"``、``"sum"`` 或 ``"none"``。
+
+    Returns
+    -------
+    torch.Tensor
+        ``reduction="none"`` 时形状 ``(n,)``，否则是标量。
+
+    Raises
+    ------
+    TypeError, ValueError
+        形状或参数不合法。
+
+    Examples
+    --------
+    >>> a, pos, neg = torch.tensor([[0.0, 0.0]]), torch.tensor([[3.0, 4.0]]), torch.tensor([[6.0, 8.0]])
+    >>> round(triplet_loss(a, pos, neg, margin=1.0).item(), 4)  # max(0, 5 − 10 + 1)
+    0.0
+    >>> round(triplet_loss(a, neg, pos, margin=1.0).item(), 4)  # 正负例互换：max(0, 10 − 5 + 1)
+    6.0
+    """
+    _check_embeddings((anchor, "anchor"), (positive, "positive"), (negative, "negative"))
+    check_positive(margin, "margin")
+    check_positive(p, "p")
+    check_in_range(eps, "eps", 0.0, float("inf"), high_open=True)
+    if not isinstance(swap, bool):
+        raise TypeError(f"swap 必须是 True 或 False，收到的是 {type(swap).__name__}")
+    check_choice(reduction, "reduction", _REDUCTIONS)
+    # d(x, y) = ‖x − y + ε‖_p（与 torch.pairwise_distance 相同）
+    d_ap = (anchor - positive + eps).norm(p=p, dim=1)
+    d_an = (anchor - negative + eps).norm(p=p, dim=1)
+    if swap:
+        d_an = torch.minimum(d_an, (positive - negative + eps).norm(p=p, dim=1))
+    # ℓ = max(0, d(a, p) − d(a, n) + m)
+    return _reduce((d_ap - d_an + margin).clamp(min=0), reduction)
+
+
+MINING_STRATEGIES = ("random", "semihard", "hard")
+"""[`mine_triplets`][dlguide.losses.mine_triplets] 的策略。"""
+
+
+def mine_triplets(
+    embeddings: torch.Tensor,
+    labels: torch.Tensor,
+    strategy: str = "semihard",
+    margin: float = 1.0,
+    seed: int | None = 0,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    r"""在一个小批量里为每个锚点挑一个正例和一个负例（在线挖掘），返回三组下标 ``(a, p, n)``。
+
+    - ``"random"``：正例、负例都随机挑；
+    - ``"semihard"``（FaceNet）：正例随机挑，负例取满足 $d(a,p) < d(a,n)$ 的负例里离锚点**最近**的
+      （这样的负例还在间隔之内时损失才不为 0）；没有这样的负例时取最远的负例；
+    - ``"hard"``（batch hard，Hermans 等 2017）：最远的正例和最近的负例。
+
+    距离是欧氏距离，只用来挑样本，不参与求导。批里没有正例的锚点（这个身份只出现一次）被跳过。
+
+    Parameters
+    ----------
+    embeddings : torch.Tensor
+        形状 ``(n, d)``。
+    labels : torch.Tensor
+        形状 ``(n,)`` 的整数身份。
+    strategy : str
+        ``"random"``、``"semihard"`` 或 ``"hard"``。
+    margin : float
+        间隔 $m$，> 0（保留给调用方对照，挑样本时不用）。
+    seed : int, optional
+        ``"random"`` 与 ``"semihard"`` 随机挑正例时用的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
+
+    Returns
+    -------
+    tuple[torch.Tensor, torch.Tensor, torch.Tensor]
+        三个等长的 int64 下标张量。
+
+    Raises
+    ------
+    TypeError, ValueError
+        形状不符或 ``strategy`` 不认识。
+
+    Examples
+    --------
+    >>> emb = torch.tensor([[0.0], [1.0], [0.2], [5.0]])
+    >>> labels = torch.tensor([0, 0, 1, 1])
+    >>> a, p, n = mine_triplets(emb, labels, "hard")
+    >>> a.tolist(), p.tolist(), n.tolist()  # 锚点 0 的最近负例是 2（距离 0.2），锚点 3 的最近负例是 1
+    ([0, 1, 2, 3], [1, 0, 3, 2], [2, 2, 0, 1])
+    """
+    check_tensor(embeddings, "embeddings", ndim=2)
+    check_tensor(labels, "labels", kind="int", ndim=1)
+    if len(labels) != len(embeddings):
+        raise ValueError(f"labels 的长度必须等于嵌入个数 {len(embeddings)}，收到 {len(labels)}")
+    check_choice(strategy, "strategy", MINING_STRATEGIES)
+    check_positive(margin, "margin")
+    g = torch.Generator().manual_seed(resolve_seed(seed))
+    with torch.no_grad():
+        dist = torch.cdist(embeddings, embeddings).cpu()  # (n, n)
+    same = (labels[:, None] == labels[None, :]).cpu()
+    eye = torch.eye(len(labels), dtype=torch.bool)
+    pos_mask, neg_mask = same & ~eye, ~same
+    has = pos_mask.any(dim=1) & neg_mask.any(dim=1)
+    anchors = has.nonzero().flatten()
+    if strategy == "hard":
+        # 最远的正例 argmax_{p} d(a, p)，最近的负例 argmin_{n} d(a, n)
+        p = dist.masked_fill(~pos_mask, -1.0).argmax(dim=1)
+        n = dist.masked_fill(~neg_mask, float("inf")).argmin(dim=1)
+        return anchors, p[anchors], n[anchors]
+    # 随机正例：在合法位置上放随机分数取最大
+    p = torch.rand(dist.shape, generator=g).masked_fill(~pos_mask, -1.0).argmax(dim=1)
+    if strategy == "random":
+        n = torch.rand(dist.shape, generator=g).masked_fill(~neg_mask, -1.0).argmax(dim=1)
+        return anchors, p[anchors], n[anchors]
+    d_ap = dist.gather(1, p[:, None])  # (n, 1)
+    # semi-hard：d(a, n) > d(a, p) 的负例里最近的一个；没有就取最远的负例
+    semi = neg_mask & (dist > d_ap)
+    n_semi = dist.masked_fill(~semi, float("inf")).argmin(dim=1)
+    n_far = dist.masked_fill(~neg_mask, -1.0).argmax(dim=1)
+    n = torch.where(semi.any(dim=1), n_semi, n_far)
+    return anchors, p[anchors], n[anchors]

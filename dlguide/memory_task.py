@@ -31,7 +31,7 @@ def train_marked_recall(
     batch_size: int = 64,
     lr: float = 0.02,
     test_lengths: Sequence[int] | None = None,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> dict[str, object]:
     r"""在“标记回忆”任务上训练一个序列模型：记住前半段被标记的那个值，在最后一步输出它。
 
@@ -53,8 +53,8 @@ def train_marked_recall(
         Adam 的学习率。
     test_lengths : sequence of int, optional
         在这些长度的测试序列（各 1000 条）上量 MSE；默认只用 ``length``。
-    seed : int
-        训练数据与打乱顺序的种子；测试数据用 ``seed + 1``。
+    seed : int, optional
+        训练数据与打乱顺序的种子；测试数据用 ``seed + 1``；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -91,7 +91,7 @@ def train_marked_recall(
     model.eval()
     with torch.no_grad():
         for value in lengths:
-            X_test, y_test = make_adding_problem(1000, value, markers=1, seed=seed + 1)
+            X_test, y_test = make_adding_problem(1000, value, markers=1, seed=None if seed is None else (seed + 1) % 2**63)
             test_mse[value] = nn.functional.mse_loss(model(X_test.to(device)), y_test.to(device)).item()
     model.train()
     return {"losses": losses, "test_mse": test_mse}
@@ -150,7 +150,7 @@ _TRAINED: dict[tuple, tuple[RecurrentNet, dict[str, object]]] = {}
 
 
 def trained_recall_net(
-    kind: str, forget_bias: float | None = None, *, length: int = 20, hidden: int = 16, seed: int = 0
+    kind: str, forget_bias: float | None = None, *, length: int = 20, hidden: int = 16, seed: int | None = 0
 ) -> tuple[RecurrentNet, dict[str, object]]:
     """``RecurrentNet(kind, 2, hidden, 1)`` 在长 ``length`` 的标记回忆任务上按默认设置训练好的结果（同一进程里只训练一次）。
 
@@ -167,8 +167,8 @@ def trained_recall_net(
         训练序列长度，在 [2, 100] 内。
     hidden : int
         隐藏维数，在 [1, 256] 内。
-    seed : int
-        初始化与数据的种子。
+    seed : int, optional
+        初始化与数据的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------

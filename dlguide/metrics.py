@@ -8,11 +8,22 @@ $\operatorname{SE} = \sqrt{p(1-p)/n}$，近似 95% 置信区间的半宽是 $1.9
 from __future__ import annotations
 
 import math
+import numbers
 from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from dlguide._checks import check_bool, check_choice, check_in_range, check_int, check_positive
+import torch
+
+from dlguide._checks import (
+    check_bool,
+    check_choice,
+    check_in_range,
+    check_int,
+    check_numbers,
+    check_positive,
+    check_tensor,
+)
 
 __all__ = [
     "accuracy_standard_error",
@@ -25,7 +36,12 @@ __all__ = [
     "bleu",
     "edit_distance",
     "error_rate",
+    "roc_auc",
+    "roc_curve",
 ]
+
+
+
 
 
 
@@ -39,9 +55,9 @@ def precision_recall_f1(y_true: Sequence[int], y_pred: Sequence[int], positive: 
     Parameters
     ----------
     y_true, y_pred : Sequence[int]
-        真实类别和预测类别，等长。
+        真实类别和预测类别：整数的序列（或一维整数张量），等长、非空。
     positive : int
-        当作正类的类别。
+        当作正类的类别（整数）。
 
     Returns
     -------
@@ -50,6 +66,8 @@ def precision_recall_f1(y_true: Sequence[int], y_pred: Sequence[int], positive: 
 
     Raises
     ------
+    TypeError
+        类别不是整数。
     ValueError
         两个序列长度不同或为空。
 
@@ -58,7 +76,9 @@ def precision_recall_f1(y_true: Sequence[int], y_pred: Sequence[int], positive: 
     >>> precision_recall_f1([1, 1, 1, 0, 0], [1, 1, 0, 1, 0])
     (0.6667, 0.6667, 0.6667)
     """
-    t, p = list(y_true), list(y_pred)
+    t = check_numbers(y_true, "y_true", kind="int", nonempty=False)
+    p = check_numbers(y_pred, "y_pred", kind="int", nonempty=False)
+    check_int(positive, "positive")
     if len(t) != len(p) or not t:
         raise ValueError(f"y_true 与 y_pred 必须等长且非空，收到 {len(t)} 和 {len(p)}")
     tp = sum(a == positive and b == positive for a, b in zip(t, p))
@@ -383,19 +403,24 @@ def bleu(
     return BleuScore(score, [round(p, 4) for p in precisions], round(bp, 4), c, r)
 
 
-def edit_distance(hypothesis: Sequence, reference: Sequence) -> int:
+def edit_distance(hypothesis: str | Sequence, reference: str | Sequence) -> int:
     r"""编辑距离（Levenshtein）：把 ``hypothesis`` 变成 ``reference`` 最少要几次替换、删除、插入。
 
     动态规划 $D_{i,j} = \min(D_{i-1,j}+1,\ D_{i,j-1}+1,\ D_{i-1,j-1}+[a_i\ne b_j])$。
 
     Parameters
     ----------
-    hypothesis, reference : Sequence
-        两个序列（字符串、词列表或整数列表）。
+    hypothesis, reference : str or Sequence
+        两个序列：字符串（按字比较），或词（字符串）、整数的列表。
 
     Returns
     -------
     int
+
+    Raises
+    ------
+    TypeError
+        不是序列，或列表里有既不是字符串也不是整数的元素（例如 ``None``）。
 
     Examples
     --------
@@ -405,6 +430,9 @@ def edit_distance(hypothesis: Sequence, reference: Sequence) -> int:
     for value, name in ((hypothesis, "hypothesis"), (reference, "reference")):
         if not isinstance(value, Sequence):
             raise TypeError(f"{name} 必须是序列（字符串或列表），收到的是 {type(value).__name__}")
+        for i, item in enumerate(value):
+            if not isinstance(item, (str, numbers.Integral)) or isinstance(item, bool):
+                raise TypeError(f"{name} 的元素必须是字符串或整数，第 {i} 个是 {type(item).__name__}")
     a, b = list(hypothesis), list(reference)
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
@@ -488,3 +516,97 @@ def accuracy_by_length(correct: Sequence[bool], lengths: Sequence[int], edges: S
         if group:
             result[f"{low}–{high - 1}"] = round(sum(group) / len(group), 2)
     return result
+
+
+def _check_scores_labels(scores: object, labels: object) -> tuple[torch.Tensor, torch.Tensor]:
+    check_tensor(scores, "scores", ndim=1, nonempty=True)
+    check_tensor(labels, "labels", kind="any", ndim=1)
+    if labels.is_floating_point() or labels.is_complex():
+        raise TypeError(f"labels 必须是整数或 bool 张量（1 = 正例），收到的是 {labels.dtype}")
+    if len(labels) != len(scores):
+        raise ValueError(f"scores 与 labels 的长度必须相同，收到 {len(scores)} 和 {len(labels)}")
+    positive = labels.to(torch.int64).cpu()
+    if bool(((positive != 0) & (positive != 1)).any()):
+        raise ValueError("labels 的取值只能是 0 或 1")
+    if int(positive.sum()) in (0, len(positive)):
+        raise ValueError("labels 里正例和负例都至少要有一个，否则 ROC 没有定义")
+    if not bool(scores.isfinite().all()):
+        raise ValueError("scores 必须是有限数")
+    return scores.detach().to(torch.float64).cpu(), positive.bool()
+
+
+def roc_curve(scores: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    r"""ROC 曲线：阈值 $t$ 从高到低扫过每个不同的分数，判定 $\text{score}\ge t$ 为正，记录
+
+    $$
+    \mathrm{TPR}(t) = \frac{\mathrm{TP}(t)}{P},\qquad \mathrm{FPR}(t) = \frac{\mathrm{FP}(t)}{N} .
+    $$
+
+    第一个点是阈值 $+\infty$ 处的 $(0, 0)$。结果与 ``sklearn.metrics.roc_curve(..., drop_intermediate=False)`` 相同。
+
+    Parameters
+    ----------
+    scores : torch.Tensor
+        形状 ``(n,)`` 的有限分数，越大越像正例。
+    labels : torch.Tensor
+        形状 ``(n,)`` 的整数或 bool，1 表示正例；正、负例都至少一个。
+
+    Returns
+    -------
+    tuple[torch.Tensor, torch.Tensor, torch.Tensor]
+        ``fpr``、``tpr``、``thresholds``（float64，阈值从大到小）。
+
+    Raises
+    ------
+    TypeError, ValueError
+        形状、类型或取值不合法。
+
+    Examples
+    --------
+    >>> fpr, tpr, thr = roc_curve(torch.tensor([0.9, 0.8, 0.7, 0.1]), torch.tensor([1, 0, 1, 0]))
+    >>> fpr.tolist(), tpr.tolist()
+    ([0.0, 0.0, 0.5, 0.5, 1.0], [0.0, 0.5, 0.5, 1.0, 1.0])
+    """
+    s, positive = _check_scores_labels(scores, labels)
+    order = torch.sort(s, descending=True, stable=True).indices
+    s, positive = s[order], positive[order]
+    # 并列的分数一起越过阈值：只在每段相同分数的最后一个位置取点
+    last = torch.cat([s[1:] != s[:-1], torch.tensor([True])])
+    tp = torch.cumsum(positive.to(torch.float64), dim=0)[last]
+    fp = torch.cumsum((~positive).to(torch.float64), dim=0)[last]
+    zero = torch.zeros(1, dtype=torch.float64)
+    # TPR = TP / P，FPR = FP / N
+    tpr = torch.cat([zero, tp / tp[-1]])
+    fpr = torch.cat([zero, fp / fp[-1]])
+    thresholds = torch.cat([torch.tensor([math.inf], dtype=torch.float64), s[last]])
+    return fpr, tpr, thresholds
+
+
+def roc_auc(scores: torch.Tensor, labels: torch.Tensor) -> float:
+    r"""ROC 曲线下的面积（梯形法则），等于随机取一个正例、一个负例时正例分数更高的概率（并列算一半）。
+
+    与 ``sklearn.metrics.roc_auc_score`` 相同，保留 4 位小数。
+
+    Parameters
+    ----------
+    scores, labels : torch.Tensor
+        同 [`roc_curve`][dlguide.metrics.roc_curve]。
+
+    Returns
+    -------
+    float
+        $[0, 1]$ 内的 AUC；0.5 相当于瞎猜。
+
+    Raises
+    ------
+    TypeError, ValueError
+        同 [`roc_curve`][dlguide.metrics.roc_curve]。
+
+    Examples
+    --------
+    >>> roc_auc(torch.tensor([0.9, 0.8, 0.7, 0.1]), torch.tensor([1, 0, 1, 0]))
+    0.75
+    """
+    fpr, tpr, _ = roc_curve(scores, labels)
+    # AUC = Σ (FPR_k − FPR_{k−1})·(TPR_k + TPR_{k−1}) / 2
+    return round(float(((fpr[1:] - fpr[:-1]) * (tpr[1:] + tpr[:-1]) / 2).sum()), 4)

@@ -63,6 +63,14 @@ ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
 }
 """按名字选激活函数（全书统一的名字）。"""
 
+#: 模型参数个数的上限：10⁸ 个 float32 参数约 400 MB，再多在读者的机器上既放不下也训练不动。
+_MAX_PARAMETERS = 10**8
+
+
+def _check_parameter_count(count: int, names: str) -> None:
+    if count > _MAX_PARAMETERS:
+        raise ValueError(f"{names} 给出的模型有 {count} 个参数，上限 10**8（约 400 MB）")
+
 
 def mlp(
     sizes: Sequence[int],
@@ -76,13 +84,14 @@ def mlp(
     Parameters
     ----------
     sizes : Sequence[int]
-        各层宽度，包括输入和输出，至少 2 个正整数，例如 ``[2, 16, 16, 1]``。
+        各层宽度，包括输入和输出，至少 2 个 [1, 100000] 内的整数，例如 ``[2, 16, 16, 1]``；参数总数不超过 $10^8$。
     activation : str
         隐藏层激活函数的名字，见 [`ACTIVATIONS`][dlguide.models.ACTIVATIONS]。
     batch_norm : bool
         是否在每个隐藏层的激活之前加 ``BatchNorm1d``。
     seed : int, optional
-        给出时用它初始化参数（PyTorch 默认的初始化），结果可复现。
+        给出时用它设全局种子（``torch.manual_seed``）再按 PyTorch 默认的方式初始化参数，结果可复现；
+        ``None``（默认）不重新设种子，用全局随机状态。
 
     Returns
     -------
@@ -91,8 +100,8 @@ def mlp(
 
     Raises
     ------
-    ValueError
-        ``sizes`` 少于 2 个或含非正数，或 ``activation`` 不认识。
+    TypeError, ValueError
+        ``sizes`` 少于 2 个、含非正数或太大，``activation`` 不认识，``batch_norm`` 不是 bool，或 ``seed`` 越界。
 
     Examples
     --------
@@ -106,10 +115,11 @@ def mlp(
     >>> sum(p.numel() for p in net.parameters())
     33
     """
-    sizes = check_sizes(sizes)
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation 必须是 {sorted(ACTIVATIONS)} 之一，收到 {activation!r}")
-    if seed is not None:
+    sizes = check_sizes(sizes, high=100_000)
+    _check_parameter_count(sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:])), "sizes")
+    check_choice(activation, "activation", ACTIVATIONS)
+    check_bool(batch_norm, "batch_norm")
+    if check_seed(seed) is not None:
         torch.manual_seed(seed)
     layers: list[nn.Module] = []
     for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
@@ -127,11 +137,16 @@ class ResidualBlock(nn.Module):
     Parameters
     ----------
     width : int
-        输入输出宽度（相同，才能相加）。
+        输入输出宽度（相同，才能相加），在 [1, 10000] 内。
     activation : str
         [`ACTIVATIONS`][dlguide.models.ACTIVATIONS] 里的名字。
     batch_norm : bool
         是否在激活之前加 ``BatchNorm1d``。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型不对或越界。
 
     Examples
     --------
@@ -146,13 +161,23 @@ class ResidualBlock(nn.Module):
 
     def __init__(self, width: int, activation: str = "relu", batch_norm: bool = False) -> None:
         super().__init__()
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"activation 必须是 {sorted(ACTIVATIONS)} 之一，收到 {activation!r}")
+        check_int(width, "width", low=1, high=10_000)
+        check_choice(activation, "activation", ACTIVATIONS)
+        check_bool(batch_norm, "batch_norm")
         self.linear = nn.Linear(width, width)
         self.norm = nn.BatchNorm1d(width) if batch_norm else nn.Identity()
         self.act = ACTIVATIONS[activation]()
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:
+        """``h`` 形状 ``(..., width)``（有 BatchNorm 时是 ``(N, width)``），dtype 与层的参数相同。"""
+        check_tensor(h, "h")
+        width = self.linear.in_features
+        if h.ndim == 0 or h.shape[-1] != width:
+            raise ValueError(f"h 的最后一维必须是 width = {width}，收到形状 {tuple(h.shape)}")
+        if isinstance(self.norm, nn.BatchNorm1d) and (h.ndim != 2 or (self.training and len(h) < 2)):
+            raise ValueError(f"带 BatchNorm 的残差块要 (N, {width}) 的 h，训练模式下 N ≥ 2，收到形状 {tuple(h.shape)}")
+        if h.dtype != self.linear.weight.dtype:
+            raise TypeError(f"h 的 dtype 必须与层的参数相同（{self.linear.weight.dtype}），收到 {h.dtype}")
         # h + F(h)：反向时 ∂(h + F(h))/∂h = I + ∂F/∂h，恒等项让梯度至少能原样穿过
         return h + self.act(self.norm(self.linear(h)))
 
@@ -172,13 +197,14 @@ def residual_mlp(
     Parameters
     ----------
     in_features, width, depth, out_features : int
-        输入宽度、隐藏宽度、残差块个数、输出宽度，均为正整数。
+        输入宽度、隐藏宽度、残差块个数、输出宽度：``in_features``、``out_features`` 在 [1, 100000] 内，
+        ``width`` 在 [1, 10000] 内，``depth`` 在 [1, 1000] 内，参数总数不超过 $10^8$。
     activation : str
         残差块里的激活函数。
     batch_norm : bool
         残差块里是否用 BatchNorm。
     seed : int, optional
-        给出时用它初始化参数。
+        给出时用它设全局种子再初始化参数；``None`` 不重新设种子。
 
     Returns
     -------
@@ -187,8 +213,8 @@ def residual_mlp(
 
     Raises
     ------
-    ValueError
-        尺寸不是正整数，或 ``activation`` 不认识。
+    TypeError, ValueError
+        尺寸不是整数或越界，``activation`` 不认识，``batch_norm`` 不是 bool，或 ``seed`` 越界。
 
     Examples
     --------
@@ -196,11 +222,16 @@ def residual_mlp(
     >>> sum(isinstance(m, nn.Linear) for m in net.modules())
     5
     """
-    for name, value in (("in_features", in_features), ("width", width), ("depth", depth), ("out_features", out_features)):
-        check_int(value, name, low=1)
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation 必须是 {sorted(ACTIVATIONS)} 之一，收到 {activation!r}")
-    if seed is not None:
+    for name, value, high in (
+        ("in_features", in_features, 100_000), ("width", width, 10_000), ("depth", depth, 1000),
+        ("out_features", out_features, 100_000),
+    ):
+        check_int(value, name, low=1, high=high)
+    count = (in_features + 1) * width + depth * (width + 1) * width + (width + 1) * out_features
+    _check_parameter_count(count, "in_features、width、depth、out_features")
+    check_choice(activation, "activation", ACTIVATIONS)
+    check_bool(batch_norm, "batch_norm")
+    if check_seed(seed) is not None:
         torch.manual_seed(seed)
     blocks = [ResidualBlock(width, activation, batch_norm) for _ in range(depth)]
     return nn.Sequential(nn.Linear(in_features, width), *blocks, nn.Linear(width, out_features))
@@ -215,9 +246,9 @@ def digits_cnn(channels: int = 16, seed: int | None = None) -> nn.Sequential:
     Parameters
     ----------
     channels : int
-        第一层卷积的通道数（第二层是它的两倍），≥ 1。
+        第一层卷积的通道数（第二层是它的两倍），在 [1, 1024] 内。
     seed : int, optional
-        给出时用它初始化参数。
+        给出时用它设全局种子再初始化参数；``None`` 不重新设种子。
 
     Returns
     -------
@@ -226,8 +257,8 @@ def digits_cnn(channels: int = 16, seed: int | None = None) -> nn.Sequential:
 
     Raises
     ------
-    ValueError
-        ``channels`` 不是正整数。
+    TypeError, ValueError
+        ``channels`` 不是 [1, 1024] 内的整数，或 ``seed`` 越界。
 
     Examples
     --------
@@ -236,8 +267,8 @@ def digits_cnn(channels: int = 16, seed: int | None = None) -> nn.Sequential:
     >>> tuple(net(torch.zeros(5, 64)).shape)
     (5, 10)
     """
-    check_int(channels, "channels", low=1)
-    if seed is not None:
+    check_int(channels, "channels", low=1, high=1024)
+    if check_seed(seed) is not None:
         torch.manual_seed(seed)
     return nn.Sequential(
         nn.Unflatten(1, (1, 8, 8)),
@@ -248,8 +279,18 @@ def digits_cnn(channels: int = 16, seed: int | None = None) -> nn.Sequential:
     )
 
 
-def small_cnn(seed: int = 0) -> nn.Sequential:
+def small_cnn(seed: int | None = 0) -> nn.Sequential:
     """一个小 CNN（两层卷积 + 全连接），输入 3×32×32，输出 10 类。
+
+    Parameters
+    ----------
+    seed : int, optional
+        用它设全局种子（``torch.manual_seed``）再初始化参数；``None`` 不重新设种子。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``seed`` 越界。
 
     Examples
     --------
@@ -257,7 +298,8 @@ def small_cnn(seed: int = 0) -> nn.Sequential:
     >>> small_cnn()(torch.zeros(2, 3, 32, 32)).shape
     torch.Size([2, 10])
     """
-    torch.manual_seed(seed)
+    if check_seed(seed) is not None:
+        torch.manual_seed(seed)
     return nn.Sequential(
         nn.Conv2d(3, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
@@ -282,8 +324,8 @@ class BiLSTMTagger(nn.Module):
         嵌入维数和每个方向的隐藏维数，在 [1, 1024] 内。
     crf : bool
         是否接 CRF 层。
-    seed : int
-        初始化的随机种子。
+    seed : int, optional
+        初始化的随机种子（设全局种子 ``torch.manual_seed``）；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Examples
     --------
@@ -297,7 +339,7 @@ class BiLSTMTagger(nn.Module):
     """
 
     def __init__(
-        self, vocab_size: int, num_tags: int, *, embedding_dim: int = 32, hidden: int = 32, crf: bool = True, seed: int = 0
+        self, vocab_size: int, num_tags: int, *, embedding_dim: int = 32, hidden: int = 32, crf: bool = True, seed: int | None = 0
     ) -> None:
         super().__init__()
         check_int(vocab_size, "vocab_size", low=2, high=1_000_000)
@@ -305,7 +347,8 @@ class BiLSTMTagger(nn.Module):
         check_int(embedding_dim, "embedding_dim", low=1, high=1024)
         check_int(hidden, "hidden", low=1, high=1024)
         check_bool(crf, "crf")
-        torch.manual_seed(check_seed(seed))
+        if check_seed(seed) is not None:
+            torch.manual_seed(seed)
         self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
         self.lstm = nn.LSTM(embedding_dim, hidden, batch_first=True, bidirectional=True)
         self.emit = nn.Linear(2 * hidden, num_tags)

@@ -107,7 +107,7 @@ def batch_norm(
     running_var = check_tensor(running_var, "running_var", ndim=1)
     for name, t in (("running_mean", running_mean), ("running_var", running_var)):
         if t.shape[0] != C:
-            raise ValueError(f"{name} 的长度必须等于通道数 {C}，收到 {t.shape[0]}")
+            raise ValueError(f"{name} 的长度必须等于 x 的通道数 {C}，收到 {t.shape[0]}")
     weight = _check_affine(weight, "weight", C, x)
     bias = _check_affine(bias, "bias", C, x)
     check_bool(training, "training")
@@ -297,7 +297,7 @@ def group_norm(
     N, C = x.shape[:2]
     G = check_int(num_groups, "num_groups", low=1, high=FEATURES_MAX)
     if C % G:
-        raise ValueError(f"num_groups 必须整除通道数 {C}，收到 {G}")
+        raise ValueError(f"num_groups 必须整除 x 的通道数 {C}，收到 {G}")
     weight = _check_affine(weight, "weight", C, x)
     bias = _check_affine(bias, "bias", C, x)
     eps = _check_eps(eps)

@@ -9,12 +9,22 @@ r"""优化算法：按更新公式从零实现 SGD、动量、Nesterov、RMSProp
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 import torch
 
-from dlguide._checks import check_in_range, check_int, check_positive
+from dlguide._checks import (
+    check_bool,
+    check_callable,
+    check_choice,
+    check_in_range,
+    check_int,
+    check_nonnegative,
+    check_numbers,
+    check_positive,
+    check_same_shape,
+    check_tensor,
+)
 
 __all__ = [
     "OPTIMIZERS",
@@ -34,7 +44,7 @@ def ewa(values: Sequence[float], beta: float, *, bias_correction: bool = False) 
     Parameters
     ----------
     values : Sequence[float]
-        观测序列 $\theta_1, \theta_2, \dots$。
+        观测序列 $\theta_1, \theta_2, \dots$（实数的序列或一维张量；NaN/inf 照常参与计算并传播）。
     beta : float
         衰减系数，在 [0, 1) 内；大约平均最近 $1/(1-\beta)$ 个值。
     bias_correction : bool
@@ -47,8 +57,8 @@ def ewa(values: Sequence[float], beta: float, *, bias_correction: bool = False) 
 
     Raises
     ------
-    ValueError
-        ``beta`` 越界。
+    TypeError, ValueError
+        ``values`` 不是实数的序列，``beta`` 越界，或 ``bias_correction`` 不是 bool。
 
     Examples
     --------
@@ -57,7 +67,9 @@ def ewa(values: Sequence[float], beta: float, *, bias_correction: bool = False) 
     >>> [round(v, 3) for v in ewa([10, 10, 10], 0.9, bias_correction=True)]
     [10.0, 10.0, 10.0]
     """
+    values = check_numbers(values, "values", nonempty=False)
     check_in_range(beta, "beta", 0.0, 1.0, high_open=True)
+    check_bool(bias_correction, "bias_correction")
     out, v = [], 0.0
     for t, theta in enumerate(values, start=1):
         # v_t = β v_{t−1} + (1 − β) θ_t
@@ -71,6 +83,9 @@ def ewa(values: Sequence[float], beta: float, *, bias_correction: bool = False) 
 def sgd_step(p: torch.Tensor, g: torch.Tensor, state: dict, *, lr: float) -> None:
     r"""普通梯度下降 $\theta \leftarrow \theta - \alpha g$（``state`` 不用，只为接口统一）。
 
+    所有 ``*_step`` 函数的 ``p``、``g`` 都是同形状、同 dtype 的浮点张量，``state`` 是 ``dict``（首次调用传空字典），
+    里面已有的张量必须与 ``p`` 同形状（否则它属于别的参数），否则抛出写明参数名的 ``TypeError``/``ValueError``。
+
     Examples
     --------
     >>> import torch
@@ -79,6 +94,7 @@ def sgd_step(p: torch.Tensor, g: torch.Tensor, state: dict, *, lr: float) -> Non
     >>> p.tolist()
     [0.8999999761581421, 2.0999999046325684]
     """
+    _check_step(p, g, state)
     check_positive(lr, "lr")
     # θ ← θ − α g
     p.sub_(lr * g)
@@ -123,10 +139,10 @@ def momentum_step(
     >>> round(state["v"].item(), 3), round(p.item(), 3)   # v = 0.1, 0.19, 0.271
     (0.271, -0.561)
     """
+    _check_step(p, g, state)
     check_positive(lr, "lr")
     check_in_range(beta, "beta", 0.0, 1.0, high_open=True)
-    if convention not in ("ng", "pytorch"):
-        raise ValueError(f"convention 必须是 'ng' 或 'pytorch'，收到 {convention!r}")
+    check_choice(convention, "convention", ("ng", "pytorch"))
     v = state.setdefault("v", torch.zeros_like(p))
     if convention == "ng":
         # v ← β v + (1 − β) g ：梯度的指数加权平均
@@ -152,6 +168,7 @@ def nesterov_step(p: torch.Tensor, g: torch.Tensor, state: dict, *, lr: float, b
     >>> round(p.item(), 3)      # 第一步就走 1 + 0.9 = 1.9
     -1.9
     """
+    _check_step(p, g, state)
     check_positive(lr, "lr")
     check_in_range(beta, "beta", 0.0, 1.0, high_open=True)
     v = state.setdefault("v", torch.zeros_like(p))
@@ -177,9 +194,10 @@ def rmsprop_step(
     >>> [round(v, 3) for v in p.tolist()]   # 梯度差 10⁴ 倍，步长一样：按各自的均方根归一化
     [-0.1, -0.1]
     """
+    _check_step(p, g, state)
     check_positive(lr, "lr")
     check_in_range(beta, "beta", 0.0, 1.0, high_open=True)
-    check_in_range(eps, "eps", 0.0, math.inf)
+    check_nonnegative(eps, "eps")
     s = state.setdefault("s", torch.zeros_like(p))
     # s ← β s + (1 − β) g²
     s.mul_(beta).add_((1 - beta) * g * g)
@@ -216,9 +234,9 @@ def adam_step(
     beta1, beta2 : float
         一阶、二阶矩的衰减系数，在 [0, 1) 内。
     eps : float
-        数值稳定项，≥ 0。
+        数值稳定项，有限且 ≥ 0。
     weight_decay : float
-        权重衰减系数 $\lambda$，≥ 0。
+        权重衰减系数 $\lambda$，有限且 ≥ 0。
     decoupled : bool
         ``False``：$g \leftarrow g + \lambda\theta$（``torch.optim.Adam``）；
         ``True``：先 $\theta \leftarrow \theta(1-\alpha\lambda)$ 再做 Adam 更新（``torch.optim.AdamW``）。
@@ -231,11 +249,15 @@ def adam_step(
     >>> [round(v, 3) for v in p.tolist()]   # 偏差修正后第一步的步长就是 α，与梯度大小无关
     [-0.1, 0.1]
     """
+    _check_step(p, g, state)
     check_positive(lr, "lr")
     check_in_range(beta1, "beta1", 0.0, 1.0, high_open=True)
     check_in_range(beta2, "beta2", 0.0, 1.0, high_open=True)
-    check_in_range(eps, "eps", 0.0, math.inf)
-    check_in_range(weight_decay, "weight_decay", 0.0, math.inf)
+    check_nonnegative(eps, "eps")
+    check_nonnegative(weight_decay, "weight_decay")
+    check_bool(decoupled, "decoupled")
+    if "t" in state:
+        check_int(state["t"], "state['t']", low=0)
     if weight_decay and decoupled:
         # AdamW：θ ← θ (1 − α λ)，与梯度的自适应缩放无关
         p.mul_(1 - lr * weight_decay)
@@ -283,13 +305,13 @@ def minimize(
     Parameters
     ----------
     f : callable
-        把形状 ``(d,)`` 的张量映射到标量的函数（可求导）。
+        把形状 ``(d,)`` 的张量映射到标量（单元素张量）的函数（可求导）。
     x0 : Sequence[float]
-        起点。
+        起点：有限实数的非空序列。
     method : str
         [`OPTIMIZERS`][dlguide.optim.OPTIMIZERS] 里的名字。
     steps : int
-        步数，≥ 1。
+        步数，在 [1, 100000] 内。
     **hyper
         传给更新函数的超参数，至少要有 ``lr``。
 
@@ -300,8 +322,8 @@ def minimize(
 
     Raises
     ------
-    ValueError
-        ``method`` 不认识或 ``steps`` 越界。
+    TypeError, ValueError
+        ``f`` 不可调用或不返回标量，``x0`` 不是有限实数的序列，``method`` 不认识，或 ``steps`` 越界。
 
     Examples
     --------
@@ -309,18 +331,39 @@ def minimize(
     >>> path.shape[0], [round(v, 4) for v in path[-1].tolist()]   # 每步乘 (1 − 2·0.25) = 0.5
     (11, [0.001, -0.002])
     """
-    if method not in OPTIMIZERS:
-        raise ValueError(f"method 必须是 {sorted(OPTIMIZERS)} 之一，收到 {method!r}")
-    check_int(steps, "steps", low=1)
+    check_callable(f, "f")
+    x0 = check_numbers(x0, "x0", finite=True)
+    check_choice(method, "method", OPTIMIZERS)
+    check_int(steps, "steps", low=1, high=100_000)
     update = OPTIMIZERS[method]
     x = torch.tensor(x0, dtype=torch.float64)
     state: dict = {}
     path = [x.clone()]
     for _ in range(steps):
         xg = x.clone().requires_grad_()
-        (grad,) = torch.autograd.grad(f(xg), xg)
+        value = f(xg)
+        if not isinstance(value, torch.Tensor) or value.numel() != 1 or not value.requires_grad:
+            raise ValueError(f"f 必须把 x 映射成一个可求导的标量张量，收到 {type(value).__name__}"
+                             + (f"（形状 {tuple(value.shape)}）" if isinstance(value, torch.Tensor) else ""))
+        (grad,) = torch.autograd.grad(value, xg)
         update(x, grad, state, **hyper)
         path.append(x.clone())
     return torch.stack(path)
 
 
+
+
+def _check_step(p: object, g: object, state: object) -> None:
+    """``*_step`` 的共同检查：同形状、同 dtype 的浮点张量 ``p``、``g``，属于 ``p`` 的状态字典 ``state``。"""
+    check_tensor(p, "p")
+    check_tensor(g, "g")
+    check_same_shape(p, g, "p", "g")  # type: ignore[arg-type]
+    if g.dtype != p.dtype:  # type: ignore[union-attr]
+        raise TypeError(f"g 的 dtype 必须与 p 相同（{p.dtype}），收到 {g.dtype}")  # type: ignore[union-attr]
+    if not isinstance(state, dict):
+        raise TypeError(f"state 必须是 dict（这个参数的优化器状态，首次调用传空字典），收到的是 {type(state).__name__}")
+    for key, value in state.items():
+        if isinstance(value, torch.Tensor) and value.shape != p.shape:  # type: ignore[union-attr]
+            raise ValueError(
+                f"state[{key!r}] 的形状 {tuple(value.shape)} 与 p 的形状 {tuple(p.shape)} 不同：这个 state 属于别的参数"  # type: ignore[union-attr]
+            )

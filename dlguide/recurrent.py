@@ -26,7 +26,16 @@ import math
 import torch
 from torch import nn
 
-from dlguide._checks import check_bool, check_choice, check_in_range, check_int, check_module, check_tensor
+from dlguide._checks import (
+    check_bool,
+    check_choice,
+    check_finite,
+    check_int,
+    check_module,
+    check_positive,
+    check_seed,
+    check_tensor,
+)
 from dlguide.device import get_device
 from dlguide.init import orthogonal_
 
@@ -50,21 +59,21 @@ RECURRENT_INITS = ("normal", "identity", "orthogonal")
 """[`recurrent_weight`][dlguide.recurrent.recurrent_weight] 认识的循环权重初始化。"""
 
 
-def recurrent_weight(hidden: int, init: str = "normal", scale: float = 1.0, seed: int = 0) -> torch.Tensor:
+def recurrent_weight(hidden: int, init: str = "normal", scale: float = 1.0, seed: int | None = 0) -> torch.Tensor:
     r"""``hidden × hidden`` 的循环权重 $W$，谱半径约为 ``scale``。
 
     Parameters
     ----------
     hidden : int
-        隐藏状态维数。
+        隐藏状态维数，在 [1, 10000] 内。
     init : str
         ``"normal"``：$W_{ij}\sim\mathcal N(0, s^2/n)$（随机矩阵，谱半径约 $s$）；
         ``"identity"``：$W = sI$（IRNN，Le 等 2015）；
         ``"orthogonal"``：$W = sQ$，所有奇异值都是 $s$。
     scale : float
-        缩放 $s > 0$。
-    seed : int
-        随机种子。
+        缩放 $s > 0$，有限。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -73,8 +82,8 @@ def recurrent_weight(hidden: int, init: str = "normal", scale: float = 1.0, seed
 
     Raises
     ------
-    ValueError
-        ``init`` 不认识，或 ``hidden``/``scale`` 不是正数。
+    TypeError, ValueError
+        ``init`` 不认识，``hidden`` 不是 [1, 10000] 内的整数，``scale`` 不是有限的正数，或 ``seed`` 越界。
 
     Examples
     --------
@@ -84,10 +93,11 @@ def recurrent_weight(hidden: int, init: str = "normal", scale: float = 1.0, seed
     >>> round(torch.linalg.eigvals(recurrent_weight(256, "normal")).abs().max().item(), 1)
     1.0
     """
-    check_int(hidden, "hidden", low=1)
-    if not scale > 0:
-        raise ValueError(f"scale 必须 > 0，收到 {scale!r}")
-    g = torch.Generator().manual_seed(seed)
+    check_int(hidden, "hidden", low=1, high=10_000)
+    check_choice(init, "init", RECURRENT_INITS)
+    check_positive(scale, "scale")
+    check_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     if init == "normal":
         # W_ij ~ N(0, s²/n)：圆律，特征值近似均匀分布在半径 s 的圆盘里
         return torch.randn(hidden, hidden, generator=g) * (scale / math.sqrt(hidden))
@@ -97,7 +107,7 @@ def recurrent_weight(hidden: int, init: str = "normal", scale: float = 1.0, seed
     if init == "orthogonal":
         # W = s·Q：‖W v‖ = s‖v‖ 对任何 v 成立
         return orthogonal_(torch.empty(hidden, hidden), gain=scale, generator=g)
-    raise ValueError(f"init 必须是 {list(RECURRENT_INITS)} 之一，收到 {init!r}")
+    raise AssertionError(init)  # check_choice 已经排除了其他名字
 
 
 def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
@@ -112,7 +122,7 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
     lstm : torch.nn.LSTM
         要修改的 LSTM（就地）。
     value : float
-        有效遗忘门偏置 $b_f$；$\sigma(b_f)$ 是输入为 0 时的遗忘门取值。
+        有效遗忘门偏置 $b_f$（有限实数）；$\sigma(b_f)$ 是输入为 0 时的遗忘门取值。
 
     Returns
     -------
@@ -124,7 +134,7 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
     TypeError
         ``lstm`` 不是 ``nn.LSTM``，或 ``value`` 不是实数。
     ValueError
-        ``lstm`` 没有偏置（``bias=False``），或 ``value`` 是 ``nan``。
+        ``lstm`` 没有偏置（``bias=False``），或 ``value`` 是 ``nan`` 或 ``±inf``。
 
     Examples
     --------
@@ -135,7 +145,7 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
     check_module(lstm, "lstm", nn.LSTM)
     if not lstm.bias:
         raise ValueError("lstm 必须带偏置（bias=True），否则没有遗忘门偏置可设")
-    check_in_range(value, "value", -math.inf, math.inf)
+    check_finite(value, "value")
     H = lstm.hidden_size
     with torch.no_grad():
         for name, bias in lstm.named_parameters():
@@ -148,7 +158,7 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
 
 
 def lstm_state_grad_norms(
-    steps: int = 50, *, hidden: int = 32, forget_bias: float = 0.0, batch: int = 16, seed: int = 0
+    steps: int = 50, *, hidden: int = 32, forget_bias: float = 0.0, batch: int = 16, seed: int | None = 0
 ) -> list[float]:
     r"""``nn.LSTM`` 上 $\lVert\partial L/\partial \boldsymbol c_t\rVert$，$t=0,\dots,T-1$，$L = \boldsymbol u^\top\boldsymbol h_T$。
 
@@ -160,10 +170,12 @@ def lstm_state_grad_norms(
 
     Parameters
     ----------
-    steps, hidden, batch, seed : int
-        时间步数、隐藏维数、序列条数、随机种子。
+    steps, hidden, batch : int
+        时间步数（[1, 10000]）、隐藏维数（[1, 4096]）、序列条数（[1, 10000]），三者之积不超过 $10^7$。
     forget_bias : float
-        有效遗忘门偏置，见 [`set_forget_bias`][dlguide.recurrent.set_forget_bias]。
+        有效遗忘门偏置（有限实数），见 [`set_forget_bias`][dlguide.recurrent.set_forget_bias]。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -172,8 +184,8 @@ def lstm_state_grad_norms(
 
     Raises
     ------
-    ValueError
-        ``steps``/``batch`` 不是正整数。
+    TypeError, ValueError
+        尺寸不是整数或越界，``forget_bias`` 不是有限实数，或 ``seed`` 越界。
 
     Examples
     --------
@@ -181,12 +193,18 @@ def lstm_state_grad_norms(
     >>> norms[-1], norms[0] > 0.1
     (1.0, True)
     """
-    check_int(steps, "steps", low=1)
-    check_int(batch, "batch", low=1)
+    check_int(steps, "steps", low=1, high=10_000)
+    check_int(hidden, "hidden", low=1, high=4096)
+    check_int(batch, "batch", low=1, high=10_000)
+    if steps * batch * hidden > 10**7:
+        raise ValueError(f"steps·batch·hidden = {steps * batch * hidden} 太大（上限 10**7）：要存下每一步的记忆单元和它的梯度")
+    check_finite(forget_bias, "forget_bias")
+    check_seed(seed)
     device = get_device()
-    torch.manual_seed(seed)
+    if seed is not None:
+        torch.manual_seed(seed)
     lstm = set_forget_bias(nn.LSTM(4, hidden), forget_bias).to(device)
-    g = torch.Generator().manual_seed(seed + 1)
+    g = None if seed is None else torch.Generator().manual_seed((seed + 1) % 2**63)
     xs = torch.randn(steps, batch, 4, generator=g).to(device)
     u = torch.randn(hidden, generator=g)
     u = (u / u.norm()).to(device)

@@ -7,12 +7,11 @@ L1 惩罚 $\Omega = \lambda\lVert\boldsymbol w\rVert_1$。
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
 import torch
 
-from dlguide._checks import check_in_range, check_int, check_tensor
+from dlguide._checks import check_in_range, check_int, check_nonnegative, check_tensor
 
 __all__ = [
     "l2_penalty",
@@ -26,6 +25,8 @@ __all__ = [
 
 
 def _parameters(params: torch.Tensor | Iterable[torch.Tensor]) -> list[torch.Tensor]:
+    if not isinstance(params, torch.Tensor) and (isinstance(params, (str, bytes)) or not isinstance(params, Iterable)):
+        raise TypeError(f"params 必须是张量或张量的可迭代对象（例如 model.parameters()），收到的是 {type(params).__name__}")
     tensors = [params] if isinstance(params, torch.Tensor) else list(params)
     if not tensors:
         raise ValueError("params 至少要有一个张量")
@@ -42,7 +43,7 @@ def l2_penalty(params: torch.Tensor | Iterable[torch.Tensor], lam: float) -> tor
     params : torch.Tensor or iterable of torch.Tensor
         要惩罚的参数，例如 ``model.parameters()``。
     lam : float
-        正则化系数 $\lambda \ge 0$。
+        正则化系数 $\lambda \ge 0$，有限。
 
     Returns
     -------
@@ -61,7 +62,7 @@ def l2_penalty(params: torch.Tensor | Iterable[torch.Tensor], lam: float) -> tor
     >>> l2_penalty(torch.tensor([3.0, 4.0]), 0.1).item()
     1.25
     """
-    check_in_range(lam, "lam", 0.0, math.inf)
+    check_nonnegative(lam, "lam")
     # Ω₂ = (λ/2) Σ_k ‖W_k‖²
     return lam / 2 * sum(p.pow(2).sum() for p in _parameters(params))
 
@@ -74,7 +75,7 @@ def l1_penalty(params: torch.Tensor | Iterable[torch.Tensor], lam: float) -> tor
     params : torch.Tensor or iterable of torch.Tensor
         要惩罚的参数。
     lam : float
-        正则化系数 $\lambda \ge 0$。
+        正则化系数 $\lambda \ge 0$，有限。
 
     Returns
     -------
@@ -93,7 +94,7 @@ def l1_penalty(params: torch.Tensor | Iterable[torch.Tensor], lam: float) -> tor
     >>> round(l1_penalty(torch.tensor([3.0, -4.0]), 0.1).item(), 4)
     0.7
     """
-    check_in_range(lam, "lam", 0.0, math.inf)
+    check_nonnegative(lam, "lam")
     # Ω₁ = λ Σ_k ‖W_k‖₁
     return lam * sum(p.abs().sum() for p in _parameters(params))
 
@@ -136,7 +137,7 @@ def soft_threshold(w: torch.Tensor, threshold: float) -> torch.Tensor:
     w : torch.Tensor
         浮点张量。
     threshold : float
-        阈值 $t \ge 0$。
+        阈值 $t \ge 0$，有限。
 
     Returns
     -------
@@ -156,13 +157,13 @@ def soft_threshold(w: torch.Tensor, threshold: float) -> torch.Tensor:
     [-1.5, -0.0, 0.0, 0.0, 2.5]
     """
     check_tensor(w, "w")
-    check_in_range(threshold, "threshold", 0.0, math.inf)
+    check_nonnegative(threshold, "threshold")
     # S_t(w) = sign(w)·max(|w| − t, 0)
     return torch.sign(w) * (w.abs() - threshold).clamp(min=0)
 
 
 def _check_xy(X: torch.Tensor, y: torch.Tensor) -> None:
-    check_tensor(X, "X")
+    check_tensor(X, "X", nonempty=True)
     check_tensor(y, "y")
     if X.ndim != 2 or y.ndim != 1 or len(X) != len(y):
         raise ValueError(f"X 必须是 (n, d)、y 必须是 (n,)，收到 {tuple(X.shape)} 和 {tuple(y.shape)}")
@@ -201,7 +202,7 @@ def ridge_regression(X: torch.Tensor, y: torch.Tensor, lam: float) -> tuple[torc
     (2.0, 1.0)
     """
     _check_xy(X, y)
-    check_in_range(lam, "lam", 0.0, math.inf)
+    check_nonnegative(lam, "lam")
     n, d = X.shape
     x_mean, y_mean = X.mean(dim=0), y.mean()
     Xc, yc = X - x_mean, y - y_mean
@@ -231,7 +232,7 @@ def lasso_ista(
     lam : float
         $\lambda \ge 0$。
     steps : int
-        迭代步数，≥ 1。
+        迭代步数，在 [1, 100000] 内。
 
     Returns
     -------
@@ -251,8 +252,8 @@ def lasso_ista(
     [1.8, 0.0]
     """
     _check_xy(X, y)
-    check_in_range(lam, "lam", 0.0, math.inf)
-    check_int(steps, "steps", low=1)
+    check_nonnegative(lam, "lam")
+    check_int(steps, "steps", low=1, high=100_000)
     n, d = X.shape
     x_mean, y_mean = X.mean(dim=0), y.mean()
     Xc, yc = X - x_mean, y - y_mean
@@ -305,7 +306,7 @@ def dropout_l2_penalty(X: torch.Tensor, w: torch.Tensor, p: float) -> torch.Tens
     >>> dropout_l2_penalty(X, torch.tensor([1.0, 1.0]), 0.5).item()
     5.0
     """
-    check_tensor(X, "X")
+    check_tensor(X, "X", nonempty=True)
     check_tensor(w, "w")
     check_in_range(p, "p", 0.0, 1.0, high_open=True)
     if X.ndim != 2 or w.shape != (X.shape[1],):

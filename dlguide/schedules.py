@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from dlguide._checks import check_in_range, check_int, check_positive
+from dlguide._checks import check_in_range, check_int, check_nonnegative, check_positive
 
 __all__ = [
     "cosine_with_warmup",
@@ -31,7 +31,7 @@ def inverse_time_decay(lr0: float, epoch: int, decay_rate: float = 1.0) -> float
     epoch : int
         从 0 开始的轮数，≥ 0。
     decay_rate : float
-        衰减率，≥ 0。
+        衰减率，有限且 ≥ 0。
 
     Returns
     -------
@@ -50,7 +50,7 @@ def inverse_time_decay(lr0: float, epoch: int, decay_rate: float = 1.0) -> float
     """
     check_positive(lr0, "lr0")
     check_int(epoch, "epoch", low=0)
-    check_in_range(decay_rate, "decay_rate", 0.0, math.inf)
+    check_nonnegative(decay_rate, "decay_rate")
     # α = α₀ / (1 + decay_rate · epoch)
     return lr0 / (1 + decay_rate * epoch)
 
@@ -247,9 +247,9 @@ def one_cycle(
     pct_start : float
         上升段所占比例，在 (0, 1) 内。
     div_factor : float
-        初始学习率 = ``max_lr / div_factor``，≥ 1。
+        初始学习率 = ``max_lr / div_factor``，有限且 ≥ 1。
     final_div_factor : float
-        最终学习率 = 初始学习率 / ``final_div_factor``，≥ 1。
+        最终学习率 = 初始学习率 / ``final_div_factor``，有限且 ≥ 1。
 
     Returns
     -------
@@ -272,8 +272,8 @@ def one_cycle(
     if total_steps < 2 or step >= total_steps:
         raise ValueError(f"需要 total_steps ≥ 2 且 0 ≤ step < total_steps，收到 step={step}, total_steps={total_steps}")
     check_in_range(pct_start, "pct_start", 0.0, 1.0, low_open=True, high_open=True)
-    check_in_range(div_factor, "div_factor", 1.0, math.inf)
-    check_in_range(final_div_factor, "final_div_factor", 1.0, math.inf)
+    check_in_range(div_factor, "div_factor", 1.0, math.inf, high_open=True)
+    check_in_range(final_div_factor, "final_div_factor", 1.0, math.inf, high_open=True)
     initial = max_lr / div_factor
     final = initial / final_div_factor
 

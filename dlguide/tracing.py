@@ -7,6 +7,8 @@ from collections.abc import Callable
 import torch
 from torch.overrides import TorchFunctionMode, resolve_name
 
+from dlguide._checks import check_tensor
+
 __all__ = [
     "TRANSCENDENTAL",
     "traced_ops",
@@ -48,23 +50,25 @@ def traced_ops(fn: Callable[[torch.Tensor], torch.Tensor], z: torch.Tensor | Non
     Returns
     -------
     list[str]
-        运算的短名字，例如 ``["gt", "zeros_like", "where"]``。
+        运算的短名字，例如 ``["le", "zeros_like", "where"]``。
 
     Raises
     ------
     TypeError
-        ``fn`` 不可调用。
+        ``fn`` 不可调用，或 ``z`` 不是张量。
 
     Examples
     --------
     >>> from dlguide.activations import relu, sigmoid
     >>> traced_ops(relu)
-    ['gt', 'zeros_like', 'where']
+    ['le', 'zeros_like', 'where']
     >>> [op for op in traced_ops(sigmoid) if op in TRANSCENDENTAL]
     ['exp', 'exp']
     """
     if not callable(fn):
         raise TypeError(f"fn 必须可调用，收到的是 {type(fn).__name__}")
+    if z is not None:
+        check_tensor(z, "z", kind="any")
     z = torch.linspace(-3, 3, 7) if z is None else z
     recorder = _Recorder()
     with recorder:

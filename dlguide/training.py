@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
 import torch
 from torch import nn
 
-from dlguide._checks import check_bool, check_callable, check_in_range, check_int, check_positive
+from dlguide._checks import (
+    check_bool,
+    check_callable,
+    check_choice,
+    check_int,
+    check_model_input,
+    check_module,
+    check_nonnegative,
+    check_positive,
+    check_same_length,
+    check_seed,
+    check_tensor,
+)
 from dlguide.device import get_device
 
 __all__ = [
@@ -30,10 +42,11 @@ def fit(
     batch_size: int | None = None,
     weight_decay: float = 0.0,
     optimizer: str = "sgd",
-    seed: int = 0,
+    seed: int | None = 0,
     shuffle: bool = True,
     lr_at: Callable[[int], float] | None = None,
     on_step: Callable[[int, float], bool | None] | None = None,
+    param_groups: Sequence[dict] | None = None,
 ) -> list[float]:
     """用小批量梯度下降训练 ``model``，返回每个 epoch 的平均训练损失。全书的训练实验都用它。
 
@@ -44,12 +57,16 @@ def fit(
     ----------
     model : torch.nn.Module
         要训练的模型（就地修改）。
-    X, y : torch.Tensor
-        输入和目标，第 0 维是样本。
+    X : torch.Tensor
+        输入，第 0 维是样本，至少一个样本；形状和 dtype 要被 ``model`` 接受（通常是浮点特征，
+        嵌入层的输入是整数下标）。
+    y : torch.Tensor
+        目标，样本数与 ``X`` 相同。默认的损失下：整数 ``y`` 是类别（取值在 ``[0, 类别数)`` 内），
+        浮点 ``y`` 是回归目标（每个样本的形状与模型输出相同）。数据里的 NaN/inf 按 PyTorch 的语义传播到损失里。
     loss_fn : callable, optional
         默认：``y`` 是整数时用交叉熵，否则用 MSE。
     epochs : int
-        遍历数据的轮数，≥ 1。
+        遍历数据的轮数，在 [1, 100000] 内。
     lr : float
         学习率，> 0。
     batch_size : int, optional
@@ -58,8 +75,8 @@ def fit(
         L2 权重衰减系数，≥ 0。
     optimizer : str
         ``"sgd"`` 或 ``"adam"``。
-    seed : int
-        打乱顺序的随机种子。
+    seed : int, optional
+        打乱顺序的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
     shuffle : bool
         每轮重新打乱（默认）；``False`` 时每轮都按原顺序喂数据（演示不打乱的坏处）。
     lr_at : callable, optional
@@ -67,6 +84,11 @@ def fit(
     on_step : callable, optional
         每次更新之后调用 ``on_step(t, loss)``，``loss`` 是这个小批量更新前的损失；返回 ``True`` 时停止训练
         （只返回已经完整跑完的 epoch 的损失）。
+    param_groups : sequence of dict, optional
+        交给优化器的参数组（PyTorch 的 per-parameter options），代替默认的 ``model.parameters()``，
+        例如 ``[{"params": body.parameters(), "lr": 1e-4}, {"params": head.parameters()}]``：
+        不写 ``lr`` 的组用 ``lr``。与 ``lr_at`` 同用时每组按初始比例缩放：第 ``t`` 步第 ``k`` 组的学习率是
+        ``lr_at(t) * lr_k / lr``。
 
     Returns
     -------
@@ -75,8 +97,11 @@ def fit(
 
     Raises
     ------
+    TypeError
+        参数类型不对：``model`` 不是 ``nn.Module``，``X`` 或 ``y`` 不是张量……
     ValueError
-        参数越界或 ``optimizer`` 不认识。
+        参数越界，``optimizer`` 不认识，``X`` 与 ``y`` 的样本数不同，``model`` 不接受 ``X``，
+        或 ``y`` 与默认损失对不上（类别越界、回归目标的形状与输出不同）。
 
     Examples
     --------
@@ -90,27 +115,41 @@ def fit(
     >>> accuracy(net, X, y)
     1.0
     """
-    check_int(epochs, "epochs", low=1)
+    check_module(model, "model")
+    check_tensor(X, "X", kind="any", nonempty=True)
+    check_tensor(y, "y", kind="any")
+    if y.dtype == torch.bool or y.is_complex():
+        raise TypeError(f"y 必须是整数（类别）或实数（回归目标）张量，收到的是 {y.dtype}")
+    check_same_length(X, y, "X", "y")
+    if loss_fn is not None:
+        check_callable(loss_fn, "loss_fn")
+    check_int(epochs, "epochs", low=1, high=100_000)
     if lr_at is not None:
         check_callable(lr_at, "lr_at")
     if on_step is not None:
         check_callable(on_step, "on_step")
     check_positive(lr, "lr")
-    check_in_range(weight_decay, "weight_decay", 0.0, float("inf"))
-    if len(X) != len(y):
-        raise ValueError(f"X 与 y 的样本数必须相同，收到 {len(X)} 和 {len(y)}")
+    check_nonnegative(weight_decay, "weight_decay")
     if batch_size is not None:
         check_int(batch_size, "batch_size", low=1)
     optimizers = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
-    if optimizer not in optimizers:
-        raise ValueError(f"optimizer 必须是 {sorted(optimizers)} 之一，收到 {optimizer!r}")
+    check_choice(optimizer, "optimizer", optimizers)
+    check_seed(seed)
+    check_bool(shuffle, "shuffle")
+    if not any(p.requires_grad for p in model.parameters()):
+        raise ValueError("model 没有需要训练的参数（requires_grad=True 的 parameters()）")
     device = get_device()
     model.to(device)
     X, y = X.to(device), y.to(device)
+    out = check_model_input(model, X)
     if loss_fn is None:
+        _check_default_targets(out, y)
         loss_fn = nn.functional.cross_entropy if not y.is_floating_point() else nn.functional.mse_loss
-    opt = optimizers[optimizer](model.parameters(), lr=lr, weight_decay=weight_decay)
-    g = torch.Generator().manual_seed(seed)
+    params = model.parameters() if param_groups is None else _param_groups(param_groups)
+    opt = optimizers[optimizer](params, lr=lr, weight_decay=weight_decay)
+    # 每组学习率相对 lr 的比例：lr_at 给出基准学习率，各组按这个比例缩放（默认只有一组，比例为 1）
+    lr_scales = [group["lr"] / lr for group in opt.param_groups]
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     n = len(X)
     size = n if batch_size is None else min(batch_size, n)
     history = []
@@ -122,8 +161,8 @@ def fit(
         for start in range(0, n, size):
             idx = order[start : start + size]
             if lr_at is not None:
-                for group in opt.param_groups:
-                    group["lr"] = lr_at(step)
+                for group, scale in zip(opt.param_groups, lr_scales):
+                    group["lr"] = lr_at(step) * scale
             opt.zero_grad()
             loss = loss_fn(model(X[idx]), y[idx])
             loss.backward()
@@ -137,8 +176,50 @@ def fit(
     return history
 
 
+def _check_default_targets(out: torch.Tensor, y: torch.Tensor) -> None:
+    """默认损失下 ``y`` 与模型输出 ``out = model(X[:1])`` 是否对得上：交叉熵要类别下标，MSE 要同形状的目标。"""
+    if not y.is_floating_point():
+        # 交叉熵：输出 (N, C, ...)，类别 (N, ...)，取值在 [0, C) 内
+        if out.ndim < 2 or tuple(y.shape[1:]) != tuple(out.shape[2:]):
+            raise ValueError(
+                f"整数 y 是交叉熵的类别：model 每个样本输出 {tuple(out.shape[1:])}，"
+                f"y 每个样本的形状应为 {tuple(out.shape[2:])}，收到 {tuple(y.shape[1:])}"
+            )
+        low, high = int(y.min()), int(y.max())
+        if low < 0 or high >= out.shape[1]:
+            raise ValueError(f"y 的类别必须在 [0, {out.shape[1] - 1}] 内（model 输出 {out.shape[1]} 类），收到 [{low}, {high}]")
+    elif tuple(y.shape[1:]) != tuple(out.shape[1:]):
+        # MSE：形状不同会被广播成 (N, N) 之类，损失是一个没有意义的数
+        raise ValueError(
+            f"浮点 y 是 MSE 的回归目标：每个样本的形状必须与 model 的输出 {tuple(out.shape[1:])} 相同，"
+            f"收到 {tuple(y.shape[1:])}（整数类别请用 int64 张量）"
+        )
+
+
 def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     """分类准确率（取 logit 最大的类；单输出时以 0 为阈值），保留 4 位小数。
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        分类模型，输出 ``(N, C)`` 的 logit，或 ``(N,)``/``(N, 1)`` 的单个 logit（二分类）。
+    X : torch.Tensor
+        输入，第 0 维是样本，至少一个样本；形状和 dtype 要被 ``model`` 接受。
+    y : torch.Tensor
+        类别，形状 ``(N,)`` 或 ``(N, 1)``：整数张量，或取整数值的有限浮点张量（如 ``0.0``/``1.0``）。
+
+    Returns
+    -------
+    float
+        分对的比例。只要有一个样本的 logit 含 NaN（输入含 NaN，或模型已经发散），就返回 ``nan``：
+        NaN 没有大小，不能把它算成某一类，这样发散不会被一个看似正常的准确率掩盖。
+
+    Raises
+    ------
+    TypeError
+        ``model`` 不是 ``nn.Module``，``X`` 或 ``y`` 不是张量，或 ``y`` 是布尔张量。
+    ValueError
+        ``X`` 为空，``X`` 与 ``y`` 的样本数不同，``y`` 的形状不对、含非有限值或非整数值，或 ``model`` 不接受 ``X``。
 
     Examples
     --------
@@ -151,12 +232,33 @@ def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     ...
     >>> accuracy(net, torch.tensor([[-1.0], [2.0], [3.0]]), torch.tensor([0, 1, 0]))
     0.6667
+    >>> accuracy(net, torch.tensor([[-1.0], [float("nan")], [3.0]]), torch.tensor([0, 1, 0]))
+    nan
     """
-    device = next(model.parameters()).device
+    check_module(model, "model")
+    check_tensor(X, "X", kind="any", nonempty=True)
+    check_tensor(y, "y", kind="any")
+    check_same_length(X, y, "X", "y")
+    if y.ndim > 2 or (y.ndim == 2 and y.shape[1] != 1):
+        raise ValueError(f"y 的形状必须是 (N,) 或 (N, 1)，收到 {tuple(y.shape)}")
+    if y.dtype == torch.bool or y.is_complex():
+        raise TypeError(f"y 必须是整数张量（类别），收到的是 {y.dtype}")
+    if y.is_floating_point() and not bool((torch.isfinite(y) & (y == y.round())).all()):
+        raise ValueError("y 是类别：浮点的 y 只能取有限的整数值（0.0、1.0……），收到了 NaN、inf 或小数")
+    params = list(model.parameters())
+    device = params[0].device if params else X.device
+    X = X.to(device)
+    check_model_input(model, X)
     model.eval()
-    with torch.no_grad():
-        logits = model(X.to(device))
-    model.train()
+    try:
+        with torch.no_grad():
+            logits = model(X)
+    finally:
+        model.train()
+    if logits.ndim == 0 or len(logits) != len(X) or (logits.ndim == 2 and logits.shape[1] == 0) or logits.ndim > 2:
+        raise ValueError(f"model 的输出形状必须是 (N, C)、(N,) 或 (N, 1)（N = {len(X)}），收到 {tuple(logits.shape)}")
+    if bool(torch.isnan(logits).any()):
+        return float("nan")
     pred = logits.argmax(dim=1) if logits.ndim == 2 and logits.shape[1] > 1 else (logits.reshape(-1) > 0).long()
     return round((pred.cpu() == y.reshape(-1).cpu()).float().mean().item(), 4)
 
@@ -231,3 +333,17 @@ def progress_bar(
         out.flush()
 
     return on_step
+
+
+def _param_groups(groups: object) -> list[dict]:
+    """检查并复制 [`fit`][dlguide.training.fit] 的 ``param_groups``：每组是带 ``"params"`` 的 dict，``lr`` 是正数。"""
+    if isinstance(groups, (str, bytes, dict)) or not isinstance(groups, Sequence) or not groups:
+        raise TypeError(f"param_groups 必须是非空的 dict 序列（每组含 'params'），收到的是 {type(groups).__name__}")
+    out = []
+    for k, group in enumerate(groups):
+        if not isinstance(group, dict) or "params" not in group:
+            raise TypeError(f"param_groups[{k}] 必须是含 'params' 的 dict，收到的是 {type(group).__name__}")
+        if "lr" in group:
+            check_positive(group["lr"], f"param_groups[{k}]['lr']")
+        out.append({**group, "params": list(group["params"])})
+    return out

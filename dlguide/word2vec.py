@@ -23,7 +23,15 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from dlguide._checks import check_choice, check_in_range, check_int, check_positive, check_seed, check_tensor
+from dlguide._checks import (
+    check_choice,
+    check_in_range,
+    check_int,
+    check_numbers,
+    check_positive,
+    check_seed,
+    check_tensor,
+)
 from dlguide.training import fit
 
 __all__ = [
@@ -84,6 +92,14 @@ class Vocabulary:
     index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        words, counts = self.words, self.counts
+        if isinstance(words, str) or not isinstance(words, (list, tuple)) or not all(isinstance(w, str) for w in words):
+            raise TypeError(f"words 必须是词（字符串）的列表，收到的是 {type(words).__name__}")
+        if len(set(words)) != len(words):
+            raise ValueError("words 里的词必须互不相同")
+        counts = check_numbers(counts, "counts", kind="int", nonempty=False)
+        if len(counts) != len(words) or any(c < 0 for c in counts):
+            raise ValueError(f"counts 必须是与 words 等长（{len(words)}）的非负整数列表，收到 {counts}")
         object.__setattr__(self, "index", {w: i for i, w in enumerate(self.words)})
 
     def __len__(self) -> int:
@@ -376,7 +392,7 @@ def sgns_training_set(
     t: float = 1e-3,
     power: float = 0.75,
     passes: int = 1,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Skip-Gram 负采样（SGNS）的训练集：每一遍重新下采样、重新划窗口、重新抽负样本。
 
@@ -396,8 +412,8 @@ def sgns_training_set(
         噪声分布的指数，见 [`noise_distribution`][dlguide.word2vec.noise_distribution]。
     passes : int
         遍数（相当于 epoch 数），在 [1, 1000] 内。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -413,7 +429,7 @@ def sgns_training_set(
     """
     sentences = _check_ids(sentences)
     counts = _check_training_args(counts, window, negatives, t, power, passes, seed)
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     keep, noise = keep_probabilities(counts, t), noise_distribution(counts, power)
     Xs, ys = [], []
     flat, sid = _flatten(sentences)
@@ -434,7 +450,7 @@ def cbow_training_set(
     t: float = 1e-3,
     power: float = 0.75,
     passes: int = 1,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """CBOW 负采样的训练集：一个样本 = 一个中心词和它窗口里的全部上下文词。
 
@@ -455,7 +471,7 @@ def cbow_training_set(
     """
     sentences = _check_ids(sentences)
     counts = _check_training_args(counts, window, negatives, t, power, passes, seed)
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     keep, noise = keep_probabilities(counts, t), noise_distribution(counts, power)
     Xs, ys = [], []
     all_flat, all_sid = _flatten(sentences)
@@ -487,8 +503,8 @@ class SkipGram(nn.Module):
         词表大小 $V$，在 [1, 1000000] 内。
     dim : int
         向量维数 $d$，在 [1, 1024] 内。
-    seed : int
-        初始化的随机种子。
+    seed : int, optional
+        初始化的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Examples
     --------
@@ -497,12 +513,12 @@ class SkipGram(nn.Module):
     (1, 3)
     """
 
-    def __init__(self, vocab_size: int, dim: int = 32, seed: int = 0) -> None:
+    def __init__(self, vocab_size: int, dim: int = 32, seed: int | None = 0) -> None:
         super().__init__()
         check_int(vocab_size, "vocab_size", low=1, high=MAX_VOCAB)
         check_int(dim, "dim", low=1, high=1024)
         check_seed(seed)
-        g = torch.Generator().manual_seed(seed)
+        g = None if seed is None else torch.Generator().manual_seed(seed)
         self.inp = nn.Embedding(vocab_size, dim)
         self.out = nn.Embedding(vocab_size, dim)
         with torch.no_grad():
@@ -532,8 +548,8 @@ class CBOW(nn.Module):
         向量维数，在 [1, 1024] 内。
     context_size : int
         上下文列数（``2·window``），在 [1, 100] 内。
-    seed : int
-        初始化的随机种子。
+    seed : int, optional
+        初始化的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Examples
     --------
@@ -542,14 +558,14 @@ class CBOW(nn.Module):
     (1, 3)
     """
 
-    def __init__(self, vocab_size: int, dim: int = 32, context_size: int = 4, seed: int = 0) -> None:
+    def __init__(self, vocab_size: int, dim: int = 32, context_size: int = 4, seed: int | None = 0) -> None:
         super().__init__()
         check_int(vocab_size, "vocab_size", low=1, high=MAX_VOCAB)
         check_int(dim, "dim", low=1, high=1024)
         check_int(context_size, "context_size", low=1, high=100)
         check_seed(seed)
         self.context_size = context_size
-        g = torch.Generator().manual_seed(seed)
+        g = None if seed is None else torch.Generator().manual_seed(seed)
         self.inp = nn.Embedding(vocab_size, dim)
         self.out = nn.Embedding(vocab_size, dim)
         with torch.no_grad():
@@ -747,7 +763,7 @@ def train_word2vec(
     min_count: int = 1,
     lr: float = 0.01,
     batch_size: int = 256,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> tuple[torch.Tensor, Vocabulary, list[float]]:
     """从分好词的句子训练 word2vec（负采样），返回输入词向量、词表和训练损失。
 
@@ -769,8 +785,8 @@ def train_word2vec(
         Adam 的学习率，> 0。
     batch_size : int
         小批量大小，在 [1, 100000] 内。
-    seed : int
-        随机种子（采样和初始化）。
+    seed : int, optional
+        随机种子（采样和初始化）；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------

@@ -174,9 +174,9 @@ def test_bad_hyperparameters_are_rejected() -> None:
         prelu(torch.zeros(2, 3), torch.zeros(2))
     with pytest.raises(TypeError, match="weight 必须是 torch.Tensor"):
         prelu(z, 0.25)
-    with pytest.raises(ValueError, match="k 必须 ≥ 2"):
+    with pytest.raises(ValueError, match=r"k 必须在 \[2, 100\] 内"):
         Maxout(3, 2, k=1)
-    with pytest.raises(ValueError, match="num_parameters 必须 ≥ 1"):
+    with pytest.raises(ValueError, match=r"num_parameters 必须在 \[1, 100000\] 内"):
         PReLU(0)
 
 
@@ -187,3 +187,57 @@ def test_traced_ops_finds_transcendentals() -> None:
     assert traced_ops(torch.sin) == ["sin"]
     with pytest.raises(TypeError, match="fn 必须可调用"):
         traced_ops(3)
+
+
+NONFINITE = torch.tensor([float("nan"), float("inf"), -float("inf"), -2.0, 0.0, 3.0])
+
+
+@pytest.mark.parametrize("name", sorted(PAIRS))
+def test_nan_propagates_like_torch(name: str) -> None:
+    """NaN 是数据：每个激活函数都把它原样传下去，与 PyTorch 相同（ReLU 以前把 NaN 变成 0，掩盖了发散）。"""
+    ours, theirs = PAIRS[name]
+    out, ref = ours(NONFINITE), theirs(NONFINITE)
+    assert torch.isnan(out[0]) and torch.isnan(ref[0])
+    # ±inf：凡是 PyTorch 给出数的地方都一致（GELU 在 ±inf 处 PyTorch 自己算出 nan，不比）
+    both = ~torch.isnan(ref)
+    torch.testing.assert_close(out[both], ref[both])
+
+
+def test_relu_keeps_nan_and_gradient_at_zero() -> None:
+    z = torch.tensor([float("nan"), -1.0, 0.0, 2.0], requires_grad=True)
+    out = relu(z)
+    assert torch.isnan(out[0]) and out[1:].tolist() == [0.0, 0.0, 2.0]
+    out[1:].sum().backward()
+    assert z.grad.tolist() == [0.0, 0.0, 0.0, 1.0]  # z = 0 处导数取 0，与 torch.relu 相同
+    for fn in (sigmoid, sigmoid_grad, tanh, selu, silu, gelu, gelu_tanh, elu, leaky_relu):
+        assert torch.isnan(fn(torch.tensor([float("nan")]))).all(), fn.__name__
+    assert torch.isnan(Maxout(2, 1)(torch.tensor([[float("nan"), 0.0]]))).all()
+
+
+def test_layers_refuse_sizes_that_cannot_fit_and_bad_inputs() -> None:
+    with pytest.raises(ValueError, match=r"num_parameters 必须在 \[1, 100000\] 内，收到 1000000000"):
+        PReLU(num_parameters=10**9)
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="init 必须是有限实数"):
+            PReLU(init=bad)
+    with pytest.raises(TypeError, match="init 必须是实数"):
+        PReLU(init="0.25")
+    with pytest.raises(ValueError, match="in_features 必须在"):
+        Maxout(10**9, 2)
+    with pytest.raises(ValueError, match="参数太多"):
+        Maxout(100_000, 100_000)
+    layer = Maxout(4, 3)
+    with pytest.raises(ValueError, match="x 的最后一维必须是 in_features = 4"):
+        layer(torch.zeros(2, 3))
+    with pytest.raises(ValueError, match="x 的最后一维必须是 in_features = 4"):
+        layer(torch.tensor(1.0))
+    with pytest.raises(TypeError, match="x 的 dtype 必须与层的参数相同"):
+        layer(torch.zeros(2, 4, dtype=torch.float64))
+    with pytest.raises(TypeError, match="x 必须是浮点张量"):
+        layer(torch.zeros(2, 4, dtype=torch.long))
+
+
+def test_traced_ops_checks_z() -> None:
+    for bad in ("abc", [0.0, 1.0]):
+        with pytest.raises(TypeError, match="z 必须是 torch.Tensor"):
+            traced_ops(relu, bad)

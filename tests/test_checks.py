@@ -14,8 +14,10 @@ from dlguide._checks import (
     check_finite,
     check_in_range,
     check_int,
+    check_model_input,
     check_module,
     check_nonnegative,
+    check_numbers,
     check_positive,
     check_same_length,
     check_seed,
@@ -115,10 +117,10 @@ def test_check_int_upper_bound_for_sizes() -> None:
     [
         (-1, ValueError, r"seed 必须在 \[0, 2\*\*63 - 1\] 内，收到 -1"),
         (2**63, ValueError, r"seed 必须在 \[0, 2\*\*63 - 1\] 内"),
-        (None, TypeError, "seed 必须是整数，收到的是 NoneType"),
-        (1.0, TypeError, "seed 必须是整数，收到的是 float"),
+        ("0", TypeError, "seed 必须是整数或 None，收到的是 str"),
+        (1.0, TypeError, "seed 必须是整数或 None，收到的是 float"),
         (float("inf"), TypeError, "seed 必须是整数"),
-        (True, TypeError, "seed 必须是整数，收到的是 bool"),
+        (True, TypeError, "seed 必须是整数或 None，收到的是 bool"),
     ],
 )
 def test_check_seed_rejects(value: object, error: type[Exception], message: str) -> None:
@@ -194,3 +196,48 @@ def test_check_sizes_upper_bound() -> None:
     assert check_sizes([2, 100], high=100) == [2, 100]
     with pytest.raises(ValueError, match=r"widths 的每个宽度必须在 \[1, 100\] 内"):
         check_sizes([2, 101], "widths", high=100)
+
+
+def test_check_seed_none_means_do_not_reseed() -> None:
+    """全包的规则：seed=None 不重新设种子（随机数取自全局状态）。"""
+    assert check_seed(None) is None
+
+
+def test_check_numbers() -> None:
+    assert check_numbers([1, 2.5], "x0") == [1.0, 2.5]
+    assert check_numbers(range(3), "values", kind="int") == [0, 1, 2]
+    assert check_numbers(np.array([0.5, 1.5]), "values") == [0.5, 1.5]
+    assert check_numbers([], "weights", nonempty=False) == []
+    values = check_numbers([1.0, float("nan")], "values")  # 数据里的 NaN 照收
+    assert math.isnan(values[1])
+    for bad in (None, "abc", 3, {"a": 1}):
+        with pytest.raises(TypeError, match="values 必须是数的序列"):
+            check_numbers(bad, "values")
+    with pytest.raises(ValueError, match="values 不能为空"):
+        check_numbers([], "values")
+    with pytest.raises(ValueError, match="values 必须是一维的"):
+        check_numbers(torch.zeros(2, 2), "values")
+    with pytest.raises(TypeError, match="y_true 的元素必须是整数，第 0 个是 bool"):
+        check_numbers([True, 0], "y_true", kind="int")
+    with pytest.raises(TypeError, match="x0 的元素必须是实数，第 1 个是 NoneType"):
+        check_numbers([0.5, None], "x0")
+    with pytest.raises(ValueError, match="x0 的元素必须是有限实数，第 0 个是 inf"):
+        check_numbers([math.inf], "x0", finite=True)
+
+
+def test_check_model_input_restores_modes_and_names_both() -> None:
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.BatchNorm1d(3), torch.nn.Dropout(0.5))
+    net[2].eval()  # 子模块的模式不同：试跑之后各自恢复
+    stats = net[1].running_mean.clone()
+    out = check_model_input(net, torch.randn(4, 2))
+    assert tuple(out.shape) == (1, 3)
+    assert net.training and net[1].training and not net[2].training
+    assert torch.equal(net[1].running_mean, stats)  # eval 模式试跑：BatchNorm 的统计量不变
+    with pytest.raises(ValueError, match=r"model 不接受 X（形状 \(4, 5\)，torch.float32）"):
+        check_model_input(net, torch.randn(4, 5))
+    with pytest.raises(ValueError, match="model 不接受 X（形状 \\(4, 2\\)，torch.int64）"):
+        check_model_input(net, torch.zeros(4, 2, dtype=torch.long))
+    with pytest.raises(ValueError, match="X 不能是空张量"):
+        check_model_input(net, torch.zeros(0, 2))
+    with pytest.raises(TypeError, match="model 必须是 torch.nn.Module"):
+        check_model_input(torch.tanh, torch.zeros(1, 2))

@@ -6,13 +6,17 @@ import pytest
 import torch
 
 from dlguide.data import (
+    AugmentedImages,
     load_digits,
     make_adding_problem,
+    make_digit_canvases,
+    make_gaussian_mixture,
     make_moons,
     make_sine,
     make_xor,
     polynomial_features,
     shift_digits,
+    train_val_split,
 )
 
 
@@ -176,3 +180,95 @@ def test_adding_problem_markers_targets_and_determinism(markers: int) -> None:
 def test_adding_problem_errors(kwargs, error, message) -> None:
     with pytest.raises(error, match=message):
         make_adding_problem(**kwargs)
+
+
+def test_digit_canvases_boxes_cover_ink_and_split_is_disjoint() -> None:
+    images, boxes, labels = make_digit_canvases(40, size=24, max_digits=2, digit_sizes=(8, 8), seed=3)
+    assert images.shape == (40, 1, 24, 24) and 0.0 <= images.min() and images.max() <= 1.0
+    for img, b, lab in zip(images, boxes, labels):
+        assert len(b) == len(lab) >= 1
+        ink = torch.zeros(24, 24, dtype=torch.bool)
+        for x1, y1, x2, y2 in b.int().tolist():
+            assert 0 <= x1 < x2 <= 24 and 0 <= y1 < y2 <= 24
+            ink[y1:y2, x1:x2] = True
+        # 每个 > 0.3 的像素都在某个框里
+        assert not bool(((img[0] > 0.3) & ~ink).any())
+        centres = (b[:, :2] + b[:, 2:]) / 2
+        if len(b) == 2:
+            assert (centres[0] - centres[1]).abs().max() >= 8
+    _, _, test_labels = make_digit_canvases(10, split="test", classes=(7, 3), seed=0)
+    assert set(torch.cat(test_labels).tolist()) <= {0, 1}
+    again = make_digit_canvases(40, size=24, max_digits=2, digit_sizes=(8, 8), seed=3)
+    assert torch.equal(again[0], images)
+
+
+def test_digit_canvases_reject_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="n 必须在"):
+        make_digit_canvases(10**9)
+    with pytest.raises(ValueError, match="split 必须是"):
+        make_digit_canvases(2, split="val")
+    with pytest.raises(ValueError, match="digit_sizes\\[1\\]"):
+        make_digit_canvases(2, digit_sizes=(12, 10))
+    with pytest.raises(TypeError, match="classes"):
+        make_digit_canvases(2, classes=(1, 1))
+    with pytest.raises(ValueError, match="classes 的元素"):
+        make_digit_canvases(2, classes=(1, 12))
+
+
+def test_gaussian_mixture_centres_and_spread() -> None:
+    X, y = make_gaussian_mixture(16_000, modes=8, radius=2.0, std=0.05, seed=0)
+    angle = 2 * torch.pi * torch.arange(8) / 8
+    centres = 2.0 * torch.stack([torch.cos(angle), torch.sin(angle)], dim=1)
+    for k in range(8):
+        pts = X[y == k]
+        assert (pts.mean(dim=0) - centres[k]).abs().max() < 0.01
+        assert pts.std(dim=0).sub(0.05).abs().max() < 0.005
+    with pytest.raises(ValueError, match="std"):
+        make_gaussian_mixture(10, std=0.0)
+    with pytest.raises(ValueError, match="modes"):
+        make_gaussian_mixture(10, modes=0)
+
+
+SEEDED = {
+    "make_xor": lambda seed: make_xor(8, seed=seed)[0],
+    "make_moons": lambda seed: make_moons(8, seed=seed)[0],
+    "make_sine": lambda seed: make_sine(8, seed=seed)[0],
+    "shift_digits": lambda seed: shift_digits(torch.zeros(2, 64) + 0.5, seed=seed),
+    "train_val_split": lambda seed: train_val_split(torch.arange(8.0), torch.arange(8), seed=seed)[1],
+    "AugmentedImages": lambda seed: AugmentedImages(4, seed=seed).images,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEEDED))
+def test_seed_is_checked_and_none_uses_the_global_state(name: str) -> None:
+    make = SEEDED[name]
+    for bad, error in ((-1, ValueError), (2**64, ValueError), (1.5, TypeError), ("0", TypeError), (True, TypeError)):
+        with pytest.raises(error, match="seed 必须"):
+            make(bad)
+    assert torch.equal(make(2**63 - 1), make(2**63 - 1))  # 整个 manual_seed 的范围都可以用
+    torch.manual_seed(7)
+    first = make(None)
+    torch.manual_seed(7)
+    assert torch.equal(first, make(None))  # None：不重新设种子，跟着全局随机状态走
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: make_xor(10**9), ValueError, r"n 必须在 \[4, 10000000\] 内"),
+        (lambda: make_moons(10**9), ValueError, r"n 必须在 \[2, 10000000\] 内"),
+        (lambda: make_sine(10**9), ValueError, r"n 必须在 \[1, 10000000\] 内"),
+        (lambda: AugmentedImages(10**9), ValueError, r"n 必须在 \[1, 100000\] 内"),
+        (lambda: AugmentedImages(0), ValueError, r"n 必须在 \[1, 100000\] 内"),
+        (lambda: load_digits("no"), TypeError, "standardize 必须是 True 或 False"),
+        (lambda: shift_digits([[0.0] * 64]), TypeError, "X 必须是 torch.Tensor"),
+        (lambda: shift_digits(torch.zeros(1, 64), noise=float("inf")), ValueError, r"noise 必须在 \[0, inf\) 内"),
+        (lambda: train_val_split(None, torch.zeros(3)), TypeError, "X 必须是 torch.Tensor"),
+        (lambda: train_val_split(torch.zeros(3), torch.tensor(1)), ValueError, "y 必须至少是 1 维"),
+        (lambda: train_val_split(torch.zeros(1), torch.zeros(1)), ValueError, "至少要有 2 个样本"),
+        (lambda: train_val_split(torch.zeros(2), torch.zeros(2), 0.9), ValueError, "训练集为空"),
+    ],
+)
+def test_data_refuses_bad_input(call, error, message) -> None:
+    with pytest.raises(error, match=message):
+        call()

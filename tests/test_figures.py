@@ -124,3 +124,22 @@ def test_show_requires_alt_text() -> None:
     fig, _ = new_figure()
     with pytest.raises(ValueError, match="alt 必须是"):
         show(fig, alt="  ")
+
+
+def test_figure_helpers_check_their_arguments() -> None:
+    from dlguide.figures import new_figure, show, to_svg  # noqa: PLC0415  追加的测试，导入放在这里便于合并
+
+    for kwargs, error, message in (
+        ({"ncols": 10**9}, ValueError, r"ncols 必须在 \[1, 20\] 内"),
+        ({"ncols": None}, TypeError, "ncols 必须是整数"),
+        ({"width": 0.0}, ValueError, r"width 必须在 \(0, 100\] 内"),
+        ({"height": float("nan")}, ValueError, "height 必须在"),
+        ({"width": None}, TypeError, "width 必须是实数"),
+    ):
+        with pytest.raises(error, match=message):
+            new_figure(**kwargs)
+    for bad in (None, "fig", 3):
+        with pytest.raises(TypeError, match="fig 必须是 matplotlib.figure.Figure"):
+            to_svg(bad)
+        with pytest.raises(TypeError, match="fig 必须是 matplotlib.figure.Figure"):
+            show(bad, alt="一张图")

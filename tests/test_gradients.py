@@ -169,3 +169,26 @@ def test_clip_grad_norm_keeps_direction_where_torch_zeroes_the_gradient() -> Non
     (w * torch.tensor([3e19, 4e19])).sum().backward()
     assert math.isclose(clip_grad_norm([w], 1.0), 5e19, rel_tol=1e-6)
     assert [round(v, 4) for v in w.grad.tolist()] == [0.6, 0.8]
+
+
+def test_kind_is_checked_up_front() -> None:
+    from dlguide.gradients import GradientMonitor, layer_grad_norms  # noqa: PLC0415  追加的测试，导入放在这里便于合并
+
+    net = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())
+    for bad in ("Linear", None, torch.nn.Linear(2, 2), int):
+        with pytest.raises(TypeError, match="kind 必须是 nn.Module 的子类"):
+            GradientMonitor(net, kind=bad)  # 以前要等到 record() 才出错
+        with pytest.raises(TypeError, match="kind 必须是 nn.Module 的子类"):
+            layer_grad_norms(net, bad)
+    with pytest.raises(ValueError, match="kind 必须是带 weight 参数的层.*ReLU"):
+        GradientMonitor(net, kind=torch.nn.ReLU)
+    assert layer_grad_norms(net, torch.nn.Conv2d) == []
+
+
+@pytest.mark.parametrize("bad", [None, "abc", 3, [None], [torch.zeros(1), "w"]])
+def test_parameters_must_be_tensors(bad: object) -> None:
+    from dlguide.gradients import clip_grad_norm, clip_grad_value, global_grad_norm  # noqa: PLC0415
+
+    for call in (lambda: global_grad_norm(bad), lambda: clip_grad_norm(bad, 1.0), lambda: clip_grad_value(bad, 1.0)):
+        with pytest.raises(TypeError, match=r"parameters(\[\d\])? 必须是"):
+            call()

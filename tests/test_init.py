@@ -114,3 +114,45 @@ def test_init_mlp_matches_weight_variance(scheme: str) -> None:
 def test_errors(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        # weight_variance('he', -1, 64) 曾返回 −2.0，fan_in=0 曾除以零，错的 activation 曾点名 nonlinearity
+        (lambda: I.weight_variance("he", -1, 64), ValueError, "fan_in 必须 ≥ 1，收到 -1"),
+        (lambda: I.weight_variance("he", 0, 64), ValueError, "fan_in 必须 ≥ 1，收到 0"),
+        (lambda: I.weight_variance("xavier", 64, 0), ValueError, "fan_out 必须 ≥ 1"),
+        (lambda: I.weight_variance("he", 2.5, 64), TypeError, "fan_in 必须是整数"),
+        (lambda: I.weight_variance("orthogonal", 64, 64, "gelu"), ValueError, "activation 必须是 'linear'"),
+        (lambda: I.weight_variance("he", 64, 64, "swish"), ValueError, "activation 必须是"),
+        (lambda: I.weight_variance("he", 64, 64, None), TypeError, "activation 必须是字符串"),
+        (lambda: I.init_mlp("net", "he"), TypeError, "model 必须是 torch.nn.Module"),
+        (lambda: I.init_mlp(mlp([2, 2]), "he", "swish"), ValueError, "activation 必须是"),
+        (lambda: I.init_mlp(mlp([2, 2]), "he", seed=-1), ValueError, "seed 必须在"),
+        # 负的或 NaN 的增益：以前走到 torch 自己的报错，或悄悄得到 NaN 权重
+        (lambda: I.xavier_normal_(torch.empty(2, 2), gain=-1.0), ValueError, r"gain 必须在 \[0, inf\) 内"),
+        (lambda: I.xavier_uniform_(torch.empty(2, 2), gain=float("nan")), ValueError, "gain 必须在"),
+        (lambda: I.orthogonal_(torch.empty(2, 2), gain=float("inf")), ValueError, "gain 必须在"),
+        (lambda: I.orthogonal_(torch.empty(2, 2), gain="1"), TypeError, "gain 必须是实数"),
+        (lambda: I.kaiming_normal_(torch.empty(2, 2), a=float("nan")), ValueError, "a 必须是有限实数"),
+        (lambda: I.kaiming_uniform_(torch.empty(2, 2), a=None), TypeError, "a 必须是实数"),
+        (lambda: I.normal_(torch.empty(2, 2), float("inf")), ValueError, "std 必须在"),
+        (lambda: I.constant_(torch.empty(2, 2), float("nan")), ValueError, "value 必须是有限实数"),
+        (lambda: I.calculate_gain("relu", float("inf")), ValueError, "param 必须是有限实数"),
+        (lambda: I.calculate_gain(None), TypeError, "nonlinearity 必须是字符串"),
+    ],
+)
+def test_init_refuses_bad_input(call, error, message) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_init_accepts_model_activation_names_where_the_gain_is_unused() -> None:
+    assert I.weight_variance("he", 64, 64, "gelu") == 2 / 64
+    net = I.init_mlp(mlp([4, 3, 2], "gelu", seed=0), "xavier", "gelu")
+    assert net[0].bias.abs().sum().item() == 0.0
+    torch.manual_seed(1)
+    a = I.init_mlp(mlp([4, 3]), "he", seed=None)[0].weight.clone()
+    torch.manual_seed(1)
+    assert torch.equal(a, I.init_mlp(mlp([4, 3]), "he", seed=None)[0].weight)

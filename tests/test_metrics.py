@@ -6,7 +6,8 @@ import math
 
 import pytest
 import torch
-from sklearn.metrics import precision_recall_fscore_support
+from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
+from sklearn.metrics import roc_curve as sk_roc_curve
 
 from dlguide.metrics import (
     accuracy_by_length,
@@ -18,6 +19,8 @@ from dlguide.metrics import (
     error_rate,
     precision_recall_f1,
     required_test_size,
+    roc_auc,
+    roc_curve,
 )
 
 
@@ -187,3 +190,60 @@ def test_error_rate_and_accuracy_by_length() -> None:
 def test_sequence_metric_errors(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("seed", range(5))
+def test_roc_matches_sklearn(ties: bool, seed: int) -> None:
+    g = torch.Generator().manual_seed(seed)
+    scores = torch.randn(300, generator=g, dtype=torch.float64)
+    if ties:
+        scores = scores.round(decimals=1)  # 大量并列的分数
+    labels = (torch.rand(300, generator=g) < torch.sigmoid(2 * scores)).long()
+    fpr, tpr, thr = roc_curve(scores, labels)
+    ref_fpr, ref_tpr, ref_thr = sk_roc_curve(labels.numpy(), scores.numpy(), drop_intermediate=False)
+    torch.testing.assert_close(fpr, torch.tensor(ref_fpr))
+    torch.testing.assert_close(tpr, torch.tensor(ref_tpr))
+    torch.testing.assert_close(thr[1:], torch.tensor(ref_thr[1:]))
+    assert roc_auc(scores, labels) == pytest.approx(roc_auc_score(labels.numpy(), scores.numpy()), abs=5e-5)
+
+
+def test_roc_rejects_bad_input() -> None:
+    with pytest.raises(ValueError, match="正例和负例都至少要有一个"):
+        roc_curve(torch.tensor([0.1, 0.2]), torch.tensor([1, 1]))
+    with pytest.raises(ValueError, match="0 或 1"):
+        roc_curve(torch.tensor([0.1, 0.2]), torch.tensor([1, 2]))
+    with pytest.raises(TypeError, match="labels 必须是整数或 bool"):
+        roc_curve(torch.tensor([0.1, 0.2]), torch.tensor([1.0, 0.0]))
+    with pytest.raises(ValueError, match="有限数"):
+        roc_auc(torch.tensor([float("nan"), 0.2]), torch.tensor([1, 0]))
+    with pytest.raises(ValueError, match="长度必须相同"):
+        roc_auc(torch.tensor([0.1, 0.2, 0.3]), torch.tensor([1, 0]))
+
+
+def test_precision_recall_f1_checks_labels() -> None:
+    from dlguide.metrics import precision_recall_f1  # noqa: PLC0415  追加的测试，导入放在这里便于合并
+
+    for bad, error, message in (
+        (None, TypeError, "y_true 必须是数的序列"),
+        (3, TypeError, "y_true 必须是数的序列"),
+        ([1, None, 0], TypeError, "y_true 的元素必须是整数，第 1 个是 NoneType"),
+        ([1, 2.5, 0], TypeError, "y_true 的元素必须是整数，第 1 个是 float"),
+    ):
+        with pytest.raises(error, match=message):
+            precision_recall_f1(bad, [1, 0, 0])
+    for bad in (None, "1", 2.5, float("inf")):
+        with pytest.raises(TypeError, match="positive 必须是整数"):
+            precision_recall_f1([1, 0], [1, 0], positive=bad)
+    assert precision_recall_f1(torch.tensor([1, 0, 1]), torch.tensor([1, 1, 1])) == (0.6667, 1.0, 0.8)
+
+
+def test_edit_distance_takes_strings_and_token_lists_only() -> None:
+    from dlguide.metrics import edit_distance  # noqa: PLC0415  追加的测试，导入放在这里便于合并
+
+    assert edit_distance("", "abc") == 3 and edit_distance(["我", "爱"], ["我"]) == 1
+    for bad in ([None, "b"], [1.5, 2], [True]):
+        with pytest.raises(TypeError, match="hypothesis 的元素必须是字符串或整数"):
+            edit_distance(bad, ["b"])
+        with pytest.raises(TypeError, match="reference 的元素必须是字符串或整数"):
+            edit_distance(["b"], bad)

@@ -6,7 +6,16 @@ import pytest
 import torch
 from torch import nn
 
-from dlguide.models import ACTIVATIONS, BiLSTMTagger, RecurrentNet, ResidualBlock, digits_cnn, mlp, residual_mlp
+from dlguide.models import (
+    ACTIVATIONS,
+    BiLSTMTagger,
+    RecurrentNet,
+    ResidualBlock,
+    digits_cnn,
+    mlp,
+    residual_mlp,
+    small_cnn,
+)
 
 
 def test_digits_cnn_shapes_and_parameter_count() -> None:
@@ -34,7 +43,7 @@ def test_residual_mlp_structure_and_errors() -> None:
     J = torch.autograd.functional.jacobian(lambda v: block(v.unsqueeze(0)).squeeze(0), h)
     JF = torch.autograd.functional.jacobian(lambda v: block.act(block.linear(v)), h)
     torch.testing.assert_close(J, torch.eye(3) + JF)
-    with pytest.raises(ValueError, match="depth 必须 ≥ 1"):
+    with pytest.raises(ValueError, match=r"depth 必须在 \[1, 1000\] 内"):
         residual_mlp(3, 5, 0, 2)
     with pytest.raises(ValueError, match="activation 必须是"):
         residual_mlp(3, 5, 1, 2, "swish")
@@ -189,3 +198,43 @@ def test_recurrent_net_rejects_bad_input() -> None:
         net([[0.0, 0.0, 0.0]])
     with pytest.raises(ValueError, match="forget_bias 必须是有限实数"):
         RecurrentNet("lstm", 3, 4, 1, forget_bias=float("nan"))
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: mlp([2, 10**9]), ValueError, r"sizes 的每个宽度必须在 \[1, 100000\] 内"),
+        (lambda: mlp([100_000, 100_000, 2]), ValueError, "参数，上限 10\\*\\*8"),
+        (lambda: mlp([2, 2], 1), TypeError, "activation 必须是字符串"),
+        (lambda: mlp([2, 2], batch_norm="no"), TypeError, "batch_norm 必须是 True 或 False"),
+        (lambda: mlp([2, 2], seed=-1), ValueError, "seed 必须在"),
+        (lambda: mlp([2, 2], seed=2.5), TypeError, "seed 必须是整数或 None"),
+        (lambda: residual_mlp(2, 4, 10**9, 2), ValueError, r"depth 必须在 \[1, 1000\] 内"),
+        (lambda: residual_mlp(2, 10**9, 1, 2), ValueError, r"width 必须在 \[1, 10000\] 内"),
+        (lambda: residual_mlp(2, 10_000, 1000, 2), ValueError, "参数，上限"),
+        (lambda: residual_mlp(2, 4, 1, 2, batch_norm=None), TypeError, "batch_norm 必须是 True 或 False"),
+        (lambda: ResidualBlock(0), ValueError, r"width 必须在 \[1, 10000\] 内"),
+        (lambda: ResidualBlock("4"), TypeError, "width 必须是整数"),
+        (lambda: ResidualBlock(4, batch_norm="yes"), TypeError, "batch_norm"),
+        (lambda: ResidualBlock(4)(torch.zeros(2, 3)), ValueError, "h 的最后一维必须是 width = 4"),
+        (lambda: ResidualBlock(4)(torch.tensor(1.0)), ValueError, "h 的最后一维"),
+        (lambda: ResidualBlock(4)(torch.zeros(2, 4, dtype=torch.float64)), TypeError, "h 的 dtype"),
+        (lambda: ResidualBlock(4)([[0.0] * 4]), TypeError, "h 必须是 torch.Tensor"),
+        (lambda: ResidualBlock(4, batch_norm=True)(torch.zeros(1, 4)), ValueError, "N ≥ 2"),
+        (lambda: digits_cnn(10**9), ValueError, r"channels 必须在 \[1, 1024\] 内"),
+        (lambda: digits_cnn(seed="0"), TypeError, "seed 必须是整数或 None"),
+        (lambda: small_cnn(seed=-1), ValueError, "seed 必须在"),
+    ],
+)
+def test_models_refuse_bad_input(call, error, message) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_seed_none_does_not_reseed() -> None:
+    torch.manual_seed(3)
+    a = small_cnn(seed=None)
+    torch.manual_seed(3)
+    b = small_cnn(seed=None)
+    c = small_cnn(seed=None)
+    assert torch.equal(a[0].weight, b[0].weight) and not torch.equal(b[0].weight, c[0].weight)

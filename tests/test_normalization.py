@@ -150,3 +150,12 @@ def _named(name: str) -> str:
 def test_bad_input_names_the_parameter(call, error, name) -> None:
     with pytest.raises(error, match=_named(name)):
         call()
+
+
+def test_channel_mismatch_names_x() -> None:
+    from dlguide.normalization import batch_norm, group_norm  # noqa: PLC0415  追加的测试，导入放在这里便于合并
+
+    with pytest.raises(ValueError, match="running_mean 的长度必须等于 x 的通道数 3"):
+        batch_norm(torch.zeros(2, 3), torch.zeros(2), torch.ones(3))
+    with pytest.raises(ValueError, match="num_groups 必须整除 x 的通道数 3"):
+        group_norm(torch.zeros(2, 3, 4), 2)

@@ -87,7 +87,7 @@ def test_minimize_path_and_errors() -> None:
     assert path.shape == (6, 2)
     with pytest.raises(ValueError, match="method 必须是"):
         minimize(lambda x: x.sum(), [0.0], "lbfgs")
-    with pytest.raises(ValueError, match="steps 必须 ≥ 1"):
+    with pytest.raises(ValueError, match=r"steps 必须在 \[1, 100000\] 内"):
         minimize(lambda x: x.sum(), [0.0], steps=0, lr=0.1)
 
 
@@ -109,3 +109,77 @@ def test_bad_hyperparameters() -> None:
         ewa([1.0], 1.0)
     with pytest.raises(TypeError, match="lr 必须是实数"):
         sgd_step(p, g, {}, lr="0.1")
+
+
+STEP_FUNCTIONS = {
+    "sgd": lambda p, g, s: sgd_step(p, g, s, lr=0.1),
+    "momentum": lambda p, g, s: momentum_step(p, g, s, lr=0.1),
+    "nesterov": lambda p, g, s: nesterov_step(p, g, s, lr=0.1),
+    "rmsprop": lambda p, g, s: rmsprop_step(p, g, s, lr=0.1),
+    "adam": lambda p, g, s: adam_step(p, g, s, lr=0.1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STEP_FUNCTIONS))
+def test_steps_check_p_g_and_state(name: str) -> None:
+    step = STEP_FUNCTIONS[name]
+    p, g = torch.zeros(3), torch.ones(3)
+    cases = [
+        ((None, g, {}), TypeError, "p 必须是 torch.Tensor"),
+        ((p.tolist(), g, {}), TypeError, "p 必须是 torch.Tensor"),
+        ((p.long(), g, {}), TypeError, "p 必须是浮点张量"),
+        ((p, "g", {}), TypeError, "g 必须是 torch.Tensor"),
+        ((p, torch.ones(()), {}), ValueError, r"p 与 g 的形状必须相同，收到 \(3,\) 和 \(\)"),
+        ((p, torch.ones(2), {}), ValueError, "p 与 g 的形状必须相同"),
+        ((p, g.double(), {}), TypeError, "g 的 dtype 必须与 p 相同"),
+        ((p, g, None), TypeError, "state 必须是 dict"),
+        ((p, g, [1]), TypeError, "state 必须是 dict"),
+    ]
+    for args, error, message in cases:
+        with pytest.raises(error, match=message):
+            step(*args)
+    assert p.tolist() == [0.0, 0.0, 0.0]  # 坏输入在更新之前就被拒绝，p 没有被改动
+    if name != "sgd":
+        state: dict = {}
+        step(torch.zeros(3), g, state)
+        with pytest.raises(ValueError, match="这个 state 属于别的参数"):
+            step(torch.zeros(2), torch.ones(2), state)
+
+
+def test_optim_refuses_infinite_and_non_bool_settings() -> None:
+    p, g = torch.zeros(2), torch.ones(2)
+    with pytest.raises(ValueError, match=r"eps 必须在 \[0, inf\) 内"):
+        adam_step(p, g, {}, lr=0.1, eps=float("inf"))
+    with pytest.raises(ValueError, match=r"weight_decay 必须在 \[0, inf\) 内"):
+        adam_step(p, g, {}, lr=0.1, weight_decay=float("inf"))
+    with pytest.raises(TypeError, match="decoupled 必须是 True 或 False"):
+        adam_step(p, g, {}, lr=0.1, decoupled="no")
+    with pytest.raises(ValueError, match="eps 必须在"):
+        rmsprop_step(p, g, {}, lr=0.1, eps=float("inf"))
+    with pytest.raises(ValueError, match="convention 必须是 'ng'、'pytorch' 之一"):
+        momentum_step(p, g, {}, lr=0.1, convention="torch")
+    with pytest.raises(TypeError, match="bias_correction 必须是 True 或 False"):
+        ewa([1.0], 0.5, bias_correction="no")
+    for bad in (None, "abc", 3):
+        with pytest.raises(TypeError, match="values 必须是数的序列"):
+            ewa(bad, 0.5)
+    with pytest.raises(TypeError, match="values 的元素必须是实数"):
+        ewa([1.0, None], 0.5)
+    assert ewa([], 0.5) == []
+
+
+def test_minimize_checks_f_x0_and_steps() -> None:
+    f = lambda x: (x**2).sum()
+    with pytest.raises(TypeError, match="f 必须是可调用对象"):
+        minimize("tanh", [0.0], lr=0.1)
+    with pytest.raises(TypeError, match="x0 必须是数的序列"):
+        minimize(f, 3, lr=0.1)
+    with pytest.raises(ValueError, match="x0 的元素必须是有限实数"):
+        minimize(f, [float("nan")], lr=0.1)
+    with pytest.raises(ValueError, match="x0 不能为空"):
+        minimize(f, [], lr=0.1)
+    with pytest.raises(ValueError, match=r"steps 必须在 \[1, 100000\] 内，收到 1000000000"):
+        minimize(f, [0.0], steps=10**9, lr=0.1)
+    with pytest.raises(ValueError, match="f 必须把 x 映射成一个可求导的标量张量"):
+        minimize(lambda x: x**2, [0.0, 1.0], lr=0.1)
+    assert minimize(f, torch.tensor([1.0, 2.0]), steps=1, lr=0.25)[-1].tolist() == [0.5, 1.0]

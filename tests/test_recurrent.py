@@ -14,6 +14,7 @@ from dlguide.recurrent import (
     lstm_cell,
     lstm_gates,
     lstm_state_grad_norms,
+    recurrent_weight,
     rnn_cell,
     run_recurrent,
     set_forget_bias,
@@ -272,3 +273,36 @@ _W_LSTM = (torch.randn(16, 3), torch.randn(16, 4))
 def test_cell_errors(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: recurrent_weight(10**9), ValueError, r"hidden 必须在 \[1, 10000\] 内"),
+        (lambda: recurrent_weight(4, "eye"), ValueError, "init 必须是 'normal'、'identity'、'orthogonal' 之一"),
+        (lambda: recurrent_weight(4, scale=float("inf")), ValueError, r"scale 必须在 \(0, inf\) 内"),
+        (lambda: recurrent_weight(4, scale=None), TypeError, "scale 必须是实数"),
+        (lambda: recurrent_weight(4, seed=-1), ValueError, "seed 必须在"),
+        (lambda: set_forget_bias(nn.LSTM(2, 2), float("inf")), ValueError, "value 必须是有限实数"),
+        (lambda: lstm_state_grad_norms(10**9), ValueError, r"steps 必须在 \[1, 10000\] 内"),
+        (lambda: lstm_state_grad_norms(5, hidden=0), ValueError, r"hidden 必须在 \[1, 4096\] 内"),
+        (lambda: lstm_state_grad_norms(5, hidden="8"), TypeError, "hidden 必须是整数"),
+        (lambda: lstm_state_grad_norms(10_000, batch=10_000), ValueError, r"steps·batch·hidden = .* 太大"),
+        (lambda: lstm_state_grad_norms(5, forget_bias=-float("inf")), ValueError, "forget_bias 必须是有限实数"),
+        (lambda: lstm_state_grad_norms(5, seed="0"), TypeError, "seed 必须是整数或 None"),
+    ],
+)
+def test_recurrent_refuses_bad_input(call, error, message) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_recurrent_seed_none_follows_the_global_state() -> None:
+    torch.manual_seed(2)
+    a = recurrent_weight(3, seed=None)
+    torch.manual_seed(2)
+    assert torch.equal(a, recurrent_weight(3, seed=None))
+    torch.manual_seed(2)
+    b = lstm_state_grad_norms(4, hidden=4, batch=2, seed=None)
+    torch.manual_seed(2)
+    assert b == lstm_state_grad_norms(4, hidden=4, batch=2, seed=None)

@@ -105,3 +105,14 @@ def test_bad_arguments() -> None:
         one_cycle(0.1, 10, 10)
     with pytest.raises(ValueError, match="pct_start 必须在"):
         one_cycle(0.1, 0, 10, pct_start=1.0)
+
+
+def test_infinite_factors_are_refused() -> None:
+    from dlguide.schedules import inverse_time_decay, one_cycle  # noqa: PLC0415  追加的测试，导入放在这里便于合并
+
+    with pytest.raises(ValueError, match=r"decay_rate 必须在 \[0, inf\) 内"):
+        inverse_time_decay(0.1, 3, float("inf"))  # 以前返回 0.0
+    with pytest.raises(ValueError, match=r"div_factor 必须在 \[1.0, inf\) 内"):
+        one_cycle(1.0, 2, 10, div_factor=float("inf"))
+    with pytest.raises(ValueError, match=r"final_div_factor 必须在 \[1.0, inf\) 内"):
+        one_cycle(1.0, 2, 10, final_div_factor=float("inf"))

@@ -155,3 +155,20 @@ def test_generator_must_be_a_generator() -> None:
         skipgram_pairs([[0, 1]], generator="abc")
     with pytest.raises(TypeError, match="generator 必须是 torch.Generator"):
         subsample([[0, 1]], torch.ones(2), generator=0)
+
+
+def test_vocabulary_checks_words_and_counts() -> None:
+    from dlguide.word2vec import Vocabulary  # noqa: PLC0415  追加的测试，导入放在这里便于合并
+
+    for words, counts, error, message in (
+        (None, [1], TypeError, "words 必须是词"),
+        ("ab", [1, 1], TypeError, "words 必须是词"),
+        ([None, "b"], [1, 1], TypeError, "words 必须是词"),
+        (["a", "a"], [1, 1], ValueError, "words 里的词必须互不相同"),
+        (["a", "b"], None, TypeError, "counts 必须是数的序列"),
+        (["a", "b"], [2.5, 1], TypeError, "counts 的元素必须是整数"),
+        (["a", "b"], [1], ValueError, "counts 必须是与 words 等长"),
+        (["a", "b"], [1, -1], ValueError, "counts 必须是与 words 等长（2）的非负整数列表"),
+    ):
+        with pytest.raises(error, match=message):
+            Vocabulary(words, counts)

@@ -202,6 +202,12 @@ def _net(relu: bool = True) -> nn.Sequential:
     return net
 
 
+def _boxes() -> torch.Tensor:
+    """8 个宽高为正、落在 16×16 图里的框 ``(x1, y1, x2, y2)``。"""
+    xy = torch.rand(8, 2, generator=_gen()) * 10
+    return torch.cat([xy, xy + 1 + torch.rand(8, 2, generator=_gen()) * 5], dim=1)
+
+
 def _param_with_grad() -> nn.Parameter:
     p = nn.Parameter(torch.randn(3, generator=_gen()))
     p.grad = torch.ones(3)
@@ -244,7 +250,7 @@ VALID_BY_NAME: dict[str, tuple[Callable[[], object], ...]] = {
         lambda: torch.rand(8, 2, generator=_gen()),
         lambda: torch.tensor([1.0, -1.0]).repeat(8, 1),
     ),
-    "target": (_labels, lambda: torch.randn(8, 2, generator=_gen())),
+    "target": (_labels, lambda: torch.randn(8, 2, generator=_gen()), lambda: torch.zeros(1, 2, 2, 2, 7)),
     "H": (lambda: torch.tensor([[2.0, 0.5], [0.5, 1.0]]),),
     "weight": (lambda: torch.tensor([0.25]),),
     "w": (lambda: torch.randn(2, generator=_gen()),),
@@ -254,7 +260,7 @@ VALID_BY_NAME: dict[str, tuple[Callable[[], object], ...]] = {
     "g": (lambda: torch.randn(3, generator=torch.Generator().manual_seed(1)),),
     "params": (lambda: [_param_with_grad()],),
     "parameters": (lambda: [_param_with_grad()],),
-    "output": (_graph_output,),
+    "output": (_graph_output, lambda: torch.randn(2, 2, 2, 7, generator=_gen()), lambda: torch.randn(1, 2, 2, 2, 7, generator=_gen())),
     "state": (dict,),
     "sizes": (lambda: [2, 4, 2],),
     "values": (lambda: [1.0, 2.0, 4.0, 3.0],),
@@ -292,7 +298,7 @@ VALID_BY_NAME: dict[str, tuple[Callable[[], object], ...]] = {
     "batch_size": (_const(4),),
     "compile": (_const(False),),
     # 卷积（dlguide.conv、dlguide.summary 和卷积一章）：单通道 6×6 图像、3×3 核、补 1 圈
-    "image": (lambda: torch.rand(8, 8, generator=_gen()),),
+    "image": (lambda: torch.rand(8, 8, generator=_gen()), lambda: torch.rand(1, 3, 4, 4, generator=_gen())),
     "kernel": (lambda: torch.tensor([[1.0, 0.0, -1.0]] * 3),),
     "kernel_size": (_const(3),),
     "padding": (_const(1),),
@@ -300,6 +306,40 @@ VALID_BY_NAME: dict[str, tuple[Callable[[], object], ...]] = {
     "layers": (_const([(3, 1, 1), (2, 2, 1)]),),
     "rows": (lambda: importlib.import_module("dlguide.summary").summarize(nn.Linear(2, 2), (2,)),
              lambda: importlib.import_module("dlguide.pages.cnn.cnn_example").course_rows()),
+    # 目标检测：8 个框 (x1, y1, x2, y2) 落在 16×16 的图里；1 个框的版本给要求“每格至多一个物体”的 YOLO 编码
+    "boxes": (_boxes, lambda: torch.tensor([[2.0, 2.0, 6.0, 7.0]])),
+    "boxes1": (_boxes,),
+    "boxes2": (lambda: _boxes()[:3],),
+    "gt_boxes": (lambda: _boxes()[:3],),
+    "reference": (_boxes,),
+    "deltas": (lambda: torch.zeros(8, 4),),
+    "scores": (lambda: torch.rand(8, generator=_gen()), _const(torch.tensor([0.9]))),
+    "labels": (_labels, _const(torch.tensor([1]))),
+    "classes": (_labels,),
+    "is_tp": (lambda: torch.tensor([True, False, True, False, False, True, False, False]),),
+    "image_size": (_const(16.0),),
+    "anchor_sizes": (lambda: torch.tensor([[4.0, 4.0], [2.0, 6.0]]),),
+    "features": (lambda: torch.randn(1, 2, 6, 6, generator=_gen()),),
+    "rois": (lambda: torch.tensor([[0.0, 0.5, 0.5, 4.0, 5.0]]),),
+    "predictions": (lambda: [(_boxes()[:2], torch.tensor([0.9, 0.4]), torch.tensor([0, 1]))],),
+    "targets": (lambda: [(_boxes()[:2], torch.tensor([0, 1]))],),
+    "images": (lambda: torch.rand(2, 1, 24, 24, generator=_gen()),),
+    "net": (
+        lambda: importlib.import_module("dlguide.pages.applications.object_detection").TinyYOLO(),
+        lambda: nn.Sequential(nn.Linear(64, 4)),
+    ),
+    "n_canvases": (_const(8),),
+    # 度量学习、风格迁移、GAN
+    "same": (_labels,),
+    "photos": (lambda: torch.rand(4, 64, generator=_gen()),),
+    "rng": (_gen,),
+    "source": (lambda: importlib.import_module("dlguide.pages.applications.transfer_learning").small_convnet(),),
+    "strategy": (_const("frozen"),),
+    "label_counts": (_const((1,)),),
+    "seeds": (_const(1),),
+    "generated": (lambda: torch.randn(8, 2, generator=_gen()), lambda: [torch.randn(1, 2, 3, 3, generator=_gen())]),
+    "style": (lambda: [torch.randn(1, 2, 4, 4, generator=_gen())],),
+    "d_steps": (_const(2),),
 }
 # 卷积：在已有候选之后追加，不改变别的函数的基准调用
 VALID_BY_NAME["model"] += (lambda: nn.Conv2d(1, 1, 3), lambda: nn.Linear(64, 10))
@@ -549,7 +589,13 @@ def _is_seed(name: str) -> bool:
 
 
 #: 取值是自由文本的 str 参数（任何非空字符串都合法）
-FREE_TEXT = {"alt", "title", "label", "text", "note"}
+FREE_TEXT = {"alt", "title", "label", "text", "note", "hypothesis", "reference"}
+#: 空字符串也合法的 str 参数：要处理的一段文本或一个序列，空文本就是空文档（分词得到 []，与 jieba.lcut("") 相同），
+#: 空的识别结果与参考之间的编辑距离就是另一方的长度
+EMPTY_OK = {"text", "hypothesis", "reference"}
+#: 第 0 维不是共同的样本维的张量参数：注意力的查询长度 L 与键长度 S 无关，d_v 也可以不同于 d，
+#: 掩码只需能广播到 (L, S)。它们与别的张量参数“差一行/差一列/空/0 维”不能断定为不合法。
+OWN_LENGTH = {"query", "key", "value", "scores", "mask", "attn_mask"}
 
 # ---------------------------------------------------------------------------------------------
 # 计划：合法调用 + 坏输入
@@ -862,7 +908,7 @@ class _Planner:
                 add("1 (not a str)", const(1), "invalid")
             free = name in FREE_TEXT
             add("'__bogus__'", const("__bogus__"), "valid" if free else "invalid")
-            add("''", const(""), "invalid")
+            add("''", const(""), "unknown" if name in EMPTY_OK else "invalid")
         elif isinstance(template, torch.Tensor):
             cases += self._tensor_cases(spec, template, values, allows, strict)
         elif isinstance(template, nn.Module):
@@ -915,8 +961,10 @@ class _Planner:
             also = partners if relational else ()
             cases.append(Case(name, label, validity, _replace(name, v, factory), also))  # type: ignore[arg-type]
 
-        same_len = v.ndim >= 1 and any(len(o) == len(v) for o in others)
-        same_shape = any(o.shape == v.shape for o in others)
+        # 模板不是合法调用里的值（默认 None 的参数从候选值里借来一个）时，也推不出它与别的张量的关系
+        related = name not in OWN_LENGTH and values.get(name) is not None
+        same_len = related and v.ndim >= 1 and any(len(o) == len(v) for o in others)
+        same_shape = related and any(o.shape == v.shape for o in others)
         if strict and "str" not in allows:
             add("'abc' (str)", lambda _t: "abc", "invalid")
         if strict and "sequence" not in allows:
@@ -1146,12 +1194,14 @@ def _case_task(
     start = time.perf_counter()
     try:
         result = _run_with_alarm(timeout, lambda: _call(fn, planner.specs, values))
-    except _Hang:  # 调用栈已经展开（finally 都执行了）：工作进程可以继续用
-        return {"status": "hang", "seconds": time.perf_counter() - start}
+    except _Hang:
+        # 调用栈已经展开，但被打断的可能是一次 import（例如 torch.compile 第一次导入 sympy）：
+        # 半截的模块留在 sys.modules 里会让后面的调用莫名失败，所以换一个新的工作进程
+        return {"status": "hang", "seconds": time.perf_counter() - start, "retire": True}
     except BaseException as err:
         seconds = time.perf_counter() - start
-        if _is_memory_error(err):
-            return {"status": "memory", "exc": type(err).__name__, "msg": str(err)[:300], "seconds": seconds}
+        if _is_memory_error(err):  # 同理：分配失败可能发生在 import 或缓存的中途
+            return {"status": "memory", "exc": type(err).__name__, "msg": str(err)[:300], "seconds": seconds, "retire": True}
         if isinstance(err, (KeyboardInterrupt, SystemExit)):
             return {"status": "crash", "exc": type(err).__name__, "msg": str(err)[:300], "seconds": seconds, "retire": True}
         return {
@@ -1737,7 +1787,7 @@ def markdown_report(result: FuzzResult) -> str:
 
 if __name__ == "__main__":  # python tests/package/fuzz_harness.py [--report PATH]
     # 按工作进程用的模块名重新导入：``__main__`` 里的函数没法发给它们
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # 仓库根
     from tests.package import fuzz_harness
 
     fuzz = fuzz_harness.run_fuzz()

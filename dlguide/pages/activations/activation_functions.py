@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from dlguide._checks import (
+    check_model_input,
     check_module,
     check_tensor,
 )
@@ -26,7 +27,7 @@ def dead_unit_fraction(model: nn.Sequential, X: torch.Tensor) -> list[float]:
     model : torch.nn.Sequential
         例如 [`dlguide.models.mlp`][dlguide.models.mlp] 建的网络；统计其中每个 ``nn.ReLU`` 之前的那一层。
     X : torch.Tensor
-        一批输入，会搬到模型所在的设备上。
+        一批输入（至少一个样本，形状要被 ``model`` 接受），会搬到模型所在的设备上。
 
     Returns
     -------
@@ -37,6 +38,8 @@ def dead_unit_fraction(model: nn.Sequential, X: torch.Tensor) -> list[float]:
     ------
     TypeError
         ``model`` 不是 ``nn.Sequential``，或 ``X`` 不是浮点张量。
+    ValueError
+        ``X`` 为空，或 ``model`` 不接受 ``X``（特征数、dtype 不符）。
 
     Examples
     --------
@@ -51,9 +54,11 @@ def dead_unit_fraction(model: nn.Sequential, X: torch.Tensor) -> list[float]:
     [0.5]
     """
     check_module(model, "model", nn.Sequential)
-    check_tensor(X, "X")
+    check_tensor(X, "X", nonempty=True)
+    params = list(model.parameters())
+    h = X.to(params[0].device) if params else X
+    check_model_input(model, h)
     fractions = []
-    h = X.to(next(model.parameters()).device)
     with torch.no_grad():
         for layer in model:
             if isinstance(layer, nn.ReLU):

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from dlguide._checks import (
+    check_callable,
     check_positive,
 )
 from dlguide.activations import relu, selu, tanh
@@ -46,6 +47,8 @@ def variance_map(fn: Callable[[torch.Tensor], torch.Tensor], variance: float) ->
 
     Raises
     ------
+    TypeError
+        ``fn`` 不可调用。
     ValueError
         ``variance`` 不是正数。
 
@@ -57,6 +60,7 @@ def variance_map(fn: Callable[[torch.Tensor], torch.Tensor], variance: float) ->
     >>> round(variance_map(relu, 1.0)[0], 4)  # 1/√(2π)
     0.3989
     """
+    check_callable(fn, "fn")
     check_positive(variance, "variance")
     u = torch.linspace(-12, 12, 24001, dtype=torch.float64)
     pdf = torch.exp(-0.5 * u**2) / math.sqrt(2 * math.pi)
@@ -154,7 +158,7 @@ def properties_table(functions: Mapping[str, Callable[[torch.Tensor], torch.Tens
     Parameters
     ----------
     functions : Mapping[str, callable]
-        名字到激活函数。
+        名字（字符串）到激活函数（可调用对象）。
 
     Returns
     -------
@@ -164,7 +168,7 @@ def properties_table(functions: Mapping[str, Callable[[torch.Tensor], torch.Tens
     Raises
     ------
     TypeError
-        ``functions`` 不是映射。
+        ``functions`` 不是映射，或其中的名字不是字符串、值不可调用。
 
     Examples
     --------
@@ -175,6 +179,10 @@ def properties_table(functions: Mapping[str, Callable[[torch.Tensor], torch.Tens
     """
     if not isinstance(functions, Mapping):
         raise TypeError(f"functions 必须是 dict 之类的映射，收到的是 {type(functions).__name__}")
+    for name, fn in functions.items():
+        if not isinstance(name, str):
+            raise TypeError(f"functions 的键必须是名字（字符串），收到的是 {type(name).__name__}")
+        check_callable(fn, f"functions[{name!r}]")
 
     def mark(flag: object) -> str:
         return "✓" if flag else "✗"

@@ -7,7 +7,9 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from dlguide._checks import (
+    check_choice,
     check_int,
+    check_seed,
 )
 from dlguide.device import get_device
 from dlguide.figures import figure, new_figure
@@ -23,7 +25,7 @@ def gradient_profile(
     depth: int = 10,
     width: int = 32,
     init: str = "default",
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> list[float]:
     r"""深度为 ``depth`` 的 MLP 在一批随机数据上反向传播一次，返回每个线性层权重梯度的范数。
 
@@ -35,14 +37,14 @@ def gradient_profile(
     activation : str
         [`dlguide.models.ACTIVATIONS`][dlguide.models.ACTIVATIONS] 里的名字，例如 ``"sigmoid"``、``"tanh"``、``"relu"``。
     depth : int
-        隐藏层数，≥ 1。
+        隐藏层数，在 [1, 1000] 内。
     width : int
-        每层宽度，≥ 1。
+        每层宽度，在 [1, 4096] 内；参数总数 ``(depth + 1)·width²`` 不超过 $10^8$。
     init : str
         ``"default"``（PyTorch 默认）、``"xavier"``（$\mathcal N(0, 2/(n_\text{in}+n_\text{out}))$）
         或 ``"he"``（$\mathcal N(0, 2/n_\text{in})$）；后两种由 [`init_mlp`][dlguide.init.init_mlp] 初始化，偏置置 0。
-    seed : int
-        参数和数据的随机种子。
+    seed : int, optional
+        参数和数据的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -51,8 +53,8 @@ def gradient_profile(
 
     Raises
     ------
-    ValueError
-        ``depth``、``width`` 越界或 ``init`` 不认识。
+    TypeError, ValueError
+        ``depth``、``width`` 越界，``activation`` 或 ``init`` 不认识，或 ``seed`` 越界。
 
     Examples
     --------
@@ -61,14 +63,16 @@ def gradient_profile(
     (6, True)
     """
 
-    for name, value in (("depth", depth), ("width", width)):
-        check_int(value, name, low=1)
-    if init not in ("default", "xavier", "he"):
-        raise ValueError(f"init 必须是 'default'、'xavier'、'he' 之一，收到 {init!r}")
+    check_int(depth, "depth", low=1, high=1000)
+    check_int(width, "width", low=1, high=4096)
+    if (depth + 1) * width * width > 10**8:
+        raise ValueError(f"depth 和 width 给出的网络有约 {(depth + 1) * width * width} 个参数，上限 10**8")
+    check_choice(init, "init", ("default", "xavier", "he"))
+    check_seed(seed)
     net = mlp([width] * (depth + 1) + [1], activation, seed=seed)
     if init != "default":
         init_mlp(net, init, activation, seed=seed)
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     X, y = torch.randn(256, width, generator=g), torch.randn(256, 1, generator=g)
     device = get_device()
     net.to(device)

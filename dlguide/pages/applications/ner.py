@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import torch
 from matplotlib.figure import Figure
 
-from dlguide._checks import check_bool, check_int, check_seed
+from dlguide._checks import check_bool, check_int, resolve_seed
 from dlguide.corpora import NER_TAGS, ner_dataset
 from dlguide.crf import bio_constraints
 from dlguide.figures import figure, new_figure
@@ -85,7 +85,7 @@ def encode(data: Data, index: dict[str, int]) -> tuple[torch.Tensor, torch.Tenso
 
 
 def train_tagger(
-    crf: bool = True, n_train: int = 600, epochs: int = 5, seed: int = 0
+    crf: bool = True, n_train: int = 600, epochs: int = 5, seed: int | None = 0
 ) -> tuple[BiLSTMTagger, dict[str, int]]:
     """在生成的训练集上训练一个字级 BiLSTM（``crf=True`` 时加 CRF 层），用全书共用的 [`fit`][dlguide.training.fit]。
 
@@ -100,8 +100,8 @@ def train_tagger(
         训练句数，在 [10, 5000] 内。
     epochs : int
         训练轮数，在 [1, 50] 内。
-    seed : int
-        初始化和打乱顺序的随机种子。
+    seed : int, optional
+        初始化和打乱顺序的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -117,7 +117,7 @@ def train_tagger(
     check_bool(crf, "crf")
     check_int(n_train, "n_train", low=10, high=5000)
     check_int(epochs, "epochs", low=1, high=50)
-    check_seed(seed)
+    seed = resolve_seed(seed)
     train = ner_dataset(n_train, "train")
     index = char_index(train)
     X, y = encode(train, index)

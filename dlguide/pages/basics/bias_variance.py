@@ -7,7 +7,7 @@ import math
 import torch
 from matplotlib.figure import Figure
 
-from dlguide._checks import check_in_range, check_int
+from dlguide._checks import check_in_range, check_int, check_seed, check_tensor
 from dlguide.data import polynomial_features
 from dlguide.figures import figure, new_figure
 
@@ -15,7 +15,12 @@ __all__ = ["bias_variance_curves", "bias_variance_decomposition", "true_function
 
 
 def true_function(x: torch.Tensor) -> torch.Tensor:
-    r"""实验用的真函数 $f(x) = \sin(2\pi x)$，$x\in[0,1]$。
+    r"""实验用的真函数 $f(x) = \sin(2\pi x)$，$x\in[0,1]$；``x`` 是任意形状的浮点张量。
+
+    Raises
+    ------
+    TypeError
+        ``x`` 不是浮点张量。
 
     Examples
     --------
@@ -23,6 +28,7 @@ def true_function(x: torch.Tensor) -> torch.Tensor:
     >>> true_function(torch.tensor([0.0, 0.25])).round(decimals=4).tolist()
     [0.0, 1.0]
     """
+    check_tensor(x, "x")
     return torch.sin(2 * math.pi * x)
 
 
@@ -32,7 +38,7 @@ def bias_variance_decomposition(
     noise: float = 0.3,
     n_trials: int = 200,
     n_test: int = 200,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> dict[str, float]:
     r"""对多项式回归做偏差-方差分解的蒙特卡洛实验。
 
@@ -44,17 +50,17 @@ def bias_variance_decomposition(
     Parameters
     ----------
     degree : int
-        多项式次数，≥ 0。
+        多项式次数，在 [0, 100] 内。
     n_train : int
-        每个训练集的样本数，≥ 1。
+        每个训练集的样本数，在 [1, 10000] 内。
     noise : float
         噪声标准差 $\sigma$，在 [0, 10] 内。
     n_trials : int
-        训练集的个数，≥ 2。
+        训练集的个数，在 [2, 100000] 内。
     n_test : int
-        测试点个数，≥ 1。
-    seed : int
-        随机种子。
+        测试点个数，在 [1, 100000] 内；``n_trials·(n_train + n_test)·(degree + 1)`` 不超过 $10^7$。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -73,12 +79,17 @@ def bias_variance_decomposition(
     >>> abs(r["sum"] - r["test_error"]) < 0.01
     True
     """
-    check_int(degree, "degree", low=0)
-    check_int(n_train, "n_train", low=1)
-    check_int(n_trials, "n_trials", low=2)
-    check_int(n_test, "n_test", low=1)
+    check_int(degree, "degree", low=0, high=100)
+    check_int(n_train, "n_train", low=1, high=10_000)
+    check_int(n_trials, "n_trials", low=2, high=100_000)
+    check_int(n_test, "n_test", low=1, high=100_000)
+    if n_trials * (n_train + n_test) * (degree + 1) > 10**7:
+        raise ValueError(
+            f"n_trials·(n_train + n_test)·(degree + 1) = {n_trials * (n_train + n_test) * (degree + 1)} 太大（上限 10**7）"
+        )
     check_in_range(noise, "noise", 0.0, 10.0)
-    g = torch.Generator().manual_seed(seed)
+    check_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     dt = torch.float64
     x_test = torch.linspace(0, 1, n_test, dtype=dt)
     f_test = true_function(x_test)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import torch
@@ -33,6 +34,8 @@ def node_name(fn: object, names: dict[int, str] | None = None) -> str:
     >>> node_name((x * 2).sum().grad_fn)
     'SumBackward'
     """
+    if names is not None and not isinstance(names, Mapping):
+        raise TypeError(f"names 必须是 {{id(张量): 名字}} 的字典或 None，收到的是 {type(names).__name__}")
     kind = re.sub(r"\d+$", "", type(fn).__name__)
     if kind == "AccumulateGrad" and names is not None:
         variable = getattr(fn, "variable", None)
@@ -62,7 +65,7 @@ def autograd_graph(output: torch.Tensor, names: dict[str, torch.Tensor] | None =
     Raises
     ------
     TypeError
-        ``output`` 不是张量。
+        ``output`` 不是张量，或 ``names`` 不是名字到张量的字典。
     ValueError
         ``output`` 没有 ``grad_fn``（是叶子或在 ``no_grad`` 下算出）。
 
@@ -78,6 +81,12 @@ def autograd_graph(output: torch.Tensor, names: dict[str, torch.Tensor] | None =
         raise TypeError(f"output 必须是 torch.Tensor，收到的是 {type(output).__name__}")
     if output.grad_fn is None:
         raise ValueError("output 没有 grad_fn：它是叶子张量，或者是在 torch.no_grad() 下算出的")
+    if names is not None:
+        if not isinstance(names, Mapping):
+            raise TypeError(f"names 必须是 {{名字: 张量}} 的字典或 None，收到的是 {type(names).__name__}")
+        for name, t in names.items():
+            if not isinstance(name, str) or not isinstance(t, torch.Tensor):
+                raise TypeError(f"names 必须是 {{名字: 张量}} 的字典，收到的条目 {name!r}: {type(t).__name__}")
     by_id = {id(t): name for name, t in (names or {}).items()}
     index: dict[object, int] = {output.grad_fn: 0}
     nodes, edges = [node_name(output.grad_fn, by_id)], []

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from dlguide._checks import check_in_range, check_int
+from dlguide._checks import check_in_range, check_int, check_numbers
 from dlguide.figures import figure, new_figure
 from dlguide.metrics import accuracy_standard_error
 
@@ -31,8 +31,8 @@ def split_counts(n: int, fractions: Sequence[float]) -> list[int]:
 
     Raises
     ------
-    ValueError
-        ``n`` 不是正整数，或 ``fractions`` 不合法。
+    TypeError, ValueError
+        ``n`` 不是正整数，或 ``fractions`` 不是数的序列、不合法。
 
     Examples
     --------
@@ -42,6 +42,7 @@ def split_counts(n: int, fractions: Sequence[float]) -> list[int]:
     [980000, 10000, 10000]
     """
     check_int(n, "n", low=1)
+    fractions = check_numbers(fractions, "fractions", nonempty=False)
     fractions = [check_in_range(f, "fractions 的每一项", 0.0, 1.0, low_open=True) for f in fractions]
     if not fractions or abs(sum(fractions) - 1) > 1e-9:
         raise ValueError(f"fractions 的总和必须为 1，收到 {sum(fractions)}")

@@ -80,7 +80,7 @@ def check_linear_shapes(model: nn.Module, sizes: Sequence[int]) -> None:
     >>> check_linear_shapes(nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(5, 1)), [3, 4, 1])
     Traceback (most recent call last):
     ...
-    ValueError: 第 2 层：weight 应为 (1, 4)（n^[2]×n^[1]），实际是 (1, 5)
+    ValueError: model 的第 2 层：weight 应为 (1, 4)（sizes 给出 n^[2]×n^[1]），实际是 (1, 5)
     """
     check_module(model, "model")
     expected = layer_shapes(sizes, m=1)
@@ -91,10 +91,12 @@ def check_linear_shapes(model: nn.Module, sizes: Sequence[int]) -> None:
         weight = tuple(layer.weight.shape)
         if weight != shapes["weight"]:
             raise ValueError(
-                f"第 {l} 层：weight 应为 {shapes['weight']}（n^[{l}]×n^[{l - 1}]），实际是 {weight}"
+                f"model 的第 {l} 层：weight 应为 {shapes['weight']}（sizes 给出 n^[{l}]×n^[{l - 1}]），实际是 {weight}"
             )
         if layer.bias is not None and tuple(layer.bias.shape) != shapes["bias"]:
-            raise ValueError(f"第 {l} 层：bias 应为 {shapes['bias']}，实际是 {tuple(layer.bias.shape)}")
+            raise ValueError(
+                f"model 的第 {l} 层：bias 应为 {shapes['bias']}（sizes 给出 n^[{l}]），实际是 {tuple(layer.bias.shape)}"
+            )
 
 
 @figure

@@ -5,22 +5,22 @@ from __future__ import annotations
 import torch
 from matplotlib.figure import Figure
 
-from dlguide._checks import check_int
+from dlguide._checks import check_int, check_seed
 from dlguide.data import load_digits
 from dlguide.figures import figure, new_figure
 
 __all__ = ["fixed_permutation", "permute_features", "permuted_digits"]
 
 
-def fixed_permutation(n_features: int, seed: int = 0) -> torch.Tensor:
+def fixed_permutation(n_features: int, seed: int | None = 0) -> torch.Tensor:
     """``0..n_features-1`` 的一个固定随机置换（CPU 上生成，结果可复现）。
 
     Parameters
     ----------
     n_features : int
-        特征个数，≥ 1。
-    seed : int
-        随机种子。
+        特征个数，在 [1, 10⁸] 内。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -29,19 +29,20 @@ def fixed_permutation(n_features: int, seed: int = 0) -> torch.Tensor:
 
     Raises
     ------
-    ValueError
-        ``n_features`` 不是正整数。
+    TypeError, ValueError
+        ``n_features`` 不是 [1, 10⁸] 内的整数，或 ``seed`` 越界。
 
     Examples
     --------
     >>> sorted(fixed_permutation(5).tolist())
     [0, 1, 2, 3, 4]
     """
-    check_int(n_features, "n_features", low=1)
-    return torch.randperm(n_features, generator=torch.Generator().manual_seed(seed))
+    check_int(n_features, "n_features", low=1, high=10**8)
+    check_seed(seed)
+    return torch.randperm(n_features, generator=None if seed is None else torch.Generator().manual_seed(seed))
 
 
-def permute_features(X: torch.Tensor, seed: int = 0) -> torch.Tensor:
+def permute_features(X: torch.Tensor, seed: int | None = 0) -> torch.Tensor:
     """对**所有样本**用同一个置换打乱特征（列）的顺序。
 
     这样不丢失任何信息：置换是可逆的，每个样本的像素值一个不少，只是位置全乱了。
@@ -50,8 +51,8 @@ def permute_features(X: torch.Tensor, seed: int = 0) -> torch.Tensor:
     ----------
     X : torch.Tensor
         形状 ``(n, d)``。
-    seed : int
-        置换的随机种子。
+    seed : int, optional
+        置换的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------

@@ -71,7 +71,7 @@ def normalized_axes(layer: nn.Module, shape: Sequence[int] = (4, 6, 3, 3)) -> di
     return out
 
 
-def bn_cnn(batch_norm: bool, width: int = 16, seed: int = 0) -> nn.Sequential:
+def bn_cnn(batch_norm: bool, width: int = 16, seed: int | None = 0) -> nn.Sequential:
     """digits（展平的 8×8）上的小卷积网络：三个 3×3 卷积（可选每个后接 BN）+ 一次池化 + 全连接层。
 
     用 BN 时卷积不带偏置（BN 减均值时会把偏置消掉）。
@@ -82,8 +82,8 @@ def bn_cnn(batch_norm: bool, width: int = 16, seed: int = 0) -> nn.Sequential:
         是否在每个卷积后、ReLU 前加 ``nn.BatchNorm2d``。
     width : int
         前两层卷积的通道数（第三层是它的两倍），在 ``[1, 256]`` 内。
-    seed : int
-        初始化的种子。
+    seed : int, optional
+        初始化的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -104,7 +104,8 @@ def bn_cnn(batch_norm: bool, width: int = 16, seed: int = 0) -> nn.Sequential:
     check_bool(batch_norm, "batch_norm")
     check_int(width, "width", low=1, high=256)
     check_seed(seed)
-    torch.manual_seed(seed)
+    if seed is not None:
+        torch.manual_seed(seed)
 
     def block(cin: int, cout: int) -> list[nn.Module]:
         norm = [nn.BatchNorm2d(cout)] if batch_norm else []
@@ -118,7 +119,7 @@ def bn_cnn(batch_norm: bool, width: int = 16, seed: int = 0) -> nn.Sequential:
     )
 
 
-def lr_sweep(lrs: Sequence[float], *, epochs: int = 3, seed: int = 0) -> dict[str, dict[float, tuple[list[float], float]]]:
+def lr_sweep(lrs: Sequence[float], *, epochs: int = 3, seed: int | None = 0) -> dict[str, dict[float, tuple[list[float], float]]]:
     """有无 BN 的 [`bn_cnn`][dlguide.pages.cnn.batch_norm.bn_cnn] 在几个学习率下各训练 ``epochs`` 轮（SGD，批大小 64）。
 
     digits 的 70% 训练、30% 验证，训练循环是 [`fit`][dlguide.training.fit]。
@@ -129,8 +130,8 @@ def lr_sweep(lrs: Sequence[float], *, epochs: int = 3, seed: int = 0) -> dict[st
         学习率，每个 > 0，最多 16 个。
     epochs : int
         轮数，在 ``[1, 50]`` 内。
-    seed : int
-        初始化与打乱的种子。
+    seed : int, optional
+        初始化与打乱的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------

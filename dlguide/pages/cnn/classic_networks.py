@@ -19,7 +19,7 @@ from dlguide.training import accuracy, fit, progress_bar
 __all__ = ["digits_images", "train_on_digits", "inception_macs", "block_gradient_norms", "residual_depth"]
 
 
-def digits_images(size: int = 8, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+def digits_images(size: int = 8, seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """digits 切成 70% 训练、30% 验证，图像形状 ``(n, 1, size, size)``（``size`` 不是 8 时双线性缩放）。
 
     LeNet-5 的输入是 32×32：论文把 28×28 的 MNIST 放在 32×32 的画布中央，这里把 8×8 的 digits 放大到 32×32。
@@ -28,8 +28,8 @@ def digits_images(size: int = 8, seed: int = 0) -> tuple[torch.Tensor, torch.Ten
     ----------
     size : int
         边长，在 ``[8, 64]`` 内。
-    seed : int
-        划分的种子。
+    seed : int, optional
+        划分的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -66,7 +66,7 @@ _RECIPES: dict[str, tuple[Callable[[], nn.Module], int, dict]] = {
 """两个在 digits 上训练的网络：构造函数、输入边长、优化器设置。"""
 
 
-def train_on_digits(name: str, *, epochs: int = 3, seed: int = 0, progress: bool = False) -> float:
+def train_on_digits(name: str, *, epochs: int = 3, seed: int | None = 0, progress: bool = False) -> float:
     """在 digits 上训练 ``"lenet5"``（输入放大到 32×32）或 ``"resnet8"``（8×8），返回验证准确率。
 
     训练循环是 [`fit`][dlguide.training.fit]（批大小 64）；``progress=True`` 时用
@@ -78,8 +78,8 @@ def train_on_digits(name: str, *, epochs: int = 3, seed: int = 0, progress: bool
         ``"lenet5"`` 或 ``"resnet8"``。
     epochs : int
         轮数，在 ``[1, 50]`` 内。
-    seed : int
-        初始化、划分和打乱的种子。
+    seed : int, optional
+        初始化、划分和打乱的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
     progress : bool
         是否打印进度条。
 
@@ -104,7 +104,8 @@ def train_on_digits(name: str, *, epochs: int = 3, seed: int = 0, progress: bool
     check_bool(progress, "progress")
     build, size, settings = _RECIPES[name]
     X_train, y_train, X_val, y_val = digits_images(size, seed)
-    torch.manual_seed(seed)
+    if seed is not None:
+        torch.manual_seed(seed)
     net = build()
     steps = epochs * -(-len(X_train) // 64)
     bar = progress_bar(steps, every=20, newline=True, digits=2) if progress else None
@@ -151,7 +152,7 @@ def inception_macs(reduce: bool = True, size: int = 28) -> int:
     return sum(count_macs(conv, (192, size, size)) for conv in block)
 
 
-def block_gradient_norms(n: int, *, skip: bool, seed: int = 0) -> list[float]:
+def block_gradient_norms(n: int, *, skip: bool, seed: int | None = 0) -> list[float]:
     """初始化后（未训练）的 [`cifar_resnet`][dlguide.classic_nets.cifar_resnet]：每个残差块第一个卷积的梯度范数，从输入端到输出端。
 
     用 256 张 digits 做一次前向和反向（训练模式，BN 用批统计量）。
@@ -162,8 +163,8 @@ def block_gradient_norms(n: int, *, skip: bool, seed: int = 0) -> list[float]:
         每个阶段的块数，在 ``[1, 30]`` 内；网络共 ``6n + 2`` 层。
     skip : bool
         是否有捷径（``False`` 是同样深度的普通网络）。
-    seed : int
-        初始化的种子。
+    seed : int, optional
+        初始化的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -184,7 +185,8 @@ def block_gradient_norms(n: int, *, skip: bool, seed: int = 0) -> list[float]:
     check_bool(skip, "skip")
     check_seed(seed)
     X, y = load_digits()
-    torch.manual_seed(seed)
+    if seed is not None:
+        torch.manual_seed(seed)
     net = cifar_resnet(n, skip=skip)
     loss = F.cross_entropy(net(X[:256].reshape(-1, 1, 8, 8)), y[:256])
     loss.backward()

@@ -27,15 +27,15 @@ TRAINING = {"epochs": 15, "lr": 1e-2, "batch_size": 64, "optimizer": "adam"}
 """三个模型共用的训练设置（传给 [`fit`][dlguide.training.fit]）。"""
 
 
-def train_models(seed: int = 0, epochs: int = 15) -> tuple[dict[str, nn.Module], torch.Tensor, torch.Tensor]:
+def train_models(seed: int | None = 0, epochs: int = 15) -> tuple[dict[str, nn.Module], torch.Tensor, torch.Tensor]:
     """在 digits 的 70% 上训练 [`MODELS`][dlguide.pages.cnn.conv_vs_fc.MODELS] 里的三个模型，返回模型和 30% 的验证集。
 
     训练设置见 [`TRAINING`][dlguide.pages.cnn.conv_vs_fc.TRAINING]（Adam，学习率 0.01，批大小 64）。
 
     Parameters
     ----------
-    seed : int
-        模型初始化和打乱顺序的种子（数据划分固定用种子 0）。
+    seed : int, optional
+        模型初始化和打乱顺序的种子（数据划分固定用种子 0）；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
     epochs : int
         训练轮数，在 [1, 200] 内；页面上用 15。
 

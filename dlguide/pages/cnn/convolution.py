@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from dlguide._checks import check_int, check_seed
+from dlguide._checks import check_int, resolve_seed
 from dlguide.conv import conv_nd, conv_output_size
 from dlguide.figures import figure, new_figure
 
@@ -28,7 +28,7 @@ def _random_config(rng: random.Random) -> dict:
             "sizes": sizes, "bias": rng.random() < 0.5}
 
 
-def compare_with_torch(n_configs: int = 100, seed: int = 0) -> tuple[int, int]:
+def compare_with_torch(n_configs: int = 100, seed: int | None = 0) -> tuple[int, int]:
     """随机生成 ``n_configs`` 种二维卷积配置，逐一比较 [`conv_nd`][dlguide.conv.conv_nd] 与 ``F.conv2d``。
 
     每种配置随机选分组数、输入/输出通道、核的高和宽、步幅、扩张率、填充和是否有偏置，在 float64 下比较。
@@ -37,8 +37,8 @@ def compare_with_torch(n_configs: int = 100, seed: int = 0) -> tuple[int, int]:
     ----------
     n_configs : int
         配置个数，在 [1, 2000] 内。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -56,9 +56,9 @@ def compare_with_torch(n_configs: int = 100, seed: int = 0) -> tuple[int, int]:
     (20, 20)
     """
     check_int(n_configs, "n_configs", low=1, high=2000)
-    check_seed(seed)
+    seed = resolve_seed(seed)  # random.Random 只收整数：None 时从 PyTorch 的全局随机状态抽一个
     rng = random.Random(seed)
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     agree = 0
     for _ in range(n_configs):
         c = _random_config(rng)
@@ -71,7 +71,7 @@ def compare_with_torch(n_configs: int = 100, seed: int = 0) -> tuple[int, int]:
     return agree, n_configs
 
 
-def output_size_mismatches(n_configs: int = 1000, seed: int = 0) -> int:
+def output_size_mismatches(n_configs: int = 1000, seed: int | None = 0) -> int:
     """随机生成 ``n_configs`` 组 ``(n, k, s, p, d)``，数一数输出尺寸公式与 PyTorch 实际输出长度不同的次数。
 
     公式是 [`conv_output_size`][dlguide.conv.conv_output_size]，实际长度来自 ``F.conv1d``。
@@ -80,8 +80,8 @@ def output_size_mismatches(n_configs: int = 1000, seed: int = 0) -> int:
     ----------
     n_configs : int
         组数，在 [1, 100000] 内。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -99,7 +99,7 @@ def output_size_mismatches(n_configs: int = 1000, seed: int = 0) -> int:
     0
     """
     check_int(n_configs, "n_configs", low=1, high=100_000)
-    check_seed(seed)
+    seed = resolve_seed(seed)  # random.Random 只收整数：None 时从 PyTorch 的全局随机状态抽一个
     rng = random.Random(seed)
     w_cache: dict[int, torch.Tensor] = {}
     bad = 0

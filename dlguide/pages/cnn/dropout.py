@@ -15,7 +15,7 @@ from dlguide.training import accuracy, fit
 __all__ = ["noisy_digits", "dropout_mlp", "train_dropout", "dropout_curves"]
 
 
-def noisy_digits(n_train: int = 300, noise: float = 0.3, seed: int = 0) -> tuple[torch.Tensor, ...]:
+def noisy_digits(n_train: int = 300, noise: float = 0.3, seed: int | None = 0) -> tuple[torch.Tensor, ...]:
     """digits 的一个小训练集，其中约 ``noise`` 比例的标签换成随机类别（模拟标注错误），其余样本作干净的验证集。
 
     随机换的标签有 1/10 的机会换回原类别，所以实际错标的比例约为 ``0.9 * noise``。
@@ -26,8 +26,8 @@ def noisy_digits(n_train: int = 300, noise: float = 0.3, seed: int = 0) -> tuple
         训练样本数，在 ``[20, 1500]`` 内。
     noise : float
         换成随机标签的比例，在 ``[0, 1]`` 内。
-    seed : int
-        划分与换标签的种子。
+    seed : int, optional
+        划分与换标签的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -49,7 +49,7 @@ def noisy_digits(n_train: int = 300, noise: float = 0.3, seed: int = 0) -> tuple
     check_in_range(noise, "noise", 0.0, 1.0)
     check_seed(seed)
     X, y = load_digits()
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     order = torch.randperm(len(X), generator=g)
     train, val = order[:n_train], order[n_train:]
     y_noisy = y[train].clone()
@@ -58,7 +58,7 @@ def noisy_digits(n_train: int = 300, noise: float = 0.3, seed: int = 0) -> tuple
     return X[train], y_noisy, X[val], y[val], y[train]
 
 
-def dropout_mlp(p: float, width: int = 128, seed: int = 0) -> nn.Sequential:
+def dropout_mlp(p: float, width: int = 128, seed: int | None = 0) -> nn.Sequential:
     """``64 → width → width → 10`` 的 ReLU 网络，两个隐藏层后各接一个 [`Dropout`][dlguide.dropout.Dropout]。
 
     Parameters
@@ -67,8 +67,8 @@ def dropout_mlp(p: float, width: int = 128, seed: int = 0) -> nn.Sequential:
         丢弃概率，在 ``[0, 1)`` 内（0 表示不用 dropout）。
     width : int
         隐藏层宽度，在 ``[1, 4096]`` 内。
-    seed : int
-        初始化的种子。
+    seed : int, optional
+        初始化的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -95,7 +95,8 @@ def dropout_mlp(p: float, width: int = 128, seed: int = 0) -> nn.Sequential:
     check_in_range(p, "p", 0.0, 1.0, high_open=True)
     check_int(width, "width", low=1, high=4096)
     check_seed(seed)
-    torch.manual_seed(seed)
+    if seed is not None:
+        torch.manual_seed(seed)
     return nn.Sequential(
         nn.Linear(64, width), nn.ReLU(), Dropout(p),
         nn.Linear(width, width), nn.ReLU(), Dropout(p),
@@ -103,7 +104,7 @@ def dropout_mlp(p: float, width: int = 128, seed: int = 0) -> nn.Sequential:
     )
 
 
-def train_dropout(p: float, *, epochs: int = 150, seed: int = 0, every: int = 0) -> dict[str, list[float] | float]:
+def train_dropout(p: float, *, epochs: int = 150, seed: int | None = 0, every: int = 0) -> dict[str, list[float] | float]:
     """在 [`noisy_digits`][dlguide.pages.cnn.dropout.noisy_digits] 上训练 [`dropout_mlp`][dlguide.pages.cnn.dropout.dropout_mlp]。
 
     训练循环是 [`fit`][dlguide.training.fit]：全批量 Adam，学习率 0.01。
@@ -114,8 +115,8 @@ def train_dropout(p: float, *, epochs: int = 150, seed: int = 0, every: int = 0)
         丢弃概率，在 ``[0, 1)`` 内。
     epochs : int
         轮数（全批量，每轮一步），在 ``[1, 2000]`` 内。
-    seed : int
-        初始化的种子。
+    seed : int, optional
+        初始化的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
     every : int
         大于 0 时，每隔这么多步记录一次（带错误标签的）训练集准确率和验证集准确率。
 

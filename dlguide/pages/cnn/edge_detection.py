@@ -178,7 +178,7 @@ def photo(name: str = "china.jpg", downsample: int = 4) -> torch.Tensor:
     return F.avg_pool2d(gray[None, None], downsample)[0, 0]
 
 
-def edge_snr(kernel: torch.Tensor, noise: float = 0.2, seed: int = 0) -> float:
+def edge_snr(kernel: torch.Tensor, noise: float = 0.2, seed: int | None = 0) -> float:
     r"""边缘核的信噪比：64×64 的竖直台阶（左 1 右 0）加高斯噪声后，边缘处的平均响应 ÷ 平坦区域响应的标准差。
 
     理论值是 台阶响应 / (σ‖w‖₂)：差分核 $1/(0.2\sqrt2)=3.5$，课程的垂直核 $3/(0.2\sqrt6)=6.1$，Sobel $4/(0.2\sqrt{12})=5.8$。
@@ -189,8 +189,8 @@ def edge_snr(kernel: torch.Tensor, noise: float = 0.2, seed: int = 0) -> float:
         ``(3, 3)`` 浮点张量。
     noise : float
         噪声标准差，在 (0, 10] 内。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -212,7 +212,7 @@ def edge_snr(kernel: torch.Tensor, noise: float = 0.2, seed: int = 0) -> float:
         raise ValueError(f"kernel 必须是 3×3，收到 {tuple(kernel.shape)}")
     check_in_range(noise, "noise", 0.0, 10.0, low_open=True)
     check_seed(seed)
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     img = torch.zeros(64, 64)
     img[:, :32] = 1.0
     noisy = img + noise * torch.randn(64, 64, generator=g)

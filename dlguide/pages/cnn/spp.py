@@ -19,7 +19,7 @@ from dlguide.training import accuracy, fit
 __all__ = ["spp_net", "resize_digits", "train_multi_size", "pyramid_bins", "multi_size_accuracy"]
 
 
-def spp_net(levels: Sequence[int] = (1, 2, 4), width: int = 16, seed: int = 0) -> nn.Sequential:
+def spp_net(levels: Sequence[int] = (1, 2, 4), width: int = 16, seed: int | None = 0) -> nn.Sequential:
     """两层 3×3 卷积 + 空间金字塔池化 + 一个全连接层，输入 ``(N, 1, H, W)``，任意 ``H, W``，输出 10 个 logit。
 
     Parameters
@@ -28,8 +28,8 @@ def spp_net(levels: Sequence[int] = (1, 2, 4), width: int = 16, seed: int = 0) -
         金字塔各层的格数。
     width : int
         第一层卷积的通道数（第二层是它的两倍），在 ``[1, 256]`` 内。
-    seed : int
-        初始化的种子。
+    seed : int, optional
+        初始化的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -50,7 +50,8 @@ def spp_net(levels: Sequence[int] = (1, 2, 4), width: int = 16, seed: int = 0) -
     check_int(width, "width", low=1, high=256)
     check_seed(seed)
     spp = SpatialPyramidPooling(levels, "max")
-    torch.manual_seed(seed)
+    if seed is not None:
+        torch.manual_seed(seed)
     return nn.Sequential(
         nn.Conv2d(1, width, 3, padding=1), nn.ReLU(),
         nn.Conv2d(width, 2 * width, 3, padding=1), nn.ReLU(),
@@ -95,7 +96,7 @@ def resize_digits(X: torch.Tensor, size: int) -> torch.Tensor:
     return F.interpolate(images, size=(size, size), mode="bilinear", align_corners=False)
 
 
-def train_multi_size(sizes: Sequence[int], *, rounds: int = 3, seed: int = 0) -> dict[int, float]:
+def train_multi_size(sizes: Sequence[int], *, rounds: int = 3, seed: int | None = 0) -> dict[int, float]:
     """像 SPPNet 论文那样做多尺寸训练：每一轮在每个尺寸上各训练一个 epoch（权重共享），返回各尺寸验证集上的准确率。
 
     digits 的 70% 训练、30% 验证；训练用 [`fit`][dlguide.training.fit]（Adam，学习率 0.01，批大小 64）。
@@ -106,8 +107,8 @@ def train_multi_size(sizes: Sequence[int], *, rounds: int = 3, seed: int = 0) ->
         训练用的边长，例如 ``(8,)`` 或 ``(8, 16)``，每个在 ``[4, 32]`` 内，最多 4 个。
     rounds : int
         轮数，在 ``[1, 20]`` 内。
-    seed : int
-        初始化和打乱的种子。
+    seed : int, optional
+        初始化和打乱的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -135,7 +136,8 @@ def train_multi_size(sizes: Sequence[int], *, rounds: int = 3, seed: int = 0) ->
     net = spp_net(seed=seed)
     for r in range(rounds):
         for s in sizes:  # 论文：一个 epoch 用一种尺寸，下一个 epoch 换另一种，权重不变
-            fit(net, resize_digits(X_train, s), y_train, epochs=1, lr=0.01, batch_size=64, optimizer="adam", seed=seed + r)
+            fit(net, resize_digits(X_train, s), y_train, epochs=1, lr=0.01, batch_size=64, optimizer="adam",
+                seed=None if seed is None else (seed + r) % 2**63)
     return {s: accuracy(net, resize_digits(X_val, s), y_val) for s in (8, 12, 16)}
 
 

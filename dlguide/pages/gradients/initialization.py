@@ -6,10 +6,10 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from dlguide._checks import check_int
+from dlguide._checks import check_choice, check_int, check_seed
 from dlguide.device import get_device
 from dlguide.figures import figure, new_figure
-from dlguide.init import init_mlp
+from dlguide.init import SCHEMES, init_mlp
 from dlguide.models import ACTIVATIONS
 
 __all__ = ["init_signal_propagation", "signal_propagation"]
@@ -22,7 +22,7 @@ def signal_propagation(
     depth: int = 50,
     width: int = 64,
     n: int = 256,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> dict[str, list[float]]:
     r"""深层 MLP 里逐层的前向信号方差和反向梯度方差。
 
@@ -36,9 +36,10 @@ def signal_propagation(
     activation : str
         ``"tanh"``、``"relu"`` 等 [`dlguide.models.ACTIVATIONS`][dlguide.models.ACTIVATIONS] 里的名字。
     depth, width, n : int
-        层数、宽度、样本数。
-    seed : int
-        随机种子。
+        层数（[1, 1000]）、宽度（[1, 4096]）、样本数（[1, 100000]）；``depth·width²`` 不超过 $10^8$，
+        ``depth·width·n`` 不超过 $10^7$。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -50,8 +51,8 @@ def signal_propagation(
 
     Raises
     ------
-    ValueError
-        ``scheme``/``activation`` 不认识，或尺寸不是正整数。
+    TypeError, ValueError
+        ``scheme``/``activation`` 不认识，尺寸不是整数或越界，或 ``seed`` 越界。
 
     Examples
     --------
@@ -59,16 +60,20 @@ def signal_propagation(
     >>> [round(v, 1) for v in out["z_var"][::3]]  # He + ReLU：量级不随深度变化
     [2.0, 3.5, 3.5, 4.9]
     """
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation 必须是 {sorted(ACTIVATIONS)} 之一，收到 {activation!r}")
-    for name, value in (("depth", depth), ("width", width), ("n", n)):
-        check_int(value, name, low=1)
+    check_choice(scheme, "scheme", SCHEMES)
+    check_choice(activation, "activation", ACTIVATIONS)
+    for name, value, high in (("depth", depth, 1000), ("width", width, 4096), ("n", n, 100_000)):
+        check_int(value, name, low=1, high=high)
+    if depth * width * width > 10**8 or depth * width * n > 10**7:
+        raise ValueError(f"depth、width、n 太大：depth·width² = {depth * width * width}（上限 10**8），"
+                         f"depth·width·n = {depth * width * n}（上限 10**7）")
+    check_seed(seed)
     device = get_device()
     layers = [nn.Linear(width, width) for _ in range(depth)]
     # 输入和权重用不同的种子，避免抽到相关的数
-    g = torch.Generator().manual_seed(seed + 2**31)
+    g = None if seed is None else torch.Generator().manual_seed((seed + 2**31) % 2**63)
     for i, layer in enumerate(layers):
-        init_mlp(layer, scheme, activation, seed=seed * 1000 + i)
+        init_mlp(layer, scheme, activation, seed=None if seed is None else (seed * 1000 + i) % 2**63)
         layer.to(device)
     act = ACTIVATIONS[activation]()
     h = torch.randn(n, width, generator=g).to(device)

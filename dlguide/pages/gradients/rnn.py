@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from matplotlib.figure import Figure
 
-from dlguide._checks import check_int
+from dlguide._checks import check_choice, check_int, check_seed
 from dlguide.device import get_device
 from dlguide.figures import figure, new_figure
 from dlguide.init import xavier_uniform_
@@ -22,7 +22,7 @@ def rnn_state_grad_norms(
     init: str = "normal",
     scale: float = 1.0,
     batch: int = 16,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> list[float]:
     r"""普通 RNN 上 $\lVert\partial L/\partial \boldsymbol h_t\rVert$，$t = 0,\dots,T$，其中 $L = \boldsymbol u^\top\boldsymbol h_T$。
 
@@ -33,17 +33,17 @@ def rnn_state_grad_norms(
     Parameters
     ----------
     steps : int
-        时间步数 $T$。
+        时间步数 $T$，在 [1, 10000] 内。
     hidden : int
-        隐藏状态维数。
+        隐藏状态维数，在 [1, 10000] 内。
     activation : str
         ``"tanh"``、``"relu"`` 或 ``"identity"``。
     init, scale : str, float
         循环权重，见 [`recurrent_weight`][dlguide.recurrent.recurrent_weight]。
     batch : int
-        序列条数。
-    seed : int
-        随机种子。
+        序列条数，在 [1, 10000] 内；``steps·batch·hidden`` 不超过 $10^7$。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -61,15 +61,18 @@ def rnn_state_grad_norms(
     >>> round(norms[0], 4), round(0.9 ** 20, 4)
     (0.1216, 0.1216)
     """
-    check_int(steps, "steps", low=1)
-    check_int(batch, "batch", low=1)
+    check_int(steps, "steps", low=1, high=10_000)
+    check_int(batch, "batch", low=1, high=10_000)
+    check_int(hidden, "hidden", low=1, high=10_000)
+    if steps * batch * hidden > 10**7:
+        raise ValueError(f"steps·batch·hidden = {steps * batch * hidden} 太大（上限 10**7）：要存下每一步的隐状态和它的梯度")
     phis = {"tanh": torch.tanh, "relu": torch.relu, "identity": lambda a: a}
-    if activation not in phis:
-        raise ValueError(f"activation 必须是 {sorted(phis)} 之一，收到 {activation!r}")
+    check_choice(activation, "activation", phis)
+    check_seed(seed)
     phi = phis[activation]
     device = get_device()
     W = recurrent_weight(hidden, init, scale, seed).to(device)
-    g = torch.Generator().manual_seed(seed + 1)
+    g = None if seed is None else torch.Generator().manual_seed((seed + 1) % 2**63)
     U = xavier_uniform_(torch.empty(hidden, 4), generator=g).to(device)
     xs = torch.randn(steps, batch, 4, generator=g).to(device)
     u = torch.randn(hidden, generator=g)

@@ -7,7 +7,7 @@ import math
 import torch
 from matplotlib.figure import Figure
 
-from dlguide._checks import check_in_range, check_int, check_positive
+from dlguide._checks import check_in_range, check_int, check_positive, check_seed
 from dlguide.figures import figure, new_figure
 
 __all__ = ["averaging_window", "grid_points", "grid_vs_random", "random_points", "sample_beta", "sample_log_uniform"]
@@ -16,20 +16,28 @@ __all__ = ["averaging_window", "grid_points", "grid_vs_random", "random_points",
 def grid_points(per_axis: int, dims: int = 2) -> torch.Tensor:
     """网格搜索：每一维在 [0, 1] 上取 ``per_axis`` 个等距值，共 ``per_axis ** dims`` 个点。
 
+    ``per_axis`` ≥ 1、``dims`` 在 [1, 20] 内，点数 ``per_axis ** dims`` 不超过 $10^7$（网格随维数指数增长，
+    这正是它在高维里不可行的原因）；否则抛出 ``TypeError``/``ValueError``。
+
     Examples
     --------
     >>> grid_points(3).tolist()[:4]
     [[0.0, 0.0], [0.0, 0.5], [0.0, 1.0], [0.5, 0.0]]
     """
-    check_int(per_axis, "per_axis", low=1)
-    check_int(dims, "dims", low=1)
+    check_int(per_axis, "per_axis", low=1, high=10**7)
+    check_int(dims, "dims", low=1, high=20)
+    if per_axis**dims > 10**7:
+        raise ValueError(f"per_axis ** dims = {per_axis}**{dims} 个网格点太多（上限 10**7）")
     axis = torch.linspace(0, 1, per_axis, dtype=torch.float64)
     # 笛卡儿积：每一维都只有 per_axis 个不同的值
     return torch.cartesian_prod(*[axis] * dims).reshape(-1, dims)
 
 
-def random_points(n: int, dims: int = 2, seed: int = 0) -> torch.Tensor:
+def random_points(n: int, dims: int = 2, seed: int | None = 0) -> torch.Tensor:
     """随机搜索：在 $[0, 1]^{dims}$ 里均匀随机取 ``n`` 个点。
+
+    ``n`` 在 [1, 10⁷] 内、``dims`` 在 [1, 10000] 内，``n·dims`` 不超过 $10^7$；``seed`` 是随机种子，
+    ``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Examples
     --------
@@ -37,24 +45,27 @@ def random_points(n: int, dims: int = 2, seed: int = 0) -> torch.Tensor:
     >>> tuple(pts.shape), len(set(pts[:, 0].tolist()))   # 9 个点，第一维有 9 个不同的值
     ((9, 2), 9)
     """
-    check_int(n, "n", low=1)
-    check_int(dims, "dims", low=1)
-    g = torch.Generator().manual_seed(seed)
+    check_int(n, "n", low=1, high=10**7)
+    check_int(dims, "dims", low=1, high=10_000)
+    if n * dims > 10**7:
+        raise ValueError(f"n·dims = {n * dims} 太大（上限 10**7）")
+    check_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     # 每个点的每一维独立均匀采样：n 个点在每一维上都投影出 n 个不同的值
     return torch.rand(n, dims, generator=g, dtype=torch.float64)
 
 
-def sample_log_uniform(low: float, high: float, n: int, seed: int = 0) -> list[float]:
+def sample_log_uniform(low: float, high: float, n: int, seed: int | None = 0) -> list[float]:
     r"""在对数尺度上均匀采样：$r \sim U(\log_{10} \text{low}, \log_{10} \text{high})$，返回 $10^r$。学习率这样取。
 
     Parameters
     ----------
     low, high : float
-        区间端点，$0 < \text{low} < \text{high}$。
+        区间端点，$0 < \text{low} < \text{high} < \infty$。
     n : int
-        样本数，≥ 1。
-    seed : int
-        随机种子。
+        样本数，在 [1, 10⁷] 内。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -63,8 +74,8 @@ def sample_log_uniform(low: float, high: float, n: int, seed: int = 0) -> list[f
 
     Raises
     ------
-    ValueError
-        端点不满足 $0 < \text{low} < \text{high}$。
+    TypeError, ValueError
+        端点不满足 $0 < \text{low} < \text{high} < \infty$，``n`` 越界，或 ``seed`` 越界。
 
     Examples
     --------
@@ -72,17 +83,20 @@ def sample_log_uniform(low: float, high: float, n: int, seed: int = 0) -> list[f
     >>> sum(lr < 1e-3 for lr in lrs), sum(lr > 0.1 for lr in lrs)   # 每个数量级约四分之一
     (254, 242)
     """
-    check_int(n, "n", low=1)
+    check_int(n, "n", low=1, high=10**7)
     check_positive(low, "low")
-    check_in_range(high, "high", low, math.inf, low_open=True)
-    g = torch.Generator().manual_seed(seed)
+    check_in_range(high, "high", low, math.inf, low_open=True, high_open=True)
+    check_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     # r ~ U(log₁₀ low, log₁₀ high)，α = 10^r
     r = math.log10(low) + (math.log10(high) - math.log10(low)) * torch.rand(n, generator=g, dtype=torch.float64)
     return (10**r).tolist()
 
 
-def sample_beta(low: float, high: float, n: int, seed: int = 0) -> list[float]:
+def sample_beta(low: float, high: float, n: int, seed: int | None = 0) -> list[float]:
     r"""给指数加权平均的 $\beta$ 采样：对 $1-\beta$ 在对数尺度上均匀采样，$\beta \in [\text{low}, \text{high}]$。
+
+    $0 \le \text{low} < \text{high} < 1$；``n`` 在 [1, 10⁷] 内；``seed`` 是随机种子，``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Examples
     --------

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from matplotlib.figure import Figure
 
-from dlguide._checks import check_in_range
+from dlguide._checks import check_choice, check_in_range, check_int
 from dlguide.diagnosis import diagnose
 from dlguide.figures import figure, new_figure
 
@@ -21,16 +22,21 @@ def select_model(
     Parameters
     ----------
     candidates : Mapping[str, Mapping[str, float]]
-        ``{模型名: {指标名: 值}}``。
+        ``{模型名: {指标名: 值}}``，至少一个候选；值是实数（不能是 NaN：它与任何上限比较都是 False）。
     optimize : str
-        要最大化的指标名。
+        要最大化的指标名，每个候选都要有它。
     constraints : Mapping[str, float]
-        ``{指标名: 上限}``，只要不超过上限就行，不再追求更小。
+        ``{指标名: 上限}``，只要不超过上限就行，不再追求更小；指标名必须是每个候选都有的，上限不能是 NaN。
 
     Returns
     -------
     str or None
         选中的模型名；没有候选满足约束时为 ``None``。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数不是上面说的映射，值不是实数或为 NaN，或指标名不是每个候选都有的（而不是一个裸的 ``KeyError``）。
 
     Examples
     --------
@@ -38,6 +44,21 @@ def select_model(
     >>> select_model(models, "acc", {"ms": 100})
     'B'
     """
+    if not isinstance(candidates, Mapping) or not candidates:
+        raise TypeError(f"candidates 必须是非空的 {{模型名: {{指标名: 值}}}} 字典，收到 {type(candidates).__name__}")
+    for name, metrics in candidates.items():
+        if not isinstance(metrics, Mapping):
+            raise TypeError(f"candidates[{name!r}] 必须是 {{指标名: 值}} 的字典，收到 {type(metrics).__name__}")
+        for key, value in metrics.items():
+            check_in_range(value, f"candidates[{name!r}][{key!r}]", -math.inf, math.inf)
+    first = next(iter(candidates.values()))
+    common = [key for key in first if all(key in m for m in candidates.values())]  # 每个候选都有的指标
+    check_choice(optimize, "optimize", common)
+    if not isinstance(constraints, Mapping):
+        raise TypeError(f"constraints 必须是 {{指标名: 上限}} 的字典，收到 {type(constraints).__name__}")
+    for key, limit in constraints.items():
+        check_choice(key, "constraints 的指标名", common)
+        check_in_range(limit, f"constraints[{key!r}]", -math.inf, math.inf)
     feasible = {
         name: m for name, m in candidates.items() if all(m[key] <= limit for key, limit in constraints.items())
     }
@@ -49,7 +70,8 @@ def select_model(
 def error_analysis_ceiling(dev_error: float, n_errors_sampled: int, n_in_category: int) -> float:
     """误差分析的“天花板”：把某一类错误全部修好，验证集误差最多能降到多少。
 
-    从验证集的错误样本里抽 ``n_errors_sampled`` 个人工查看，其中 ``n_in_category`` 个属于这一类。
+    从验证集的错误样本里抽 ``n_errors_sampled`` 个（≥ 1 的整数）人工查看，其中 ``n_in_category`` 个（0 到
+    ``n_errors_sampled`` 的整数）属于这一类；``dev_error`` 在 [0, 1] 内。
 
     Examples
     --------
@@ -59,9 +81,11 @@ def error_analysis_ceiling(dev_error: float, n_errors_sampled: int, n_in_categor
     0.05
     """
     check_in_range(dev_error, "dev_error", 0.0, 1.0)
-    if n_errors_sampled < 1 or not 0 <= n_in_category <= n_errors_sampled:
+    check_int(n_errors_sampled, "n_errors_sampled", low=1)
+    check_int(n_in_category, "n_in_category", low=0)
+    if n_in_category > n_errors_sampled:
         raise ValueError(
-            f"需要 n_errors_sampled ≥ 1 且 0 ≤ n_in_category ≤ n_errors_sampled，收到 {n_errors_sampled} 和 {n_in_category}"
+            f"需要 0 ≤ n_in_category ≤ n_errors_sampled，收到 {n_in_category} 和 {n_errors_sampled}"
         )
     # 新误差 ≥ 原误差 × (1 − 该类所占比例)
     return round(dev_error * (1 - n_in_category / n_errors_sampled), 6)

@@ -9,7 +9,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from dlguide._checks import check_int, check_positive, check_tensor
+from dlguide._checks import check_int, check_numbers, check_positive, check_same_length, check_seed, check_tensor
 from dlguide.data import load_digits
 from dlguide.device import get_device
 from dlguide.figures import figure, new_figure
@@ -27,7 +27,7 @@ def iteration_losses(
     batch_size: int | None,
     lr: float,
     steps: int,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> list[float]:
     """在 ``(X, y)`` 上训练 softmax 回归，返回**每次更新之后**整个训练集上的交叉熵。
 
@@ -38,17 +38,17 @@ def iteration_losses(
     Parameters
     ----------
     X : torch.Tensor
-        形状 ``(n, d)`` 的浮点输入。
+        形状 ``(n, d)`` 的浮点输入，至少一个样本。
     y : torch.Tensor
-        形状 ``(n,)`` 的整数类别。
+        形状 ``(n,)`` 的整数类别，取值在 [0, 10000) 内（类别数就是最大值 + 1）。
     batch_size : int or None
         小批量大小，≥ 1；``None`` 为全批量。
     lr : float
         学习率，> 0。
     steps : int
         更新次数，≥ 1。
-    seed : int
-        初始化和抽样的种子。
+    seed : int, optional
+        初始化和抽样的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -68,12 +68,17 @@ def iteration_losses(
     >>> len(losses), all(a > b for a, b in zip(losses, losses[1:]))
     (20, True)
     """
-    check_tensor(X, "X")
+    check_tensor(X, "X", ndim=2, nonempty=True)
+    check_tensor(y, "y", kind="int", ndim=1)
+    check_same_length(X, y, "X", "y")
+    if int(y.min()) < 0 or int(y.max()) >= 10_000:
+        raise ValueError(f"y 的类别必须在 [0, 10000) 内，收到 [{int(y.min())}, {int(y.max())}]")
     check_positive(lr, "lr")
     check_int(steps, "steps", low=1, high=100_000)
     if batch_size is not None:
         check_int(batch_size, "batch_size", low=1)
-    g = torch.Generator().manual_seed(seed)
+    check_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     n, d = X.shape
     k = int(y.max()) + 1
     # softmax 回归：一个线性层，权重 ~ N(0, 0.01²)，偏置 0
@@ -99,6 +104,8 @@ def iteration_losses(
 def successive_diff_std(values: Sequence[float]) -> float:
     """相邻两项之差的标准差：衡量一条曲线“抖”得有多厉害（与整体下降趋势基本无关）。
 
+    ``values`` 是至少 3 个实数的序列（或一维张量），NaN/inf 按 PyTorch 的语义传播；否则抛出 ``TypeError``/``ValueError``。
+
     Examples
     --------
     >>> successive_diff_std([3.0, 2.0, 1.0, 0.0])   # 匀速下降，一点不抖
@@ -106,7 +113,7 @@ def successive_diff_std(values: Sequence[float]) -> float:
     >>> round(successive_diff_std([1.0, 0.0, 1.0, 0.0]), 3)
     1.155
     """
-    t = torch.tensor(list(values), dtype=torch.float64)
+    t = torch.tensor(check_numbers(values, "values", nonempty=False), dtype=torch.float64)
     if t.numel() < 3:
         raise ValueError(f"values 至少需要 3 个数，收到 {t.numel()} 个")
     return round(t.diff().std().item(), 6)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from matplotlib.figure import Figure
 
-from dlguide._checks import check_int
+from dlguide._checks import check_int, check_seed
 from dlguide.figures import figure, new_figure
 from dlguide.landscape import saddle
 from dlguide.optim import minimize
@@ -13,7 +13,7 @@ from dlguide.optim import minimize
 __all__ = ["SADDLE_START", "positive_definite_fraction", "saddle_escape"]
 
 
-def positive_definite_fraction(dim: int, trials: int = 10_000, seed: int = 0) -> float:
+def positive_definite_fraction(dim: int, trials: int = 10_000, seed: int | None = 0) -> float:
     r"""随机对称矩阵（GOE：$H = (A + A^\top)/2$，$A_{ij}\sim\mathcal N(0,1)$）全部特征值为正的比例。
 
     如果把高维损失曲面上一个临界点的 Hessian 粗略看成这样的随机矩阵，这个比例就是“它是局部极小而不是鞍点”的机会。
@@ -21,11 +21,11 @@ def positive_definite_fraction(dim: int, trials: int = 10_000, seed: int = 0) ->
     Parameters
     ----------
     dim : int
-        矩阵维数，≥ 1。
+        矩阵维数，在 [1, 1000] 内。
     trials : int
-        抽样次数，≥ 1。
-    seed : int
-        随机种子。
+        抽样次数，在 [1, 10⁶] 内；``trials·dim²`` 不超过 $10^7$。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -34,17 +34,20 @@ def positive_definite_fraction(dim: int, trials: int = 10_000, seed: int = 0) ->
 
     Raises
     ------
-    ValueError
-        ``dim`` 或 ``trials`` 越界。
+    TypeError, ValueError
+        ``dim``、``trials`` 或 ``seed`` 越界。
 
     Examples
     --------
     >>> positive_definite_fraction(1, trials=20_000)   # 一维：约一半向上弯
     0.4916
     """
-    for value, name in ((dim, "dim"), (trials, "trials")):
-        check_int(value, name, low=1)
-    g = torch.Generator().manual_seed(seed)
+    check_int(dim, "dim", low=1, high=1000)
+    check_int(trials, "trials", low=1, high=10**6)
+    if trials * dim * dim > 10**7:
+        raise ValueError(f"trials·dim² = {trials * dim * dim} 太大（上限 10**7）")
+    check_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     A = torch.randn(trials, dim, dim, generator=g, dtype=torch.float64)
     # H = (A + Aᵀ) / 2：对称的高斯随机矩阵
     H = (A + A.transpose(1, 2)) / 2

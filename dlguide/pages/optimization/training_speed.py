@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import torch
 from matplotlib.figure import Figure
 from torch import nn
 from torch.utils.data import DataLoader
 
+from dlguide._checks import check_bool, check_callable, check_choice, check_int, check_positive
 from dlguide.data import AugmentedImages
 from dlguide.device import get_device
 from dlguide.figures import figure, new_figure
@@ -37,7 +38,7 @@ def throughput(
     samples_per_step : int
         每步处理的样本数，≥ 1。
     steps, warmup : int
-        计时的步数（≥ 1）和不计时的预热步数（≥ 0）。
+        计时的步数（[1, 10⁶]）和不计时的预热步数（[0, 10⁶]）。
     device : torch.device, optional
         若是 CUDA 设备则在计时前后同步。
 
@@ -48,8 +49,8 @@ def throughput(
 
     Raises
     ------
-    ValueError
-        参数越界。
+    TypeError, ValueError
+        ``step`` 不可调用，计数不是整数或越界，或 ``device`` 不是 ``torch.device``。
 
     Examples
     --------
@@ -57,10 +58,12 @@ def throughput(
     >>> isinstance(rate, float) and rate > 0
     True
     """
-    if samples_per_step < 1 or steps < 1 or warmup < 0:
-        raise ValueError(
-            f"需要 samples_per_step ≥ 1、steps ≥ 1、warmup ≥ 0，收到 {samples_per_step}、{steps}、{warmup}"
-        )
+    check_callable(step, "step")
+    check_int(samples_per_step, "samples_per_step", low=1)
+    check_int(steps, "steps", low=1, high=10**6)
+    check_int(warmup, "warmup", low=0, high=10**6)
+    if device is not None and not isinstance(device, torch.device):
+        raise TypeError(f"device 必须是 torch.device 或 None，收到的是 {type(device).__name__}")
 
     def sync() -> None:
         if device is not None and device.type == "cuda":
@@ -100,18 +103,23 @@ def benchmark(device: torch.device | None = None, *, batch_size: int = 64, steps
     Parameters
     ----------
     device : torch.device, optional
-        默认 [`dlguide.device.get_device`][dlguide.device.get_device]。
+        默认 [`dlguide.device.get_device`][dlguide.device.get_device]；给出时必须是本机可用的 ``cpu``、``cuda`` 或 ``mps`` 设备。
     batch_size : int
-        小批量大小。
+        小批量大小，在 [1, 4096] 内。
     steps : int
-        每项计时的步数。
+        每项计时的步数，在 [1, 10000] 内。
     compile : bool
-        是否尝试 ``torch.compile``（首次编译可能要几十秒）。
+        是否尝试 ``torch.compile``（首次编译可能要几十秒）；必须是 ``True`` 或 ``False``（字符串 ``"no"`` 是真值）。
 
     Returns
     -------
     dict
         ``{"device": str, "date": str, "torch": str, "results": {名称: {"samples_per_s", "note"}}}``。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型不对或越界，或 ``device`` 在本机不可用。它们在测量之前就被拒绝，不会变成表格里的“跳过”。
 
     Examples
     --------
@@ -120,6 +128,17 @@ def benchmark(device: torch.device | None = None, *, batch_size: int = 64, steps
     ['date', 'device', 'results', 'torch']
     """
 
+    if device is not None:
+        if not isinstance(device, torch.device):
+            raise TypeError(f"device 必须是 torch.device 或 None，收到的是 {type(device).__name__}")
+        check_choice(device.type, "device 的类型", ("cpu", "cuda", "mps"))
+        if device.type == "cuda" and (not torch.cuda.is_available() or (device.index or 0) >= torch.cuda.device_count()):
+            raise ValueError(f"device {device} 在本机不可用（可用的 CUDA 设备数：{torch.cuda.device_count()}）")
+        if device.type == "mps" and not torch.backends.mps.is_available():
+            raise ValueError(f"device {device} 在本机不可用")
+    check_int(batch_size, "batch_size", low=1, high=4096)
+    check_int(steps, "steps", low=1, high=10_000)
+    check_bool(compile, "compile")
     device = device or get_device()
     results: dict[str, dict] = {}
 
@@ -192,6 +211,9 @@ def benchmark(device: torch.device | None = None, *, batch_size: int = 64, steps
 def format_table(result: dict) -> str:
     """把 [`benchmark`][dlguide.pages.optimization.training_speed.benchmark] 的结果排成 Markdown 表格，附相对第一行同类基线的倍数。
 
+    ``result`` 要有 ``"results"``：``{名称: {"samples_per_s": 正数或 None, "note": str}}``；否则抛出写明 ``result`` 的
+    ``TypeError``/``ValueError``。
+
     Examples
     --------
     >>> fake = {"device": "CPU", "date": "2026-01-01", "torch": "2.x", "results": {
@@ -205,6 +227,14 @@ def format_table(result: dict) -> str:
     | 训练步 autocast bf16 | 150 | 1.50× |  |
     | 训练步 torch.compile | — | — | 跳过：没有编译器 |
     """
+    if not isinstance(result, Mapping) or not isinstance(result.get("results"), Mapping):
+        raise TypeError(f"result 必须是 benchmark() 的结果（含 'results' 字典的 dict），收到的是 {type(result).__name__}")
+    for name, row in result["results"].items():
+        if not isinstance(row, Mapping) or not isinstance(row.get("note"), str):
+            raise TypeError(f"result['results'][{name!r}] 必须是 {{'samples_per_s': 数或 None, 'note': str}}，收到 {row!r}")
+        rate = row.get("samples_per_s")
+        if rate is not None:
+            check_positive(rate, f"result['results'][{name!r}]['samples_per_s']")
     lines = ["| 项目 | 样本/秒 | 相对基线 | 说明 |", "| --- | ---: | ---: | --- |"]
     baselines: dict[str, float] = {}
     for name, row in result["results"].items():

@@ -9,7 +9,16 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from dlguide._checks import check_in_range, check_int, check_positive, check_tensor
+from dlguide._checks import (
+    check_in_range,
+    check_int,
+    check_model_input,
+    check_module,
+    check_positive,
+    check_same_length,
+    check_seed,
+    check_tensor,
+)
 from dlguide.data import load_digits
 from dlguide.figures import figure, new_figure
 from dlguide.models import mlp
@@ -27,7 +36,7 @@ def lr_range_test(
     lr_max: float = 10.0,
     steps: int = 60,
     batch_size: int = 64,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> tuple[list[float], list[float]]:
     r"""学习率范围测试（Smith, 2017）：每个小批量把学习率按几何级数从 ``lr_min`` 增大到 ``lr_max``，记录损失。
 
@@ -41,15 +50,15 @@ def lr_range_test(
     model : torch.nn.Module
         分类模型（输出 logit）。
     X, y : torch.Tensor
-        训练数据和整数类别。
+        训练数据（至少一个样本）和整数类别，样本数相同；其余要求同 [`fit`][dlguide.training.fit]。
     lr_min, lr_max : float
         学习率的起点和终点，$0 < \text{lr\_min} < \text{lr\_max}$。
     steps : int
         步数，≥ 2。
     batch_size : int
         小批量大小，≥ 1。
-    seed : int
-        抽样种子。
+    seed : int, optional
+        抽样种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -65,7 +74,11 @@ def lr_range_test(
     >>> round(lrs[0], 6), len(lrs) == len(losses)
     (0.0001, True)
     """
-    check_tensor(X, "X")
+    check_module(model, "model")
+    check_tensor(X, "X", kind="any", nonempty=True)
+    check_tensor(y, "y", kind="any")
+    check_same_length(X, y, "X", "y")
+    check_seed(seed)
     check_positive(lr_min, "lr_min")
     check_in_range(lr_max, "lr_max", lr_min, 1e6, low_open=True)
     check_int(steps, "steps", low=2, high=100_000)
@@ -93,7 +106,8 @@ def lr_range_test(
 def condition_number(X: torch.Tensor) -> float:
     r"""线性最小二乘 $\frac1{2n}\|Xw-y\|^2$ 的 Hessian $X^\top X/n$ 的条件数 $\lambda_{\max}/\lambda_{\min}$（加了一列全 1 作偏置）。
 
-    条件数越大，梯度下降越慢（见“神经网络的优化算法”一页的 $2/L$ 分析）。
+    条件数越大，梯度下降越慢（见“神经网络的优化算法”一页的 $2/L$ 分析）。``X`` 是形状 ``(n, d)``、$n \ge 1$
+    的浮点张量，否则抛出 ``TypeError``/``ValueError``。
 
     Examples
     --------
@@ -102,7 +116,7 @@ def condition_number(X: torch.Tensor) -> float:
     >>> condition_number(X) > 1e4, round(condition_number((X - X.mean(0)) / X.std(0)), 1)
     (True, 9.0)
     """
-    check_tensor(X, "X")
+    check_tensor(X, "X", ndim=2, nonempty=True)
     A = torch.cat([X.double(), torch.ones(len(X), 1, dtype=torch.float64)], dim=1)
     # H = AᵀA / n，κ = λ_max / λ_min
     eig = torch.linalg.eigvalsh(A.T @ A / len(A))
@@ -110,7 +124,12 @@ def condition_number(X: torch.Tensor) -> float:
 
 
 def ensemble_accuracy(models: Sequence[nn.Module], X: torch.Tensor, y: torch.Tensor) -> tuple[list[float], float]:
-    """每个模型单独的准确率，以及把它们的 softmax 概率平均之后的准确率。
+    """每个模型单独的准确率，以及把它们的 softmax 概率平均之后的准确率（各保留 4 位小数）。
+
+    ``models`` 是非空的 ``nn.Module`` 序列，每个都输出 ``(N, C)`` 的 logit；``X`` 至少一个样本、每个模型都接受；
+    ``y`` 是 ``(N,)`` 的整数类别，取值在 ``[0, C)`` 内。不满足时抛出写明参数名的 ``TypeError``/``ValueError``。
+    与 [`accuracy`][dlguide.training.accuracy] 一样，某个模型的 logit 含 NaN（输入含 NaN 或模型已发散）时，
+    它的准确率和集成的准确率都是 ``nan``，不把 NaN 算成某一类。
 
     Examples
     --------
@@ -124,20 +143,41 @@ def ensemble_accuracy(models: Sequence[nn.Module], X: torch.Tensor, y: torch.Ten
     >>> ensemble_accuracy([a, b], torch.tensor([[1.0], [-1.0]]), torch.tensor([1, 0]))
     ([1.0, 0.0], 0.5)
     """
+    if isinstance(models, (str, bytes, nn.Module)) or not isinstance(models, Sequence):
+        raise TypeError(f"models 必须是 nn.Module 的列表或元组，收到的是 {type(models).__name__}")
     if not models:
         raise ValueError("models 至少要有一个模型")
-    device = next(models[0].parameters()).device
+    for i, m in enumerate(models):
+        check_module(m, f"models[{i}]")
+    check_tensor(X, "X", kind="any", nonempty=True)
+    check_tensor(y, "y", kind="int", ndim=1)
+    check_same_length(X, y, "X", "y")
+    params = list(models[0].parameters())
+    device = params[0].device if params else X.device
     X, y = X.to(device), y.to(device)
+    classes = None
+    for i, m in enumerate(models):
+        out = check_model_input(m, X, f"models[{i}]")
+        if out.ndim != 2 or out.shape[1] < 2 or out.shape[1] != (classes or out.shape[1]):
+            raise ValueError(
+                f"models[{i}] 的输出必须是 (N, C) 的 logit，C ≥ 2 且各模型相同，收到每个样本 {tuple(out.shape[1:])}"
+            )
+        classes = out.shape[1]
+        if int(y.min()) < 0 or int(y.max()) >= out.shape[1]:
+            raise ValueError(f"y 的类别必须在 [0, {out.shape[1] - 1}] 内，收到 [{int(y.min())}, {int(y.max())}]")
     singles, probs = [], []
     with torch.no_grad():
         for m in models:
             m.eval()
             p = torch.softmax(m(X), dim=1)
             m.train()
-            singles.append(round((p.argmax(1) == y).double().mean().item(), 4))
+            # NaN 没有大小：argmax 会把它当成最大值，所以含 NaN 时准确率记为 nan
+            singles.append(float("nan") if bool(p.isnan().any()) else round((p.argmax(1) == y).double().mean().item(), 4))
             probs.append(p)
         # 集成：p̄ = (1/K) Σ_k p_k，再取 argmax
         mean = torch.stack(probs).mean(0)
+    if bool(mean.isnan().any()):
+        return singles, float("nan")
     return singles, round((mean.argmax(1) == y).double().mean().item(), 4)
 
 

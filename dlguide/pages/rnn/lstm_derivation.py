@@ -128,7 +128,7 @@ def scalar_lstm(w: float) -> nn.LSTM:
 
 
 def compare_on_recall(
-    length: int = 20, models: tuple[str, ...] = tuple(RECALL_MODELS), *, hidden: int = 16, seed: int = 0
+    length: int = 20, models: tuple[str, ...] = tuple(RECALL_MODELS), *, hidden: int = 16, seed: int | None = 0
 ) -> dict[str, dict[str, object]]:
     """同样的设置下，在长 ``length`` 的标记回忆任务上训练 [`RECALL_MODELS`][dlguide.pages.rnn.lstm_derivation.RECALL_MODELS] 里的模型。
 
@@ -143,8 +143,8 @@ def compare_on_recall(
         [`RECALL_MODELS`][dlguide.pages.rnn.lstm_derivation.RECALL_MODELS] 里的名字。
     hidden : int
         隐藏维数，在 [1, 256] 内。
-    seed : int
-        初始化与数据的种子。
+    seed : int, optional
+        初始化与数据的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------

@@ -41,8 +41,8 @@ class SwappedLSTM(nn.Module):
         维数，在 [1, 1024] 内。
     forget_bias : float
         有效遗忘门偏置（门的**预激活**，换成 tanh 门时同样加在预激活上）。
-    seed : int
-        初始化的种子。
+    seed : int, optional
+        初始化的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Raises
     ------
@@ -68,7 +68,7 @@ class SwappedLSTM(nn.Module):
         hidden_size: int = 16,
         output_size: int = 1,
         forget_bias: float = 1.0,
-        seed: int = 0,
+        seed: int | None = 0,
     ) -> None:
         super().__init__()
         for name, value in (("gate", gate), ("candidate", candidate), ("output", output)):
@@ -76,7 +76,8 @@ class SwappedLSTM(nn.Module):
         for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("output_size", output_size)):
             check_int(value, name, low=1, high=1024)
         check_finite(forget_bias, "forget_bias")
-        torch.manual_seed(check_seed(seed))
+        if check_seed(seed) is not None:
+            torch.manual_seed(seed)
         self.lstm = set_forget_bias(nn.LSTM(input_size, hidden_size, batch_first=True), forget_bias)
         self.head = nn.Linear(hidden_size, output_size)
         self.activations = {"gate_activation": gate, "candidate_activation": candidate, "output_activation": output}
@@ -107,7 +108,7 @@ def compare_activations(
     *,
     length: int = 20,
     test_lengths: tuple[int, ...] | None = (20, 200),
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> dict[str, dict[str, object]]:
     """把 [`VARIANTS`][dlguide.pages.rnn.sigmoid_tanh.VARIANTS] 里的每个变体在标记回忆任务上训练，设置与本章其他页面相同。
 
@@ -122,8 +123,8 @@ def compare_activations(
         训练序列长度，在 [2, 100] 内。
     test_lengths : tuple of int, optional
         测试序列长度；``None`` 表示只在训练长度上测。
-    seed : int
-        初始化与数据的种子。
+    seed : int, optional
+        初始化与数据的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------

@@ -22,12 +22,12 @@ __all__ = [
 ]
 
 
-def _uniform(shape: tuple[int, ...], seed: int) -> torch.Tensor:
+def _uniform(shape: tuple[int, ...], seed: int | None) -> torch.Tensor:
     # U(−1, 1)，CPU 上用独立的生成器，任何设备上都是同样的数据
-    return torch.rand(shape, generator=torch.Generator().manual_seed(seed)) * 2 - 1
+    return torch.rand(shape, generator=None if seed is None else torch.Generator().manual_seed(seed)) * 2 - 1
 
 
-def echo_task(n: int = 1024, steps: int = 10, *, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def echo_task(n: int = 1024, steps: int = 10, *, seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor]:
     r"""N→N 任务“回声”：每个时刻输出**上一个时刻**的输入，$y_t = x_{t-1}$（$y_1 = 0$）。
 
     只看当前输入 $x_t$ 的模型做不到：$x_{t-1}$ 与 $x_t$ 独立，最好只能输出均值 0，除了恒为 0 的 $y_1$，每个时刻的误差方差都是
@@ -37,8 +37,8 @@ def echo_task(n: int = 1024, steps: int = 10, *, seed: int = 0) -> tuple[torch.T
     ----------
     n, steps : int
         序列条数（[1, 100000]）与长度（[2, 1000]）。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -59,15 +59,15 @@ def echo_task(n: int = 1024, steps: int = 10, *, seed: int = 0) -> tuple[torch.T
     return X, Y
 
 
-def sign_of_sum_task(n: int = 1024, steps: int = 10, *, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def sign_of_sum_task(n: int = 1024, steps: int = 10, *, seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """N→1 任务：读完整条序列后判断它的和是否为正（二分类，标签 0/1）。
 
     Parameters
     ----------
     n, steps : int
         序列条数（[1, 100000]）与长度（[1, 1000]）。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -86,15 +86,15 @@ def sign_of_sum_task(n: int = 1024, steps: int = 10, *, seed: int = 0) -> tuple[
     return X, (X.sum(dim=(1, 2)) > 0).long()
 
 
-def sine_task(n: int = 1024, steps: int = 10, *, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def sine_task(n: int = 1024, steps: int = 10, *, seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor]:
     r"""1→N 任务：输入一个频率 $\omega\sim U(0.5, 1.5)$，输出正弦序列 $y_t=\sin(\omega t)$，$t = 1,\dots,N$。
 
     Parameters
     ----------
     n, steps : int
         样本数（[1, 100000]）与输出长度 $N$（[1, 1000]）。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -115,7 +115,7 @@ def sine_task(n: int = 1024, steps: int = 10, *, seed: int = 0) -> tuple[torch.T
     return omega, torch.sin(omega * t)
 
 
-def pair_sum_task(n: int = 1024, pairs: int = 3, *, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def pair_sum_task(n: int = 1024, pairs: int = 3, *, seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor]:
     r"""N→M 任务：读入 $N = 2M$ 个数，输出 $M$ 个相邻两数之和 $(x_1+x_2,\ x_3+x_4,\ \dots)$。
 
     输出长度与输入长度不同，而且要读完整个输入才能开始输出（最后一个和要用到最后一个输入）。
@@ -126,8 +126,8 @@ def pair_sum_task(n: int = 1024, pairs: int = 3, *, seed: int = 0) -> tuple[torc
         样本数，在 [1, 100000] 内。
     pairs : int
         输出长度 $M$，在 [1, 500] 内；输入长度是 $2M$。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -159,8 +159,8 @@ class OneToMany(nn.Module):
         输入维数与隐藏维数，在 [1, 1024] 内。
     steps : int
         输出长度 $N$，在 [1, 1000] 内。
-    seed : int
-        初始化的种子。
+    seed : int, optional
+        初始化的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Examples
     --------
@@ -168,12 +168,13 @@ class OneToMany(nn.Module):
     (4, 10)
     """
 
-    def __init__(self, input_size: int = 1, hidden_size: int = 16, steps: int = 10, *, seed: int = 0) -> None:
+    def __init__(self, input_size: int = 1, hidden_size: int = 16, steps: int = 10, *, seed: int | None = 0) -> None:
         super().__init__()
         check_int(input_size, "input_size", low=1, high=1024)
         check_int(hidden_size, "hidden_size", low=1, high=1024)
         self.steps = check_int(steps, "steps", low=1, high=1000)
-        torch.manual_seed(check_seed(seed))
+        if check_seed(seed) is not None:
+            torch.manual_seed(seed)
         self.rnn = nn.RNN(input_size, hidden_size, batch_first=True)
         self.head = nn.Linear(hidden_size, 1)
 
@@ -199,8 +200,8 @@ class EncoderDecoder(nn.Module):
         输入维数与隐藏维数，在 [1, 1024] 内。
     out_steps : int
         输出长度 $M$，在 [1, 1000] 内。
-    seed : int
-        初始化的种子。
+    seed : int, optional
+        初始化的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Examples
     --------
@@ -208,12 +209,13 @@ class EncoderDecoder(nn.Module):
     (4, 3)
     """
 
-    def __init__(self, input_size: int = 1, hidden_size: int = 32, out_steps: int = 3, *, seed: int = 0) -> None:
+    def __init__(self, input_size: int = 1, hidden_size: int = 32, out_steps: int = 3, *, seed: int | None = 0) -> None:
         super().__init__()
         check_int(input_size, "input_size", low=1, high=1024)
         check_int(hidden_size, "hidden_size", low=1, high=1024)
         self.out_steps = check_int(out_steps, "out_steps", low=1, high=1000)
-        torch.manual_seed(check_seed(seed))
+        if check_seed(seed) is not None:
+            torch.manual_seed(seed)
         self.encoder = nn.RNN(input_size, hidden_size, batch_first=True)
         self.decoder = nn.RNN(1, hidden_size, batch_first=True)
         self.head = nn.Linear(hidden_size, 1)

@@ -45,7 +45,7 @@ def _loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return F.cross_entropy(logits.transpose(1, 2), target, ignore_index=PAD)
 
 
-def train_reversal(attention: str | None = "dot", *, steps: int = 100, seed: int = 0) -> Seq2Seq:
+def train_reversal(attention: str | None = "dot", *, steps: int = 100, seed: int | None = 0) -> Seq2Seq:
     """在 3–12 位数字串的倒序任务上训练 [`Seq2Seq`][dlguide.models.Seq2Seq]：每批 64、Adam、学习率 0.01，共 ``steps`` 步。
 
     与 “Seq2Seq 序列到序列模型”一页的实验设置相同；``attention=None`` 得到那里的模型。
@@ -56,8 +56,8 @@ def train_reversal(attention: str | None = "dot", *, steps: int = 100, seed: int
         ``None``、``"dot"`` 或 ``"additive"``。
     steps : int
         更新步数，在 ``[1, 2000]`` 内（每步 64 个新样本）。
-    seed : int
-        数据和初始化的随机种子。
+    seed : int, optional
+        数据和初始化的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -78,7 +78,7 @@ def train_reversal(attention: str | None = "dot", *, steps: int = 100, seed: int
     return net
 
 
-def reversal_accuracy(model: Seq2Seq, n: int = 500, seed: int = 1) -> dict[str, float]:
+def reversal_accuracy(model: Seq2Seq, n: int = 500, seed: int | None = 1) -> dict[str, float]:
     """倒序任务上贪心解码的整句正确率，按输入长度分组（见 [`LENGTH_EDGES`][dlguide.pages.sequence.attention.LENGTH_EDGES]）。
 
     Parameters
@@ -87,8 +87,8 @@ def reversal_accuracy(model: Seq2Seq, n: int = 500, seed: int = 1) -> dict[str, 
         训练好的模型。
     n : int
         测试样本数，在 ``[1, 10000]`` 内。
-    seed : int
-        测试数据的随机种子（与训练数据不同）。
+    seed : int, optional
+        测试数据的随机种子（与训练数据不同）；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -109,7 +109,7 @@ def reversal_accuracy(model: Seq2Seq, n: int = 500, seed: int = 1) -> dict[str, 
     return accuracy_by_length(correct, (src != PAD).sum(1).tolist(), LENGTH_EDGES)
 
 
-def train_dates(attention: str | None = "dot", *, n: int = 3000, epochs: int = 2, seed: int = 0) -> Seq2Seq:
+def train_dates(attention: str | None = "dot", *, n: int = 3000, epochs: int = 2, seed: int | None = 0) -> Seq2Seq:
     """在中文日期 → ISO 日期的任务（[`make_dates`][dlguide.data.make_dates]）上训练 [`Seq2Seq`][dlguide.models.Seq2Seq]。
 
     每批 100、Adam、学习率 0.01；默认 3000 个样本训练 2 轮，即 60 步。
@@ -122,8 +122,8 @@ def train_dates(attention: str | None = "dot", *, n: int = 3000, epochs: int = 2
         训练样本数，在 ``[100, 100000]`` 内。
     epochs : int
         轮数，在 ``[1, 100]`` 内。
-    seed : int
-        数据和初始化的随机种子。
+    seed : int, optional
+        数据和初始化的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------

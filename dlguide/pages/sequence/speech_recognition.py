@@ -43,7 +43,7 @@ DTMF_KEYS: dict[str, tuple[float, float]] = {
 """电话按键的双音频率（ITU-T Q.23）：每个数字 = 一个低频（键盘的行）+ 一个高频（键盘的列）。"""
 
 
-def dtmf_clip(digits: str, *, seed: int = 0) -> tuple[torch.Tensor, list[tuple[int, int, str]]]:
+def dtmf_clip(digits: str, *, seed: int | None = 0) -> tuple[torch.Tensor, list[tuple[int, int, str]]]:
     """一段 0.8 秒、8 kHz 的按键音：每个数字一段 40–90 ms 的双音，之间停顿 0–40 ms，叠加白噪声。
 
     每段的两个频率各有 ±1.5% 以内的随机偏差、幅度随机；相同的数字连按时至少停顿 20 ms（否则两段会连成一段）。
@@ -53,8 +53,8 @@ def dtmf_clip(digits: str, *, seed: int = 0) -> tuple[torch.Tensor, list[tuple[i
     ----------
     digits : str
         1–5 个数字字符。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -70,7 +70,7 @@ def dtmf_clip(digits: str, *, seed: int = 0) -> tuple[torch.Tensor, list[tuple[i
     if not isinstance(digits, str) or not 1 <= len(digits) <= 5 or any(d not in DTMF_KEYS for d in digits):
         raise ValueError(f"digits 必须是 1–5 个数字字符（0–9），收到 {digits!r}")
     check_seed(seed)
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
 
     def uniform(low: int, high: int) -> int:
         return int(torch.randint(low, high + 1, (1,), generator=g))
@@ -117,15 +117,15 @@ def dtmf_features(waveforms: torch.Tensor) -> torch.Tensor:
     return (S - mean) / std
 
 
-def make_dtmf_dataset(n: int = 800, *, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, list[str]]:
+def make_dtmf_dataset(n: int = 800, *, seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor, list[str]]:
     """``n`` 段按键音，每段 2–5 个随机数字；没有逐帧的对齐标注，只有数字串。
 
     Parameters
     ----------
     n : int
         段数，在 ``[1, 20000]`` 内。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -140,7 +140,7 @@ def make_dtmf_dataset(n: int = 800, *, seed: int = 0) -> tuple[torch.Tensor, tor
     """
     check_int(n, "n", low=1, high=20_000)
     check_seed(seed)
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     waves, texts = [], []
     labels = torch.zeros(n, 5, dtype=torch.long)
     for i in range(n):
@@ -204,7 +204,7 @@ def ctc_objective(log_probs: torch.Tensor, targets: torch.Tensor) -> torch.Tenso
     return ctc_loss(log_probs.transpose(0, 1), targets, input_lengths, target_lengths)
 
 
-def train_dtmf(epochs: int = 4, *, n: int = 800, seed: int = 0) -> CTCConvNet:
+def train_dtmf(epochs: int = 4, *, n: int = 800, seed: int | None = 0) -> CTCConvNet:
     """在 [`make_dtmf_dataset`][dlguide.pages.sequence.speech_recognition.make_dtmf_dataset] 上用 CTC 训练
     [`CTCConvNet`][dlguide.pages.sequence.speech_recognition.CTCConvNet]：每批 32、Adam、学习率 0.01。
 

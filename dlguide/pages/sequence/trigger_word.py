@@ -52,7 +52,7 @@ def _event(kind: tuple[str, float, float], seconds: float, scale: float, amplitu
 
 
 def trigger_clip(
-    triggers: int, distractors: int, *, seed: int = 0
+    triggers: int, distractors: int, *, seed: int | None = 0
 ) -> tuple[torch.Tensor, list[int], list[tuple[int, int, str]]]:
     """一段 2 秒的音频：白噪声背景上，在互不重叠的随机位置插入 ``triggers`` 个触发声和 ``distractors`` 个干扰声。
 
@@ -62,8 +62,8 @@ def trigger_clip(
     ----------
     triggers, distractors : int
         触发声和干扰声的个数，各在 ``[0, 3]`` 内。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -79,7 +79,7 @@ def trigger_clip(
     check_int(triggers, "triggers", low=0, high=3)
     check_int(distractors, "distractors", low=0, high=3)
     check_seed(seed)
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     x = 0.08 * torch.randn(CLIP_SAMPLES, generator=g)
     events: list[tuple[int, int, str]] = []
     for kind in ["trigger"] * triggers + ["distractor"] * distractors:
@@ -105,7 +105,7 @@ def _end_step(end_sample: int) -> int:
 
 
 def make_trigger_dataset(
-    n: int = 600, *, label_steps: int = 5, seed: int = 0
+    n: int = 600, *, label_steps: int = 5, seed: int | None = 0
 ) -> tuple[torch.Tensor, torch.Tensor, list[list[int]]]:
     """``n`` 段音频（每段 0–2 个触发声、0–2 个干扰声）的特征、逐步标签和触发声的结束位置。
 
@@ -118,8 +118,8 @@ def make_trigger_dataset(
         段数，在 ``[1, 20000]`` 内。
     label_steps : int
         每个触发声之后标为 1 的步数，在 ``[1, 20]`` 内。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -135,7 +135,7 @@ def make_trigger_dataset(
     check_int(n, "n", low=1, high=20_000)
     check_int(label_steps, "label_steps", low=1, high=20)
     check_seed(seed)
-    g = torch.Generator().manual_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
     waves, all_ends = [], []
     labels = torch.zeros(n, OUTPUT_STEPS)
     for i in range(n):
@@ -183,7 +183,7 @@ class TriggerDetector(nn.Module):
         return self.out(h).squeeze(-1)  # (N, 50)
 
 
-def train_detector(epochs: int = 3, *, label_steps: int = 5, n: int = 600, seed: int = 0) -> TriggerDetector:
+def train_detector(epochs: int = 3, *, label_steps: int = 5, n: int = 600, seed: int | None = 0) -> TriggerDetector:
     """用 ``BCEWithLogits`` 训练 [`TriggerDetector`][dlguide.pages.sequence.trigger_word.TriggerDetector]：每批 32、Adam、学习率 0.01。
 
     Examples

@@ -17,7 +17,7 @@ __all__ = ["PROJECTION_PAIRS", "embedding_projection", "full_softmax_vs_negative
 
 
 def full_softmax_vs_negative_sampling(
-    vocab_size: int = 20_000, dim: int = 64, negatives: int = 5, batch: int = 128, repeats: int = 2, seed: int = 0
+    vocab_size: int = 20_000, dim: int = 64, negatives: int = 5, batch: int = 128, repeats: int = 2, seed: int | None = 0
 ) -> tuple[float, float]:
     r"""一个小批量的前向 + 反向：完整 softmax 的 Skip-Gram 与负采样各用多少秒（取 ``repeats`` 次的最小值）。
 
@@ -36,8 +36,8 @@ def full_softmax_vs_negative_sampling(
         小批量大小，在 [1, 4096] 内。
     repeats : int
         重复次数，在 [1, 20] 内。
-    seed : int
-        随机种子。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
     Returns
     -------
@@ -55,7 +55,7 @@ def full_softmax_vs_negative_sampling(
     check_int(negatives, "negatives", low=1, high=100)
     check_int(batch, "batch", low=1, high=4096)
     check_int(repeats, "repeats", low=1, high=20)
-    g = torch.Generator().manual_seed(check_seed(seed))
+    g = None if check_seed(seed) is None else torch.Generator().manual_seed(seed)
     V = torch.randn(vocab_size, dim, generator=g) * 0.01  # 输入向量
     U = (torch.randn(vocab_size, dim, generator=g) * 0.01).requires_grad_()  # 输出向量
     center = torch.randint(vocab_size, (batch,), generator=g)

@@ -21,3 +21,13 @@ def test_dead_unit_fraction_counts_units_dead_on_every_sample() -> None:
         dead_unit_fraction(nn.Linear(1, 1), X)
     with pytest.raises(TypeError, match="X 必须是浮点张量"):
         dead_unit_fraction(net, torch.tensor([[1]]))
+
+
+def test_dead_unit_fraction_checks_that_the_model_takes_x() -> None:
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+    with pytest.raises(ValueError, match="model 不接受 X"):
+        dead_unit_fraction(net, torch.zeros(4, 3))  # 以前是 RuntimeError
+    with pytest.raises(ValueError, match="model 不接受 X|X 必须至少是 1 维"):
+        dead_unit_fraction(net, torch.tensor(1.0))
+    with pytest.raises(ValueError, match="X 不能是空张量"):
+        dead_unit_fraction(net, torch.zeros(0, 2))

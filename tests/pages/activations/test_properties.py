@@ -45,3 +45,13 @@ def test_property_helpers_reject_bad_input() -> None:
         properties_table([relu])
     with pytest.raises(ValueError, match="variance 必须在"):
         variance_map(relu, 0.0)
+
+
+def test_function_arguments_are_checked_by_name() -> None:
+    for bad in (None, "tanh", 3):
+        with pytest.raises(TypeError, match="fn 必须是可调用对象"):
+            variance_map(bad, 1.0)
+    with pytest.raises(TypeError, match=r"functions\['tanh'\] 必须是可调用对象"):
+        properties_table({"tanh": None})
+    with pytest.raises(TypeError, match="functions 的键必须是名字"):
+        properties_table({1: torch.tanh})

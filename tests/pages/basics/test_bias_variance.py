@@ -28,7 +28,7 @@ def test_more_data_lowers_variance_not_bias() -> None:
 def test_errors_name_the_parameter() -> None:
     with pytest.raises(TypeError, match="degree 必须是整数"):
         bias_variance_decomposition(2.0)
-    with pytest.raises(ValueError, match="n_trials 必须 ≥ 2"):
+    with pytest.raises(ValueError, match=r"n_trials 必须在 \[2, 100000\] 内"):
         bias_variance_decomposition(2, n_trials=1)
     with pytest.raises(ValueError, match=r"noise 必须在 \[0.0, 10.0\] 内"):
         bias_variance_decomposition(2, noise=-1.0)
@@ -42,3 +42,21 @@ def test_errors_name_the_parameter() -> None:
         diagnose(0.1, 0.1, 0.01, train_dev_error=-0.1)
     with pytest.raises(ValueError, match=r"test_error 必须在 \[0.0, 1.0\] 内"):
         diagnose(0.1, 0.1, 0.01, test_error=1.1)
+
+
+def test_sizes_bounded_seed_checked_and_true_function_checks_x() -> None:
+    import torch  # noqa: PLC0415  追加的测试，导入放在这里便于合并
+
+    from dlguide.pages.basics.bias_variance import true_function  # noqa: PLC0415
+
+    for kwargs, message in (({"n_train": 10**9}, "n_train 必须在"), ({"n_test": 10**9}, "n_test 必须在"),
+                            ({"n_trials": 10**9}, "n_trials 必须在"), ({"n_trials": 100_000, "n_test": 100_000}, "太大"),
+                            ({"seed": -1}, "seed 必须在")):
+        with pytest.raises(ValueError, match=message):
+            bias_variance_decomposition(3, **kwargs)
+    a = bias_variance_decomposition(2, n_trials=5, n_test=10, seed=None)
+    assert set(a) >= {"bias2", "variance"}
+    for bad in ("abc", [0.5], None):
+        with pytest.raises(TypeError, match="x 必须是"):
+            true_function(bad)
+    assert true_function(torch.tensor([0.25])).tolist() == [1.0]

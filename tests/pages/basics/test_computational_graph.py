@@ -46,3 +46,15 @@ def test_errors() -> None:
         out = torch.ones(2, requires_grad=True) * 2
     with pytest.raises(ValueError, match="output 没有 grad_fn"):
         autograd_graph(out)
+
+
+def test_names_must_be_a_mapping() -> None:
+    x = torch.ones(2, requires_grad=True)
+    out = (x * 2).sum()
+    for bad in ("abc", ["x"]):
+        with pytest.raises(TypeError, match="names 必须是"):
+            autograd_graph(out, bad)
+        with pytest.raises(TypeError, match="names 必须是"):
+            node_name(out.grad_fn, bad)
+    with pytest.raises(TypeError, match="names 必须是"):
+        autograd_graph(out, {"x": [1.0]})

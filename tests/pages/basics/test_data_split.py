@@ -34,3 +34,11 @@ def test_errors() -> None:
         required_test_size(0.0)
     with pytest.raises(TypeError, match="z 必须是实数"):
         required_test_size(0.01, z="1.96")
+
+
+def test_fractions_must_be_a_sequence_of_numbers() -> None:
+    for bad in (None, 3, "0.5"):
+        with pytest.raises(TypeError, match="fractions 必须是数的序列"):
+            split_counts(10, bad)
+    with pytest.raises(TypeError, match="fractions 的元素必须是实数"):
+        split_counts(10, [0.5, None])

@@ -53,3 +53,8 @@ def test_errors() -> None:
     layer.bias = nn.Parameter(torch.zeros(3))
     with pytest.raises(ValueError, match=r"第 1 层：bias 应为 \(2,\)"):
         check_linear_shapes(layer, [3, 2])
+
+
+def test_mismatch_names_model_and_sizes() -> None:
+    with pytest.raises(ValueError, match=r"model 的第 1 层：weight 应为 \(4, 1000000000\)（sizes 给出"):
+        check_linear_shapes(nn.Sequential(nn.Linear(2, 4)), [10**9, 4])

@@ -29,9 +29,23 @@ def test_mlp_on_permuted_inputs_is_the_same_function_with_permuted_columns() -> 
 
 
 def test_errors() -> None:
-    with pytest.raises(ValueError, match="n_features 必须 ≥ 1"):
+    with pytest.raises(ValueError, match=r"n_features 必须在 \[1, 100000000\] 内"):
         fixed_permutation(0)
     with pytest.raises(ValueError, match=r"X 必须是形状为 \(n, d\) 的二维张量"):
         permute_features(torch.zeros(3))
-    with pytest.raises(ValueError, match="channels 必须 ≥ 1"):
+    with pytest.raises(ValueError, match=r"channels 必须在 \[1, 1024\] 内"):
         digits_cnn(0)
+
+
+def test_permutation_bounds_and_seed() -> None:
+    with pytest.raises(ValueError, match=r"n_features 必须在 \[1, 100000000\] 内"):
+        fixed_permutation(10**9)
+    for bad, error in ((-1, ValueError), (1.5, TypeError)):
+        with pytest.raises(error, match="seed 必须"):
+            fixed_permutation(4, bad)
+        with pytest.raises(error, match="seed 必须"):
+            permute_features(torch.zeros(2, 4), bad)
+    torch.manual_seed(0)
+    a = fixed_permutation(10, None)
+    torch.manual_seed(0)
+    assert torch.equal(a, fixed_permutation(10, None))

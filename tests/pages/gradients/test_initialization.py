@@ -18,8 +18,27 @@ def test_signal_propagation_shapes_and_he_keeps_scale() -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"activation": "swish"}, "activation 必须是"), ({"depth": 0}, "depth 必须 ≥ 1")],
+    [
+        ({"activation": "swish"}, "activation 必须是"),
+        ({"depth": 0}, r"depth 必须在 \[1, 1000\] 内"),
+        ({"depth": 10**9}, r"depth 必须在 \[1, 1000\] 内"),
+        ({"width": 10**9}, r"width 必须在 \[1, 4096\] 内"),
+        ({"n": 10**9}, r"n 必须在 \[1, 100000\] 内"),
+        ({"depth": 1000, "n": 100_000}, "depth、width、n 太大"),
+        ({"seed": -1}, "seed 必须在"),
+    ],
 )
 def test_errors(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         signal_propagation("he", **kwargs)
+
+
+def test_scheme_checked_first_and_seed_none() -> None:
+    import torch  # noqa: PLC0415  追加的测试，导入放在这里便于合并
+
+    with pytest.raises(ValueError, match="scheme 必须是"):
+        signal_propagation("glorot", depth=2)
+    torch.manual_seed(0)
+    a = signal_propagation("he", depth=2, width=4, n=8, seed=None)
+    torch.manual_seed(0)
+    assert a == signal_propagation("he", depth=2, width=4, n=8, seed=None)

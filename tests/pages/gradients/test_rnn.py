@@ -43,17 +43,30 @@ def test_rnn_matches_explicit_jacobian() -> None:
     ("call", "error", "message"),
     [
         (lambda: recurrent_weight(4, "xavier"), ValueError, "init 必须是"),
-        (lambda: recurrent_weight(0), ValueError, "hidden 必须 ≥ 1"),
-        (lambda: recurrent_weight(4, scale=0.0), ValueError, "scale 必须 > 0"),
+        (lambda: recurrent_weight(0), ValueError, r"hidden 必须在 \[1, 10000\] 内"),
+        (lambda: recurrent_weight(4, scale=0.0), ValueError, r"scale 必须在 \(0, inf\) 内"),
         (lambda: rnn_state_grad_norms(5, activation="sigmoid"), ValueError, "activation 必须是"),
-        (lambda: rnn_state_grad_norms(0), ValueError, "steps 必须 ≥ 1"),
-        (lambda: lstm_state_grad_norms(5, batch=0), ValueError, "batch 必须 ≥ 1"),
+        (lambda: rnn_state_grad_norms(0), ValueError, r"steps 必须在 \[1, 10000\] 内"),
+        (lambda: lstm_state_grad_norms(5, batch=0), ValueError, r"batch 必须在 \[1, 10000\] 内"),
         (lambda: set_forget_bias(nn.GRU(2, 2), 1.0), TypeError, "lstm 必须是 torch.nn.LSTM"),
         (lambda: set_forget_bias(nn.LSTM(2, 2, bias=False), 1.0), ValueError, "lstm 必须带偏置"),
-        (lambda: set_forget_bias(nn.LSTM(2, 2), float("nan")), ValueError, "value 必须在"),
+        (lambda: set_forget_bias(nn.LSTM(2, 2), float("nan")), ValueError, "value 必须是有限实数"),
         (lambda: set_forget_bias(nn.LSTM(2, 2), "1"), TypeError, "value 必须是实数"),
     ],
 )
 def test_errors(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_rnn_sizes_bounded_and_seed_checked() -> None:
+    for kwargs, message in (({"steps": 10**9}, "steps 必须在"), ({"steps": 5, "hidden": 10**9}, "hidden 必须在"),
+                            ({"steps": 10_000, "batch": 10_000}, "steps·batch·hidden"), ({"steps": 5, "seed": -1}, "seed 必须在")):
+        with pytest.raises(ValueError, match=message):
+            rnn_state_grad_norms(**kwargs)
+    with pytest.raises(TypeError, match="scale 必须是实数"):
+        rnn_state_grad_norms(5, scale="1")
+    torch.manual_seed(0)
+    a = rnn_state_grad_norms(5, hidden=4, batch=2, seed=None)
+    torch.manual_seed(0)
+    assert a == rnn_state_grad_norms(5, hidden=4, batch=2, seed=None)

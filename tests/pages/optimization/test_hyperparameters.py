@@ -34,7 +34,7 @@ def test_log_uniform_is_uniform_in_log_space() -> None:
 
 
 def test_bad_arguments() -> None:
-    with pytest.raises(ValueError, match="per_axis 必须 ≥ 1"):
+    with pytest.raises(ValueError, match=r"per_axis 必须在 \[1, 10000000\] 内"):
         grid_points(0)
     with pytest.raises(TypeError, match="n 必须是整数"):
         random_points(2.5)
@@ -52,3 +52,25 @@ def test_bad_arguments() -> None:
         ensemble_accuracy([], torch.zeros(1, 2), torch.zeros(1, dtype=torch.long))
     with pytest.raises(TypeError, match="X 必须是浮点张量"):
         condition_number(torch.zeros(3, 2, dtype=torch.long))
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: grid_points(10**9), ValueError, "per_axis 必须在"),
+        (lambda: grid_points(2, 10**9), ValueError, r"dims 必须在 \[1, 20\] 内"),
+        (lambda: grid_points(100, 20), ValueError, "网格点太多"),
+        (lambda: random_points(10**9), ValueError, r"n 必须在 \[1, 10000000\] 内"),
+        (lambda: random_points(10, 10**9), ValueError, r"dims 必须在 \[1, 10000\] 内"),
+        (lambda: random_points(10**6, 100), ValueError, "n·dims"),
+        (lambda: random_points(3, seed=-1), ValueError, "seed 必须在"),
+        (lambda: sample_log_uniform(1e-3, float("inf"), 3), ValueError, "high 必须在"),
+        (lambda: sample_log_uniform(1e-3, 1.0, 10**9), ValueError, "n 必须在"),
+        (lambda: sample_log_uniform(1e-3, 1.0, 3, seed="0"), TypeError, "seed 必须是整数或 None"),
+        (lambda: sample_beta(0.9, 0.99, 10**9), ValueError, "n 必须在"),
+        (lambda: sample_beta(0.9, 0.99, 3, seed=2**64), ValueError, "seed 必须在"),
+    ],
+)
+def test_sizes_bounded_and_seeds_checked(call, error, message) -> None:
+    with pytest.raises(error, match=message):
+        call()

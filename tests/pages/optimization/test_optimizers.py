@@ -20,3 +20,24 @@ def test_iteration_losses_and_noise_measure() -> None:
         iteration_losses(y.reshape(-1, 1), y, batch_size=None, lr=0.1, steps=1)
     with pytest.raises(ValueError, match="values 至少需要 3 个数"):
         successive_diff_std([1.0, 2.0])
+
+
+def test_iteration_losses_and_successive_diff_std_check_input() -> None:
+    from dlguide.pages.optimization.optimizers import iteration_losses, successive_diff_std  # noqa: PLC0415
+
+    X, y = torch.randn(8, 3, generator=torch.Generator().manual_seed(0)), torch.tensor([0, 1] * 4)
+    for args, error, message in (
+        ((X[:0], y), ValueError, "X 不能是空张量"),  # 以前是 ZeroDivisionError
+        ((X, None), TypeError, "y 必须是 torch.Tensor"),
+        ((X, y.float()), TypeError, "y 必须是整数张量"),
+        ((X, y[:7]), ValueError, "X 与 y 的样本数"),
+        ((X, y - 1), ValueError, r"y 的类别必须在 \[0, 10000\) 内"),
+        ((X, y * 10**9), ValueError, r"y 的类别必须在 \[0, 10000\) 内"),
+    ):
+        with pytest.raises(error, match=message):
+            iteration_losses(*args, batch_size=None, lr=0.1, steps=2)
+    with pytest.raises(TypeError, match="seed 必须是整数或 None"):
+        iteration_losses(X, y, batch_size=None, lr=0.1, steps=2, seed="0")
+    for bad, error in ((None, TypeError), ("abc", TypeError), (3, TypeError), ([1.0, None, 2.0], TypeError)):
+        with pytest.raises(error, match="values"):
+            successive_diff_std(bad)

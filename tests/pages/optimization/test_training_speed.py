@@ -33,8 +33,42 @@ def test_benchmark_structure_and_recorded_failures(monkeypatch) -> None:
 
 def test_throughput_and_helpers() -> None:
     assert throughput(lambda: None, 4, steps=2, warmup=0) > 0
-    with pytest.raises(ValueError, match="samples_per_step ≥ 1"):
+    with pytest.raises(ValueError, match="samples_per_step 必须 ≥ 1"):
         throughput(lambda: None, 0)
     assert small_cnn()(torch.zeros(1, 3, 32, 32)).shape == (1, 10)
     ds = AugmentedImages(5, seed=1)
     assert len(ds) == 5 and torch.equal(ds[2][0], ds[2][0])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"compile": "no"}, TypeError, "compile 必须是 True 或 False"),  # 以前 "no" 是真值，会去跑 torch.compile
+        ({"compile": None}, TypeError, "compile 必须是 True 或 False"),
+        ({"steps": 0}, ValueError, r"steps 必须在 \[1, 10000\] 内"),  # 以前被吞进“跳过”说明
+        ({"steps": 10**9}, ValueError, r"steps 必须在 \[1, 10000\] 内"),
+        ({"batch_size": -1}, ValueError, r"batch_size 必须在 \[1, 4096\] 内"),
+        ({"batch_size": "64"}, TypeError, "batch_size 必须是整数"),
+        ({"device": "cpu"}, TypeError, "device 必须是 torch.device 或 None"),
+        ({"device": torch.device("meta")}, ValueError, "device 的类型 必须是 'cpu'、'cuda'、'mps' 之一"),
+        ({"device": torch.device("cuda", 99)}, ValueError, "在本机不可用"),
+    ],
+)
+def test_benchmark_refuses_bad_settings_before_measuring(kwargs, error, message) -> None:
+    with pytest.raises(error, match=message):
+        benchmark(**kwargs)
+
+
+def test_throughput_and_format_table_check_arguments() -> None:
+    for kwargs, error, name in (({"step": "go"}, TypeError, "step"), ({"steps": 10**9}, ValueError, "steps"),
+                                ({"warmup": -1}, ValueError, "warmup"), ({"samples_per_step": 2.5}, TypeError, "samples_per_step"),
+                                ({"device": "cuda"}, TypeError, "device")):
+        with pytest.raises(error, match=f"^{name} "):
+            throughput(**{"step": lambda: None, "samples_per_step": 4, **kwargs})
+    for bad in (None, "abc", ["a"], {"results": None}):
+        with pytest.raises(TypeError, match="^result "):
+            format_table(bad)
+    with pytest.raises(TypeError, match=r"^result\['results'\]\['x'\]"):
+        format_table({"results": {"x": {"samples_per_s": 1.0}}})
+    with pytest.raises(ValueError, match=r"^result\['results'\]\['x'\]\['samples_per_s'\]"):
+        format_table({"results": {"x": {"samples_per_s": float("nan"), "note": ""}}})
