@@ -186,7 +186,7 @@ def counting_and_coupling() -> Figure:
     left.set_xlabel("时间步（前 20 步读 a = +1，后 20 步读 b = −1）")
     left.set_title("计数：aⁿbⁿ", fontsize=10)
     left.legend(fontsize=7, loc="upper right")
-    # 20 条序列 × 20 步 × 16 个单元 = 6400 个 (保留, 写入) 对，每 7 个取一个点：7 与 16 互素，每个单元都取得到
+    # 20 条序列 × 20 步 × 16 个单元 = 6400 个 (保留, 写入) 对，每 11 个取一个点：11 与 16 互素，每个单元都取得到
     # （每 16 个取一个，取到的永远是第 0 个单元）
     X, _ = make_adding_problem(20, 20, markers=1, seed=1)
     lstm, _ = trained_recall_net("lstm", 1.0)
@@ -195,9 +195,9 @@ def counting_and_coupling() -> Figure:
     lstm_trace = trace_gates(lstm.rnn, X.to(device))
     gru_trace = trace_gates(gru.rnn, X.to(device))
     keep, write = lstm_trace["f"].flatten().cpu(), lstm_trace["i"].flatten().cpu()
-    right.scatter(keep[::7].tolist(), write[::7].tolist(), s=5, alpha=0.5, color="tab:green", label="LSTM：(f, i)")
+    right.scatter(keep[::11].tolist(), write[::11].tolist(), s=5, alpha=0.5, color="tab:green", label="LSTM：(f, i)")
     z = gru_trace["z"].flatten().cpu()
-    right.scatter(z[::7].tolist(), (1 - z[::7]).tolist(), s=5, alpha=0.5, color="tab:blue", label="GRU：(z, 1 − z)")
+    right.scatter(z[::11].tolist(), (1 - z[::11]).tolist(), s=5, alpha=0.5, color="tab:blue", label="GRU：(z, 1 − z)")
     right.plot([0, 1], [1, 0], color="tab:blue", lw=0.8)
     right.set_xlim(0, 1)
     right.set_ylim(0, 1)
