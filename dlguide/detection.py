@@ -114,7 +114,8 @@ def box_iou(boxes1: torch.Tensor, boxes2: torch.Tensor) -> torch.Tensor:
 def nms(boxes: torch.Tensor, scores: torch.Tensor, iou_threshold: float) -> torch.Tensor:
     """非极大值抑制（贪心）：按分数从高到低，保留当前最高分的框，删掉与它 IoU **大于** ``iou_threshold`` 的框，重复。
 
-    与 ``torchvision.ops.nms`` 的约定相同：返回保留下来的下标，按分数从高到低排列；分数相同时先出现的优先。
+    与 ``torchvision.ops.nms`` 的约定相同：IoU 恰好等于阈值的框保留；返回保留下来的下标，按分数从高到低排列。
+    分数相同时这里让下标小的优先（稳定排序）；torchvision 的文档不保证这一点，CPU 与 GPU 上可能不同。
 
     Parameters
     ----------
@@ -451,8 +452,10 @@ def yolo_loss(
       + \sum_{\text{obj}}\!\mathrm{CE}(\hat c, c)
     $$
 
-    权重 $\lambda_{\text{coord}}=5$、$\lambda_{\text{noobj}}=0.5$ 取自 YOLOv1；那里所有项都用平方误差，
-    这里对“有没有物体”和类别改用（二元）交叉熵，后来的 YOLO 版本也是这样做的。
+    权重 $\lambda_{\text{coord}}=5$、$\lambda_{\text{noobj}}=0.5$ 取自 YOLOv1，但其余细节与 YOLOv1 不同：YOLOv1 没有锚框，
+    所有项都用平方误差，宽高回归的是 $\sqrt w$、$\sqrt h$（让小框的误差更重），有物体处置信度的目标是预测框与真实框的 IoU 而不是 1。
+    这里沿用 YOLOv2 的锚框编码（$\sigma(\hat t_x)$、$\log$ 缩放），置信度改用二元交叉熵、类别用 softmax 交叉熵；
+    YOLOv3 起类别也改成每类一个二元交叉熵（允许多标签）。
 
     Parameters
     ----------
