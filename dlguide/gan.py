@@ -198,6 +198,8 @@ def gradient_penalty(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor, 
         同形状的真、假样本，第 0 维是样本。
     seed : int, optional
         抽 $\epsilon$ 的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
+        在自己的训练循环里要每步换一个种子（或传 ``None``）：种子固定时，每一步的 $\epsilon$ 都一样，
+        惩罚只落在每对真假样本连线上同一个位置（[`train_gan`][dlguide.gan.train_gan] 每步都换）。
 
     Returns
     -------
