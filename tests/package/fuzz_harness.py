@@ -231,6 +231,16 @@ def _noop() -> None:
     return None
 
 
+@functools.cache
+def _shared_net() -> nn.Sequential:
+    """同一进程里总是同一个 ``_net()``：需要“优化器管理模型参数”的函数用它配对 model 和 optimizer。"""
+    return _net()
+
+
+def _constant_step(t: int) -> float:
+    return 0.1
+
+
 def _const(value: object) -> Callable[[], object]:
     return lambda: value
 
@@ -345,6 +355,12 @@ VALID_BY_NAME: dict[str, tuple[Callable[[], object], ...]] = {
 VALID_BY_NAME["model"] += (lambda: nn.Conv2d(1, 1, 3), lambda: nn.Linear(64, 10))
 VALID_BY_NAME["x"] += (lambda: torch.randn(1, 1, 6, 6, generator=_gen()),)
 VALID_BY_NAME["weight"] += (lambda: torch.randn(1, 1, 3, 3, generator=_gen()),)
+# 优化一章（issue 12）：步长序列、混合精度的一步、激活检查点的块
+VALID_BY_NAME["schedule"] = (_const(_constant_step),)
+VALID_BY_NAME["model"] += (_shared_net,)  # 与下面的 optimizer 共用参数
+VALID_BY_NAME["optimizer"] = (lambda: torch.optim.SGD(_shared_net().parameters(), lr=0.1),)
+VALID_BY_NAME["scaler"] = (lambda: torch.amp.GradScaler("cpu"),)
+VALID_BY_NAME["blocks"] = (lambda: nn.ModuleList([nn.Linear(2, 2), nn.Tanh()]),)
 
 # ---- annotations ------------------------------------------------------------------------------
 
