@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import platform
 import time
 from collections.abc import Callable, Mapping
@@ -326,6 +327,9 @@ def profile_training(
     check_model_input(model, X.to(device))  # 批次在循环里才搬到模型所在的设备
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
     activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if device.type == "cuda" else [])
+    # 性能分析器的底层库 Kineto 每次开始、结束都往 stderr 写几行 USDT/STAGE 日志（笔记本里显示成红色输出）；
+    # 读者没有自己设置时，把它的日志级别调到不输出（级别 6，在第一次分析之前读取）
+    os.environ.setdefault("KINETO_LOG_LEVEL", "6")
     with profile(activities=activities, with_flops=True) as prof:
         for step in range(steps):
             with record_function("data"):
