@@ -84,7 +84,6 @@ KNOWN_UNTESTED: frozenset[str] = frozenset({
     "dlguide.pages.cnn.classic_networks.train_on_digits",
     "dlguide.pages.cnn.fully_connected.conv_to_linear",
     "dlguide.pages.cnn.fully_connected.linear_to_conv",
-    "dlguide.pages.cnn.pooling.receptive_field",
     "dlguide.pages.cnn.pooling_invariance.sensitivity",
     "dlguide.pages.cnn.pooling_invariance.transform",
     "dlguide.pages.cnn.spp.train_multi_size",
