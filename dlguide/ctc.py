@@ -155,6 +155,8 @@ def ctc_loss(
         ``"none"``：每条一个损失；``"sum"``：求和；``"mean"``（默认）：每条先除以各自的标签长度（至少 1）再对批平均。
     zero_infinity : bool
         为 ``True`` 时把不可能的样本（帧数不够，损失为 $+\infty$）的损失和梯度置 0。
+        为 ``False`` 时这样的样本损失是 $+\infty$（与 ``nn.CTCLoss`` 相同），但它的梯度是 0，
+        而 ``nn.CTCLoss`` 给出 ``nan``：这是唯一与 PyTorch 不同的地方。
 
     Returns
     -------

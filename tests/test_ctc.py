@@ -45,6 +45,23 @@ def test_loss_and_logit_gradients_match_pytorch(seed: int, reduction: str) -> No
     torch.testing.assert_close(z1.grad, z2.grad)
 
 
+def test_without_zero_infinity_only_the_infeasible_gradient_differs() -> None:
+    """帧数不够、zero_infinity=False：损失两边都是 inf；nn.CTCLoss 给这一条 nan 梯度，本实现给 0，其余各条相同。"""
+    logits, targets, _, _ = _batch(3, T=6, N=3, C=5, S=3)
+    targets[1] = torch.tensor([2, 2, 3])  # 需要 4 帧
+    input_lengths, target_lengths = torch.tensor([6, 3, 5]), torch.tensor([3, 3, 2])
+    z1, z2 = logits.clone().requires_grad_(), logits.clone().requires_grad_()
+    ours = ctc_loss(z1.log_softmax(2), targets, input_lengths, target_lengths, reduction="none")
+    theirs = F.ctc_loss(z2.log_softmax(2), targets, input_lengths, target_lengths, reduction="none")
+    torch.testing.assert_close(ours, theirs)
+    assert math.isinf(ours[1].item())
+    ours.sum().backward()
+    theirs.sum().backward()
+    assert torch.equal(z1.grad[:, 1], torch.zeros_like(z1.grad[:, 1]))
+    assert z2.grad[:3, 1].isnan().all()  # 它的 3 帧
+    torch.testing.assert_close(z1.grad[:, [0, 2]], z2.grad[:, [0, 2]])
+
+
 def test_float32_concatenated_targets_and_other_blank() -> None:
     logits, targets, input_lengths, target_lengths = _batch(11, dtype=torch.float32)
     log_probs = logits.log_softmax(2)

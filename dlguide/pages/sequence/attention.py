@@ -45,7 +45,9 @@ def _loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return F.cross_entropy(logits.transpose(1, 2), target, ignore_index=PAD)
 
 
-def train_reversal(attention: str | None = "dot", *, steps: int = 100, seed: int | None = 0) -> Seq2Seq:
+def train_reversal(
+    attention: str | None = "dot", *, steps: int = 100, hidden: int = 64, seed: int | None = 0
+) -> Seq2Seq:
     """在 3–12 位数字串的倒序任务上训练 [`Seq2Seq`][dlguide.models.Seq2Seq]：每批 64、Adam、学习率 0.01，共 ``steps`` 步。
 
     与 “Seq2Seq 序列到序列模型”一页的实验设置相同；``attention=None`` 得到那里的模型。
@@ -56,6 +58,8 @@ def train_reversal(attention: str | None = "dot", *, steps: int = 100, seed: int
         ``None``、``"dot"`` 或 ``"additive"``。
     steps : int
         更新步数，在 ``[1, 2000]`` 内（每步 64 个新样本）。
+    hidden : int
+        隐状态维数（偶数），在 ``[2, 512]`` 内；默认 64。比较参数量相同的模型时才需要改它。
     seed : int, optional
         数据和初始化的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
 
@@ -70,10 +74,11 @@ def train_reversal(attention: str | None = "dot", *, steps: int = 100, seed: int
     'dot'
     """
     check_int(steps, "steps", low=1, high=2000)
+    check_int(hidden, "hidden", low=2, high=512)
     check_seed(seed)
     src, tgt = make_digit_task("reverse", 64 * steps, min_len=3, max_len=12, seed=seed)
     pair, target = teacher_forcing_pairs(src, tgt)
-    net = Seq2Seq(len(DIGIT_VOCAB), len(DIGIT_VOCAB), embed=32, hidden=64, attention=attention, seed=seed)
+    net = Seq2Seq(len(DIGIT_VOCAB), len(DIGIT_VOCAB), embed=32, hidden=hidden, attention=attention, seed=seed)
     fit(net, pair, target, loss_fn=_loss, epochs=1, lr=0.01, batch_size=64, optimizer="adam", seed=seed)
     return net
 

@@ -265,7 +265,7 @@ def ctc_trellis(labels: list[int], probs: torch.Tensor) -> torch.Tensor:
 
 @figure
 def spectrogram_and_posteriors() -> Figure:
-    """上：一段按键音“3 3 7 0 1”的声谱图和真实的按键区间；下：CTC 模型每帧的输出概率，空白占了绝大多数帧。"""
+    """左：一段按键音“3 3 7 0 1”的声谱图和真实的按键区间；右：CTC 模型每帧的输出概率，空白占了绝大多数帧。"""
     digits = "33701"
     wave, segments = dtmf_clip(digits, seed=3)
     features = dtmf_features(wave[None])

@@ -29,6 +29,7 @@ __all__ = [
     "make_trigger_dataset",
     "trigger_clip",
     "train_detector",
+    "trigger_labels",
 ]
 
 SAMPLE_RATE = 8000
@@ -137,25 +138,60 @@ def make_trigger_dataset(
     check_seed(seed)
     g = None if seed is None else torch.Generator().manual_seed(seed)
     waves, all_ends = [], []
-    labels = torch.zeros(n, OUTPUT_STEPS)
-    for i in range(n):
+    for _ in range(n):
         triggers, distractors = (int(v) for v in torch.randint(0, 3, (2,), generator=g))
         x, ends, _ = trigger_clip(triggers, distractors, seed=int(torch.randint(0, 2**31, (1,), generator=g)))
         waves.append(x)
-        steps = [_end_step(e) for e in ends]
-        all_ends.append(steps)
-        for step in steps:
-            # y[end + 1 : end + 1 + label_steps] = 1：结束之后的几步都算“刚刚听到了触发词”
-            labels[i, step + 1 : step + 1 + label_steps] = 1.0
+        all_ends.append([_end_step(e) for e in ends])
     S = spectrogram(torch.stack(waves), n_fft=N_FFT, hop_length=HOP, win_length=N_FFT)
     S = (S - S.mean(dim=(1, 2), keepdim=True)) / S.std(dim=(1, 2), keepdim=True)
-    return S, labels, all_ends
+    return S, trigger_labels(all_ends, label_steps=label_steps), all_ends
+
+
+def trigger_labels(trigger_ends: list[list[int]], *, label_steps: int = 5) -> torch.Tensor:
+    """课程式的逐步标签：每个触发声结束的输出步**之后**的 ``label_steps`` 步为 1，其余为 0。
+
+    只换标签、不重新生成音频时用它（例如比较标 5 步和标 1 步）。
+
+    Parameters
+    ----------
+    trigger_ends : list[list[int]]
+        每段音频里触发声结束的输出步，每个在 ``[0, 50)`` 内（[`make_trigger_dataset`][dlguide.pages.sequence.trigger_word.make_trigger_dataset] 的第 3 个返回值）。
+    label_steps : int
+        每个触发声之后标为 1 的步数，在 ``[1, 20]`` 内。
+
+    Returns
+    -------
+    torch.Tensor
+        ``(段数, 50)``，float32。
+
+    Examples
+    --------
+    >>> y = trigger_labels([[3], [], [47]], label_steps=2)
+    >>> [[t for t, v in enumerate(row) if v] for row in y.tolist()]  # 结束步本身是 0；窗口在第 50 步截断
+    [[4, 5], [], [48, 49]]
+    """
+    if not isinstance(trigger_ends, list) or not trigger_ends:
+        raise TypeError("trigger_ends 必须是非空列表，每项是一段音频的触发声结束步（整数列表）")
+    for ends in trigger_ends:
+        if not isinstance(ends, list):
+            raise TypeError(f"trigger_ends 的每一项必须是整数列表，收到 {ends!r}")
+        for e in ends:
+            check_int(e, "trigger_ends 的元素", low=0, high=OUTPUT_STEPS - 1)
+    check_int(label_steps, "label_steps", low=1, high=20)
+    labels = torch.zeros(len(trigger_ends), OUTPUT_STEPS)
+    for i, ends in enumerate(trigger_ends):
+        for step in ends:
+            # y[end + 1 : end + 1 + label_steps] = 1：结束之后的几步都算“刚刚听到了触发词”
+            labels[i, step + 1 : step + 1 + label_steps] = 1.0
+    return labels
 
 
 class TriggerDetector(nn.Module):
     """一维卷积（步长 2，把 99 帧降到 50 步）+ 批标准化 + ReLU，单向 GRU，再逐步输出一个 logit。
 
-    GRU 是**单向**的：第 $t$ 步的输出只依赖 $t$ 之前的音频，所以可以边听边判断（课程的模型同样如此）。
+    GRU 是**单向**的，所以可以边听边判断（课程的模型同样如此）；卷积核居中（``padding=2``），
+    第 $t$ 步的输出依赖声谱图的第 0 到第 $2t+2$ 帧，即有约 2 帧（几十毫秒）的前瞻。
     输入 ``(N, 129, 99)``，输出 ``(N, 50)`` 的 logit（sigmoid 之前）。
 
     Examples
