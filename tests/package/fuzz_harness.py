@@ -6,7 +6,11 @@
    里的每个可调用对象（类：构造函数，以及类自己定义的、带参数的公开方法；``NamedTuple`` 结果记录跳过）。
 2. :meth:`_Planner.plan` 为每个函数找一组**合法**参数：参数默认值、按**参数名**查的候选值
    （:data:`VALID_BY_NAME`）、或由**类型注解**推出的候选值（:func:`_from_annotation`）；
-   第一组调用不抛异常的组合（偏离首选候选最少）就是基准调用。
+   第一组调用不抛异常的组合（偏离首选候选最少）就是基准调用。候选值都不行时（或搜索用完
+   :data:`SEARCH_CPU_BUDGET`），重放 docstring 示例里对它的第一次成功调用（:func:`example_call`；
+   方法连同示例里的实例）：包的规则是每个公开函数都有 doctest，所以新章节的函数不必登记就能测。
+   找合法调用按 **CPU** 时间限时（:data:`PLAN_CPU_LIMIT`），结果不随机器负载变化；超时是错误
+   （``valid call too slow``），不会悄悄变成“测不了”。
 3. 每次只换一个参数，换成由它的合法值和注解推出的坏值（:meth:`_Planner._param_cases`）：``None``、
    字符串、该用张量处却给列表、负数/零/NaN/±inf、``10**9`` 的尺寸、空张量、错 dtype 和错形状的张量、
    不认识的选项、错的模块类或不可调用的对象。
@@ -991,7 +995,7 @@ class _Planner:
         found = None
         if ctor_combo is not None:
             ctor = ctor_combo
-            found, error = self.find(self.specs, lambda c: _call(self.callable_for(ctor), self.specs, self.values(self.specs, c)), example=True)
+            found, error = self.find(self.specs, lambda c: self.attempt(ctor, c), example=True)
             error = f"no valid call found ({error})"
         search_cpu = time.process_time() - search_start
         if found is None:
@@ -1002,15 +1006,20 @@ class _Planner:
                 return Plan(self.target, False, f"{error}; {example_error}; add a generic candidate to VALID_BY_NAME or an example that calls it")
             ctor_combo, found = example
         assert ctor_combo is not None
-        fn = self.callable_for(ctor_combo)
-        values = self.values(self.specs, found)
-        _reset_rng()
-        start = time.perf_counter()
-        result = _call(fn, self.specs, values)
-        seconds = time.perf_counter() - start
+        # 基准就是刚才成功的那次调用（不再调用一遍：慢的页面实验一次就要几秒）
+        seconds, result, values = self._measured
         nonfinite = _nonfinite(result) or any(_nonfinite(v) for v in _state_of(values))
         cases = [c.info for c in self.cases(found)]
         return Plan(self.target, True, "", ctor_combo, found, seconds, nonfinite, cases, source=source, search_cpu=search_cpu)
+
+    def attempt(self, ctor_combo: tuple[int, ...], combo: tuple[int, ...]) -> None:
+        """试一组参数：与坏输入的调用一样，先恢复全局随机状态；成功时记下耗时、结果和参数（基准）。"""
+        fn = self.callable_for(ctor_combo)
+        values = self.values(self.specs, combo)
+        _reset_rng()
+        start = time.perf_counter()
+        result = _call(fn, self.specs, values)
+        self._measured = (time.perf_counter() - start, result, values)
 
     def example_combo(self) -> tuple[tuple[tuple[int, ...], tuple[int, ...]] | None, str]:
         """docstring 示例里的调用（``(ctor_combo, combo)``），它重放不成功时返回 ``(None, 原因)``。"""
@@ -1023,7 +1032,7 @@ class _Planner:
         ctor_combo = EXAMPLE_INSTANCE if self.is_method else ()
         combo = tuple(len(s.candidates) - 1 for s in self.specs)
         try:
-            _call(self.callable_for(ctor_combo), self.specs, self.values(self.specs, combo))
+            self.attempt(ctor_combo, combo)
         except Exception as err:
             return None, f"replaying the example's call failed ({type(err).__name__}: {err})"
         return (ctor_combo, combo), ""

@@ -206,6 +206,25 @@ def dummy_documented(values: Sequence[int]) -> int:
     return sorted(values)[1]
 
 
+class DummyModule(torch.nn.Module):
+    """``forward`` 只接受 ``(B, T, width)``：候选值里没有这样的张量，合法调用取自这里的示例（实例也是示例里的）。
+
+    Examples
+    --------
+    >>> tuple(DummyModule(5)(torch.ones(2, 3, 5)).shape)
+    (2, 3)
+    """
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.width = check_int(width, "width", low=1, high=100)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not isinstance(x, torch.Tensor) or x.ndim != 3 or x.shape[-1] != self.width:
+            raise TypeError(f"x 必须是 (B, T, {self.width}) 的张量")
+        return x.sum(-1)
+
+
 def dummy_checked(values: Sequence[float], scale: float = 1.0, mode: str = "mean", n: int = 3) -> float:
     """每个参数都检查过的函数：任何坏输入都得到写明参数名的错误。"""
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
@@ -223,7 +242,10 @@ def dummy_checked(values: Sequence[float], scale: float = 1.0, mode: str = "mean
 
 @pytest.fixture(scope="module")
 def dummies() -> fh.FuzzResult:
-    names = ["dummy_unchecked", "dummy_resources", "dummy_crash", "dummy_checked", "dummy_slow", "dummy_documented"]
+    names = [
+        "dummy_unchecked", "dummy_resources", "dummy_crash", "dummy_checked", "dummy_slow", "dummy_documented",
+        "DummyModule.forward",
+    ]
     return fh.run_fuzz([fh.Target(__name__, name) for name in names], confirm_hangs=False, plan_cpu_limit=1.0)
 
 
@@ -276,3 +298,9 @@ def test_harness_takes_a_valid_call_from_the_docstring_example(dummies: fh.FuzzR
     assert seen[("values", "None")] == "clear", seen
     assert seen[("values", "first element None")] == "clear", seen
     assert seen[("values", "element 10**9")] == "clear", seen
+    forward = _outcomes(dummies, "DummyModule.forward")  # 示例里的实例 DummyModule(5) 和输入 (2, 3, 5)
+    assert forward[("x", "None")] == "clear", forward
+    assert forward[("x", "one column fewer")] == "clear", forward
+    plans = {p.target.qualname: p for p in dummies.plans}
+    assert plans["DummyModule.forward"].source == "example"
+    assert plans["dummy_checked"].source == "candidates"
