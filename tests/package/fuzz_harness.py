@@ -15,7 +15,8 @@
    字符串、该用张量处却给列表、负数/零/NaN/±inf、``10**9`` 的尺寸、空张量、错 dtype 和错形状的张量、
    不认识的选项、错的模块类或不可调用的对象。
 4. 每次调用都在工作进程里运行：进程从一个已导入 ``dlguide`` 的 ``forkserver`` 派生，受 ``RLIMIT_AS``
-   限制内存、由进程内的定时器限时，父进程另有硬超时兜底；死掉或被杀的工作进程换一个新的。
+   限制内存、由进程内的 CPU 时间定时器限时（结果不随机器负载变化），父进程另有墙钟硬超时兜底；
+   死掉或被杀的工作进程换一个新的。
 
 结果分类（:data:`OFFENDING` 里的算不合格）：
 
@@ -81,15 +82,18 @@ OUTCOMES = ("clear", "accepted", *OFFENDING)
 
 #: 工作进程启动后还能再用的地址空间（字节）
 MEMORY_LIMIT = 1536 * 2**20
-#: 每次调用的时限（秒）：max(MIN_TIMEOUT, TIMEOUT_FACTOR × 合法调用的耗时)
+#: 每次调用的时限（工作进程的 **CPU** 秒，与机器负载无关）：max(MIN_TIMEOUT, TIMEOUT_FACTOR × 合法调用用的 CPU 秒)
 MIN_TIMEOUT = 0.5
 TIMEOUT_FACTOR = 10.0
+#: 父进程的墙钟兜底是 WALL_FACTOR × 时限 + HARD_GRACE：只为不占 CPU 的卡死（等子进程、睡眠）；
+#: 占 CPU 的调用先撞上 CPU 时限，机器再忙也不会被墙钟冤枉
+WALL_FACTOR = 4.0
 #: 超时的输入用（至少）这么长的时限重跑一次才算数，除非这个参数已经因别的输入不合格
 CONFIRM_TIMEOUT = 15.0
 #: 工作进程自己的定时器到点后再过这么久还没回话，父进程就杀掉它
 HARD_GRACE = 4.0
-#: 工作进程启动、导入、预热的时限
-STARTUP_LIMIT = 90.0
+#: 工作进程启动、导入、预热的墙钟时限（只为兜住卡死的进程：预热一个慢的页面实验在忙碌的机器上要几十秒）
+STARTUP_LIMIT = 300.0
 #: 寻找合法调用（含运行 docstring 示例和一次合法调用）的 **CPU** 时限（秒）：按 CPU 时间计，
 #: 结果不随机器负载变化；超过它是错误（"valid call too slow"），不是悄悄地“测不了”
 PLAN_CPU_LIMIT = 60.0
@@ -899,12 +903,13 @@ class Plan:
     error: str = ""
     ctor_combo: tuple[int, ...] = ()
     combo: tuple[int, ...] = ()
-    seconds: float = 0.0
+    seconds: float = 0.0  # 合法调用的墙钟秒
     nonfinite: bool = False
     cases: list[CaseInfo] = dataclasses.field(default_factory=list)
     too_slow: bool = False  # 找合法调用超过了 PLAN_CPU_LIMIT：是错误，不算“找不到合法调用”
     source: str = "candidates"  # 合法调用取自哪里："candidates"（候选值）或 "example"（docstring 示例）
     search_cpu: float = 0.0  # 按候选值搜索用掉的 CPU 秒
+    cpu_seconds: float = 0.0  # 合法调用的 CPU 秒：坏输入的时限按它算
 
 
 def _nonfinite(obj: object, depth: int = 0) -> bool:
@@ -1007,19 +1012,22 @@ class _Planner:
             ctor_combo, found = example
         assert ctor_combo is not None
         # 基准就是刚才成功的那次调用（不再调用一遍：慢的页面实验一次就要几秒）
-        seconds, result, values = self._measured
+        seconds, cpu_seconds, result, values = self._measured
         nonfinite = _nonfinite(result) or any(_nonfinite(v) for v in _state_of(values))
         cases = [c.info for c in self.cases(found)]
-        return Plan(self.target, True, "", ctor_combo, found, seconds, nonfinite, cases, source=source, search_cpu=search_cpu)
+        return Plan(
+            self.target, True, "", ctor_combo, found, seconds, nonfinite, cases,
+            source=source, search_cpu=search_cpu, cpu_seconds=cpu_seconds,
+        )
 
     def attempt(self, ctor_combo: tuple[int, ...], combo: tuple[int, ...]) -> None:
         """试一组参数：与坏输入的调用一样，先恢复全局随机状态；成功时记下耗时、结果和参数（基准）。"""
         fn = self.callable_for(ctor_combo)
         values = self.values(self.specs, combo)
         _reset_rng()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = _call(fn, self.specs, values)
-        self._measured = (time.perf_counter() - start, result, values)
+        self._measured = (time.perf_counter() - start, time.process_time() - cpu, result, values)
 
     def example_combo(self) -> tuple[tuple[tuple[int, ...], tuple[int, ...]] | None, str]:
         """docstring 示例里的调用（``(ctor_combo, combo)``），它重放不成功时返回 ``(None, 原因)``。"""
@@ -1395,8 +1403,14 @@ def _warm_up(target: Target, ctor_combo: tuple[int, ...], combo: tuple[int, ...]
         return
     _WARM.add(target)
     planner = _planner(target)
-    with contextlib.suppress(Exception):  # 计划阶段已经证明这个调用能成功
-        _run_with_alarm(60.0, lambda: _call(planner.callable_for(ctor_combo), planner.specs, planner.values(planner.specs, combo)))
+    # 计划阶段已经证明这个调用能成功。按 CPU 时间限时（墙钟会随机器负载变化）；
+    # 万一超时也不算这个坏输入的结果：接着照常运行它
+    with contextlib.suppress(Exception, _Hang):
+        _run_with_alarm(
+            PLAN_CPU_LIMIT,
+            lambda: _call(planner.callable_for(ctor_combo), planner.specs, planner.values(planner.specs, combo)),
+            cpu=True,
+        )
 
 
 def _case_task(
@@ -1415,7 +1429,7 @@ def _case_task(
     _reset_rng()
     start = time.perf_counter()
     try:
-        result = _run_with_alarm(timeout, lambda: _call(fn, planner.specs, values))
+        result = _run_with_alarm(timeout, lambda: _call(fn, planner.specs, values), cpu=True)
     except _Hang:
         # 调用栈已经展开，但被打断的可能是一次 import（例如 torch.compile 第一次导入 sympy）：
         # 半截的模块留在 sys.modules 里会让后面的调用莫名失败，所以换一个新的工作进程
@@ -1749,12 +1763,13 @@ def run_fuzz(
         plans[target] = plan
         if not plan.ok:
             return
-        timeout = max(MIN_TIMEOUT, TIMEOUT_FACTOR * plan.seconds)
+        timeout = max(MIN_TIMEOUT, TIMEOUT_FACTOR * plan.cpu_seconds)
         by_param: dict[str, list[tuple[int, CaseInfo]]] = collections.defaultdict(list)
         for index, case in enumerate(plan.cases):
             by_param[case.param].append((index, case))
         for param, items in by_param.items():
-            tasks = [(("case", (target, plan.ctor_combo, plan.combo, i, timeout)), timeout + HARD_GRACE) for i, _ in items]
+            hard = WALL_FACTOR * timeout + HARD_GRACE
+            tasks = [(("case", (target, plan.ctor_combo, plan.combo, i, timeout)), hard) for i, _ in items]
             if (keys[target], param) in expected:
                 ids = queue.add_chain(tasks, front=True)
             else:
@@ -1787,7 +1802,7 @@ def run_fuzz(
         for i in again:
             kind, (target, ctor_combo, combo, index, timeout) = queue.tasks[i]
             longer = max(CONFIRM_TIMEOUT, 4 * timeout)
-            retry.add_chain([((kind, (target, ctor_combo, combo, index, longer)), longer + HARD_GRACE)])
+            retry.add_chain([((kind, (target, ctor_combo, combo, index, longer)), WALL_FACTOR * longer + HARD_GRACE)])
         run_tasks(retry, workers, memory_limit, preload=preload)
         for i, reply in zip(again, retry.replies):
             replies[i] = reply
