@@ -153,7 +153,7 @@ def suite_parts(junit: Path) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip-suite", action="store_true", help="不跑整个测试套件（最慢的一项）")
-    parser.add_argument("pytest_args", nargs="*", help="传给整个测试套件的额外参数，例如 -- -n 2")
+    parser.add_argument("pytest_args", nargs="*", help="传给整个测试套件的额外参数，例如 -- -n 0（默认与 scripts/test.sh 一样 -n auto）")
     args = parser.parse_args()
     py = sys.executable
     report: dict[str, object] = {
@@ -164,7 +164,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if not args.skip_suite:
             junit = Path(tmp) / "junit.xml"
-            report["suite_s"] = timed([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}", *args.pytest_args])
+            # 与 scripts/test.sh 相同：没指定 -n 时按核数并行
+            own = any(a.startswith(("-n", "--numprocesses", "--dist")) or a == "no:xdist" for a in args.pytest_args)
+            parallel = [] if own else ["-n", "auto"]
+            report["suite_s"] = timed([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}", *parallel, *args.pytest_args])
             report.update(suite_parts(junit))
         site = Path(tmp) / "site"
         report["mkdocs_build_s"] = timed([py, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)])

@@ -1,10 +1,13 @@
 r"""经典卷积网络的紧凑定义：LeNet-5、AlexNet、VGG-16、GoogLeNet（Inception 模块）、ResNet-18/50（基本块、瓶颈块）。
 
-每个定义都按原论文的表格写（层数、通道数、核大小、步长、填充），参数个数和乘加次数由
+每个定义都按原论文的表格写（层数、通道数、核大小、步幅、填充），参数个数和乘加次数由
 [`count_parameters`][dlguide.complexity.count_parameters]、[`count_macs`][dlguide.complexity.count_macs]
 算出，``tests/test_classic_nets.py`` 把它们与论文给出的数字对照。不含预训练权重（本站不下载任何东西）。
 
 想只数参数、不占内存：``with torch.device("meta"): net = vgg16()``。
+
+这里只放**发表过的结构**（按论文的表格写、用论文的数字检验）；各页实验用的小模型在 [`dlguide.models`][dlguide.models]，
+例如吴恩达课程的示例网络 [`course_example_cnn`][dlguide.models.course_example_cnn] 是 LeNet-5 的一个变体（ReLU、最大池化、命名的层）。
 """
 
 from __future__ import annotations
@@ -88,7 +91,7 @@ def alexnet(num_classes: int = 1000, *, groups: int = 2) -> nn.Sequential:
     r"""AlexNet（Krizhevsky 等，2012）：5 个卷积层 + 3 个全连接层，输入 3×227×227。
 
     ``groups=2`` 复现论文的双 GPU 结构（conv2、conv4、conv5 只连本 GPU 上的一半通道），参数 60,965,224 个，
-    即论文说的“6 千万”；``groups=1`` 是单卡版本。论文正文写输入 224×224，但 11×11、步长 4、不填充的 conv1
+    即论文说的“6 千万”；``groups=1`` 是单卡版本。论文正文写输入 224×224，但 11×11、步幅 4、不填充的 conv1
     要得到论文的 55×55 输出，输入必须是 227（Caffe 的参考实现就用 227）。
     局部响应归一化（LRN）的 $\alpha$ 写成 ``5e-4``：PyTorch 的 ``LocalResponseNorm`` 把 $\alpha$ 除以 ``size``，
     论文的 $\alpha = 10^{-4}$ 不除。
@@ -139,7 +142,7 @@ def alexnet(num_classes: int = 1000, *, groups: int = 2) -> nn.Sequential:
 
 VGG16_CONFIG: tuple[int | str, ...] = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M",
                                        512, 512, 512, "M", 512, 512, 512, "M")
-"""VGG 论文表 1 的配置 D（VGG-16）：数字是 3×3 卷积的输出通道数，``"M"`` 是 2×2、步长 2 的最大池化。"""
+"""VGG 论文表 1 的配置 D（VGG-16）：数字是 3×3 卷积的输出通道数，``"M"`` 是 2×2、步幅 2 的最大池化。"""
 
 
 def vgg16(num_classes: int = 1000, *, batch_norm: bool = False) -> nn.Sequential:
@@ -199,7 +202,7 @@ def _conv_relu(cin: int, cout: int, k: int, stride: int = 1, padding: int = 0) -
 class InceptionModule(nn.Module):
     r"""Inception 模块（GoogLeNet，Szegedy 等，2015）：四条分支并行，输出在通道维拼接。
 
-    1×1 卷积；1×1 降维 → 3×3 卷积；1×1 降维 → 5×5 卷积；3×3 最大池化（步长 1、填充 1）→ 1×1 投影。
+    1×1 卷积；1×1 降维 → 3×3 卷积；1×1 降维 → 5×5 卷积；3×3 最大池化（步幅 1、填充 1）→ 1×1 投影。
     所有分支保持空间大小不变，输出通道数是 ``c1 + c3 + c5 + pool_proj``。3×3、5×5 之前的 1×1 卷积把通道
     先压小，计算量因此降到原来的几分之一。
 
@@ -241,7 +244,7 @@ GOOGLENET_CONFIG: tuple[tuple[int, ...] | str, ...] = (
     (112, 144, 288, 32, 64, 64), (256, 160, 320, 32, 128, 128), "M",  # 4d, 4e
     (256, 160, 320, 32, 128, 128), (384, 192, 384, 48, 128, 128),  # 5a, 5b
 )
-"""GoogLeNet 论文表 1 的九个 Inception 模块（输入通道数由前一个模块决定），``"M"`` 是 3×3、步长 2 的最大池化。"""
+"""GoogLeNet 论文表 1 的九个 Inception 模块（输入通道数由前一个模块决定），``"M"`` 是 3×3、步幅 2 的最大池化。"""
 
 
 def googlenet(num_classes: int = 1000) -> nn.Sequential:
@@ -295,7 +298,7 @@ def googlenet(num_classes: int = 1000) -> nn.Sequential:
 
 
 def _shortcut(in_channels: int, out_channels: int, stride: int) -> nn.Module:
-    """形状不变时是恒等映射；否则用 1×1 卷积（带步长）+ BN 投影（ResNet 论文的选项 B）。"""
+    """形状不变时是恒等映射；否则用 1×1 卷积（带步幅）+ BN 投影（ResNet 论文的选项 B）。"""
     if stride == 1 and in_channels == out_channels:
         return nn.Identity()
     return nn.Sequential(nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False), nn.BatchNorm2d(out_channels))
@@ -313,7 +316,7 @@ class BasicBlock(nn.Module):
     channels : int
         输出通道数。
     stride : int
-        第一个 3×3 卷积的步长（1 或 2；2 时空间尺寸减半，捷径用 1×1 卷积投影）。
+        第一个 3×3 卷积的步幅（1 或 2；2 时空间尺寸减半，捷径用 1×1 卷积投影）。
     skip : bool
         ``False`` 时去掉捷径，变成同样深度的“普通”网络（用来对照残差连接的作用）。
 
@@ -362,7 +365,7 @@ class Bottleneck(nn.Module):
     skip : bool
         ``False`` 时去掉捷径。
     stride_in_3x3 : bool
-        步长放在哪个卷积上：论文放在第一个 1×1 上（默认 ``False``）；torchvision 放在 3×3 上（“ResNet v1.5”），
+        步幅放在哪个卷积上：论文放在第一个 1×1 上（默认 ``False``）；torchvision 放在 3×3 上（“ResNet v1.5”），
         计算量多约 7%，准确率略高。
 
     Examples
@@ -401,7 +404,7 @@ class Bottleneck(nn.Module):
 
 
 class ResNet(nn.Module):
-    """ResNet（He 等，2016）：起始层 → 若干阶段的残差块（每阶段第一个块步长 2，宽度翻倍）→ 全局平均池化 → 全连接。
+    """ResNet（He 等，2016）：起始层 → 若干阶段的残差块（每阶段第一个块步幅 2，宽度翻倍）→ 全局平均池化 → 全连接。
 
     Parameters
     ----------
@@ -416,7 +419,7 @@ class ResNet(nn.Module):
     in_channels : int
         输入通道数。
     small_input : bool
-        ``False``：ImageNet 的起始层（7×7 卷积步长 2 + 3×3 最大池化步长 2，224→56）；
+        ``False``：ImageNet 的起始层（7×7 卷积步幅 2 + 3×3 最大池化步幅 2，224→56）；
         ``True``：小图的起始层（一个 3×3 卷积，不下采样，论文 CIFAR 实验的写法）。
     skip : bool
         ``False`` 时所有块都去掉捷径（同样深度的普通网络）。

@@ -114,7 +114,8 @@ def box_iou(boxes1: torch.Tensor, boxes2: torch.Tensor) -> torch.Tensor:
 def nms(boxes: torch.Tensor, scores: torch.Tensor, iou_threshold: float) -> torch.Tensor:
     """非极大值抑制（贪心）：按分数从高到低，保留当前最高分的框，删掉与它 IoU **大于** ``iou_threshold`` 的框，重复。
 
-    与 ``torchvision.ops.nms`` 的约定相同：返回保留下来的下标，按分数从高到低排列；分数相同时先出现的优先。
+    与 ``torchvision.ops.nms`` 的约定相同：IoU 恰好等于阈值的框保留；返回保留下来的下标，按分数从高到低排列。
+    分数相同时这里让下标小的优先（稳定排序）；torchvision 的文档不保证这一点，CPU 与 GPU 上可能不同。
 
     Parameters
     ----------
@@ -163,7 +164,8 @@ def batched_nms(boxes: torch.Tensor, scores: torch.Tensor, classes: torch.Tensor
     r"""按类别分别做 NMS（不同类别的框互不抑制），与 ``torchvision.ops.batched_nms`` 的约定相同。
 
     实现用的是常见的平移技巧：把第 $c$ 类的框整体平移 $c\,(M+1)$（$M$ 是最大坐标），
-    不同类别的框就不可能相交，一次 NMS 就等于逐类 NMS。
+    不同类别的框就不可能相交，一次 NMS 就等于逐类 NMS。平移量很大时（坐标大、类别号大），float32 的舍入会让
+    平移后的 IoU 与原来的差一点点；torchvision 也用这个技巧，框很多时则改为逐类循环。
 
     Parameters
     ----------
@@ -451,8 +453,10 @@ def yolo_loss(
       + \sum_{\text{obj}}\!\mathrm{CE}(\hat c, c)
     $$
 
-    权重 $\lambda_{\text{coord}}=5$、$\lambda_{\text{noobj}}=0.5$ 取自 YOLOv1；那里所有项都用平方误差，
-    这里对“有没有物体”和类别改用（二元）交叉熵，后来的 YOLO 版本也是这样做的。
+    权重 $\lambda_{\text{coord}}=5$、$\lambda_{\text{noobj}}=0.5$ 取自 YOLOv1，但其余细节与 YOLOv1 不同：YOLOv1 没有锚框，
+    所有项都用平方误差，宽高回归的是 $\sqrt w$、$\sqrt h$（让小框的误差更重），有物体处置信度的目标是预测框与真实框的 IoU 而不是 1。
+    这里沿用 YOLOv2 的锚框编码（$\sigma(\hat t_x)$、$\log$ 缩放），置信度改用二元交叉熵、类别用 softmax 交叉熵；
+    YOLOv3 起类别也改成每类一个二元交叉熵（允许多标签）。
 
     Parameters
     ----------
@@ -699,8 +703,10 @@ def match_detections(
     """把一张图、一个类别的预测框与真实框配对（PASCAL VOC 的规则），判定每个预测是 TP 还是 FP。
 
     按分数从高到低处理预测：它与 IoU 最大的真实框的 IoU ≥ ``iou_threshold``、且那个真实框还没被更高分的预测占用，
-    就是 TP，否则是 FP（重复检测同一个物体也算 FP）。VOC 的官方代码要求 IoU 严格大于阈值，这里用 ≥（与 COCO 相同），
-    只有 IoU 恰好等于阈值时两者才不同。
+    就是 TP，否则是 FP（重复检测同一个物体也算 FP）。阈值处的取舍：VOC 论文写“超过 50%”，官方 MATLAB 评测代码用 ≥，
+    流传很广的 Python 移植（py-faster-rcnn 的 ``voc_eval.py``）用 >；这里用 ≥（与官方代码、pycocotools 相同），
+    只有 IoU 恰好等于阈值时才有差别。COCO 的配对规则也不同：它在**还没被占用**的真实框里找 IoU 最大的那个，
+    而 VOC 只看 IoU 最大的真实框，它已被占用就直接判 FP。
 
     Parameters
     ----------

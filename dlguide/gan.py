@@ -7,7 +7,8 @@ $$
 $$
 
 WGAN 把判别器换成输出任意实数的**评论家**（critic）$f$，最小化 Wasserstein-1 距离的对偶形式
-$\max_{\lVert f\rVert_L\le 1}\ \mathbb E[f(x)] - \mathbb E[f(G(z))]$；1-Lipschitz 约束先用权重裁剪，后来改用梯度惩罚。
+$\max_{\lVert f\rVert_L\le 1}\ \mathbb E[f(x)] - \mathbb E[f(G(z))]$。Lipschitz 约束先用权重裁剪（只保证某个常数 $K$ 的
+$K$-Lipschitz），后来改用梯度惩罚（在采样点上把梯度范数推向 1）。
 
 [`train_gan`][dlguide.gan.train_gan] 是全书除 [`fit`][dlguide.training.fit] 以外唯一的训练循环：
 GAN 要**交替**更新两个网络、各用各的优化器和损失，而 ``fit`` 只有一个模型、一个优化器、一个损失。
@@ -197,6 +198,8 @@ def gradient_penalty(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor, 
         同形状的真、假样本，第 0 维是样本。
     seed : int, optional
         抽 $\epsilon$ 的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
+        在自己的训练循环里要每步换一个种子（或传 ``None``）：种子固定时，每一步的 $\epsilon$ 都一样，
+        惩罚只落在每对真假样本连线上同一个位置（[`train_gan`][dlguide.gan.train_gan] 每步都换）。
 
     Returns
     -------
@@ -278,7 +281,9 @@ def train_gan(
     - ``"wgan-clip"``：Wasserstein 损失，每次更新后把评论家的权重裁剪到 $[-c, c]$；
     - ``"wgan-gp"``：Wasserstein 损失加 ``gp_weight`` 倍的 [`gradient_penalty`][dlguide.gan.gradient_penalty]。
 
-    两个网络各用一个 Adam，$\beta_1=0.5$（DCGAN 的建议）、$\beta_2=0.9$（WGAN-GP 论文的取值；它的 $\beta_1$ 是 0）。真样本和噪声都从独立的
+    两个网络各用一个 Adam，$\beta_1=0.5$（DCGAN 的建议）、$\beta_2=0.9$（WGAN-GP 论文的取值；它的 $\beta_1$ 是 0）。
+    三种目标共用这一套设置只是为了便于比较：WGAN 原文的权重裁剪版用的是 RMSProp（学习率 $5\times10^{-5}$），
+    因为带动量的 Adam 让它训练不稳定；WGAN-GP 论文用 Adam（学习率 $10^{-4}$，$\beta_1=0$）、``n_critic=5``。真样本和噪声都从独立的
     CPU 生成器抽取再搬到设备上，所以同样的种子在 CPU 和 GPU 上喂的是同样的数据。
 
     [`fit`][dlguide.training.fit] 做不到这件事：它只有一个模型、一个优化器、一个损失，

@@ -9,17 +9,20 @@ r"""权重初始化：按公式从零实现，并与 ``torch.nn.init`` 对照测
 
 from __future__ import annotations
 
+import functools
 import math
 
 import torch
 from torch import nn
 
 from dlguide._checks import (
+    check_bool,
     check_choice,
     check_finite,
     check_int,
     check_module,
     check_nonnegative,
+    check_positive,
     check_seed,
     check_tensor,
 )
@@ -28,11 +31,15 @@ __all__ = [
     "SCHEMES",
     "calculate_gain",
     "constant_",
+    "critical_weight_variance",
     "fans",
+    "init_mean_field",
     "init_mlp",
     "kaiming_normal_",
     "kaiming_uniform_",
     "lecun_normal_",
+    "mean_field_chi",
+    "mean_field_q",
     "normal_",
     "orthogonal_",
     "weight_variance",
@@ -496,3 +503,289 @@ def _check_activation(activation: object, scheme: str) -> None:
 
     names = _GAIN_NAMES if scheme == "orthogonal" else (*_GAIN_NAMES, *(a for a in ACTIVATIONS if a not in _GAIN_NAMES))
     check_choice(activation, "activation", names)
+# ---------------------------------------------------------------------------
+# 临界初始化：平均场理论（Poole 等 2016；Schoenholz 等 2017）
+# ---------------------------------------------------------------------------
+
+@functools.cache
+def _normal_grid(points: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """$[-10, 10]$ 上 ``points`` 个等距点及梯形积分权重（乘上标准正态密度，和为 1）。"""
+    u = torch.linspace(-10.0, 10.0, points, dtype=torch.float64)
+    w = torch.full_like(u, 20.0 / (points - 1))
+    w[0] = w[-1] = 10.0 / (points - 1)
+    # 权重 × 标准正态密度 exp(−u²/2)/√(2π)
+    w = w * torch.exp(-0.5 * u**2) / math.sqrt(2 * math.pi)
+    return u, w / w.sum()
+
+
+@functools.cache
+def _activation(activation: str) -> nn.Module:
+    from dlguide.models import ACTIVATIONS  # noqa: PLC0415
+
+    return ACTIVATIONS[activation]()
+
+
+def _gaussian_moments(activation: str, q: float) -> tuple[float, float]:
+    r"""$z\sim\mathcal N(0, q)$ 时的 $(\mathbb E[\phi(z)^2], \mathbb E[\phi'(z)^2])$，梯形积分。
+
+    $z = \sqrt q\,u$ 的网格在 $z$ 上的间距不超过约 0.01（激活函数的弯曲发生在 $|z|\sim 1$ 的尺度上；
+    $q > 2500$ 时点数封顶在 10 万，间距随之变大），点数取偶数，0 不是网格点（ReLU 的折点不影响积分）。
+    """
+    u, w = _normal_grid(min(2000 * max(1, math.ceil(math.sqrt(q))), 100_000))
+    z = (math.sqrt(q) * u).requires_grad_()
+    phi = _activation(activation)(z)
+    (dphi,) = torch.autograd.grad(phi.sum(), z)
+    return (w * phi.detach() ** 2).sum().item(), (w * dphi**2).sum().item()
+
+
+def _check_mean_field(activation: str, weight_var: float, bias_var: float) -> None:
+    from dlguide.models import ACTIVATIONS  # noqa: PLC0415
+
+    check_choice(activation, "activation", ACTIVATIONS)
+    check_positive(weight_var, "weight_var")
+    check_nonnegative(bias_var, "bias_var")
+
+
+def mean_field_q(activation: str, weight_var: float, bias_var: float = 0.0) -> float:
+    r"""无限宽的深层网络里，预激活方差逐层迭代的不动点 $q^*$。
+
+    第 $l$ 层 $z^{[l]} = W^{[l]}\phi(z^{[l-1]}) + b^{[l]}$，$W_{ij}\sim\mathcal N(0, \sigma_w^2/n)$，
+    $b_i\sim\mathcal N(0, \sigma_b^2)$。宽度趋于无穷时 $z^{[l]}$ 的各分量是方差为 $q^{[l]}$ 的高斯变量，且
+
+    $$q^{[l]} = \sigma_w^2\,\mathbb E_{z\sim\mathcal N(0,\,q^{[l-1]})}\bigl[\phi(z)^2\bigr] + \sigma_b^2 .$$
+
+    这里取这个映射最大的不动点（从大的 $q$ 出发迭代收敛到的那个）。期望用梯形积分计算。
+
+    Parameters
+    ----------
+    activation : str
+        [`dlguide.models.ACTIVATIONS`][dlguide.models.ACTIVATIONS] 里的名字。
+    weight_var : float
+        $\sigma_w^2 > 0$（权重方差乘以扇入）。
+    bias_var : float
+        $\sigma_b^2 \ge 0$。
+
+    Returns
+    -------
+    float
+        $q^*$；没有正的不动点（信号逐层缩到 0）时是 0.0，没有有限的不动点（逐层无限增大，例如
+        ReLU 在 $\sigma_w^2 \ge 2$、$\sigma_b^2>0$ 时）时是 ``inf``；映射恒等、每个 $q$ 都是不动点
+        （ReLU 在 $\sigma_w^2 = 2$、$\sigma_b^2 = 0$ 时，He 初始化）时是 ``nan``。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``activation`` 不认识，或方差越界。
+
+    Examples
+    --------
+    >>> round(mean_field_q("tanh", 1.76, 0.05), 3)
+    0.569
+    >>> mean_field_q("tanh", 1.0), round(mean_field_q("relu", 1.0, 0.5), 6)  # ReLU：q = q/2 + 0.5
+    (0.0, 1.0)
+    >>> mean_field_q("relu", 2.0)  # He 初始化：q = q，方差原样传下去
+    nan
+    """
+    _check_mean_field(activation, weight_var, bias_var)
+
+    def excess(q: float) -> float:
+        # F(q) = σ_w² E[φ(z)²] + σ_b² − q，不动点是 F 的零点
+        return weight_var * _gaussian_moments(activation, q)[0] + bias_var - q
+
+    if all(abs(excess(q)) <= 1e-9 * q for q in (1e-6, 1.0, 1e3)):
+        return math.nan  # 映射是恒等的：每个 q 都是不动点
+    low = 1e-12
+    if excess(low) <= 0:
+        return 0.0
+    high = 1.0
+    while excess(high) > 0:
+        high *= 2
+        if high > 1e12:
+            return math.inf
+    for _ in range(50):  # 二分：F(low) > 0 ≥ F(high)
+        mid = (low + high) / 2
+        if excess(mid) > 0:
+            low = mid
+        else:
+            high = mid
+    return (low + high) / 2
+
+
+def mean_field_chi(activation: str, weight_var: float, bias_var: float = 0.0) -> float:
+    r"""不动点上每层反向传播把梯度平方范数放大的倍数 $\chi_1 = \sigma_w^2\,\mathbb E\bigl[\phi'(z)^2\bigr]$。
+
+    每层的 Jacobian 是 $W^{[l]}\operatorname{diag}\bigl(\phi'(z^{[l-1]})\bigr)$，它把 $\lVert\partial L/\partial z\rVert^2$
+    平均乘上 $\chi_1$（$z\sim\mathcal N(0, q^*)$，$q^*$ 见 [`mean_field_q`][dlguide.init.mean_field_q]）。
+    $\chi_1<1$：梯度随深度指数消失（有序相）；$\chi_1>1$：指数爆炸（混沌相）；$\chi_1=1$ 是两者的边界，即**临界**。
+    注意 $\chi_1$ 里权重和激活函数的导数是**相乘**的：$\phi'\le 1/4$ 可以被 $\sigma_w^2$ 补回来。
+
+    Parameters
+    ----------
+    activation, weight_var, bias_var
+        同 [`mean_field_q`][dlguide.init.mean_field_q]。
+
+    Returns
+    -------
+    float
+        $\chi_1$；$q^*$ 无限（方差逐层无限增大）时取 $q\to\infty$ 的极限。
+
+    Raises
+    ------
+    TypeError, ValueError
+        同 [`mean_field_q`][dlguide.init.mean_field_q]。
+
+    Examples
+    --------
+    >>> round(mean_field_chi("relu", 2.0), 4)  # He 初始化：σ_w² · 1/2 = 1
+    1.0
+    >>> round(mean_field_chi("tanh", 1.76, 0.05), 3)
+    1.0
+    >>> round(mean_field_chi("sigmoid", 1.0), 4)  # LeCun 尺度下 sigmoid 每层把梯度平方缩小约 18 倍
+    0.0557
+    """
+    q = mean_field_q(activation, weight_var, bias_var)
+    if math.isinf(q):
+        q = 1e12  # 方差逐层无限增大：取 q → ∞ 的极限（ReLU 的 χ₁ 与 q 无关）
+    if math.isnan(q):
+        q = 1.0  # 映射恒等时任何 q 都是不动点，χ₁ 与 q 无关（正齐次的激活函数）
+    # χ₁ = σ_w² E[φ'(z)²]，z ~ N(0, q*)（q* = 0 时取 q → 0⁺ 的极限）
+    return weight_var * _gaussian_moments(activation, max(q, 1e-12))[1]
+
+
+def critical_weight_variance(activation: str, bias_var: float = 0.0) -> float:
+    r"""使 $\chi_1 = 1$ 的 $\sigma_w^2$：在给定 $\sigma_b^2$ 下的**临界初始化**（“混沌的边缘”）。
+
+    按 $q^*$ 参数化求解（Schoenholz 等 2017 画相图的办法）：不动点方程给出 $\sigma_w^2(q) = (q-\sigma_b^2)/\mathbb E_q[\phi^2]$，
+    再对 $q$ 二分求 $\sigma_w^2(q)\,\mathbb E_q[\phi'^2] = 1$。
+
+    Parameters
+    ----------
+    activation : str
+        [`dlguide.models.ACTIVATIONS`][dlguide.models.ACTIVATIONS] 里的名字。
+    bias_var : float
+        $\sigma_b^2 \ge 0$。
+
+    Returns
+    -------
+    float
+        临界的 $\sigma_w^2$。临界点在 $q^*\to 0$（如 tanh、$\sigma_b^2=0$）或 $q^*\to\infty$（如 ReLU、$\sigma_b^2>0$）
+        时返回极限值。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``activation`` 不认识、``bias_var`` 越界，或找不到临界点。
+
+    Examples
+    --------
+    >>> [round(critical_weight_variance(a), 3) for a in ("identity", "tanh", "relu")]
+    [1.0, 1.0, 2.0]
+    >>> round(critical_weight_variance("tanh", 0.05), 2)
+    1.76
+    """
+    from dlguide.models import ACTIVATIONS  # noqa: PLC0415
+
+    check_choice(activation, "activation", ACTIVATIONS)
+    check_nonnegative(bias_var, "bias_var")
+
+    def weight_var_and_chi(q: float) -> tuple[float, float]:
+        second, slope = _gaussian_moments(activation, q)
+        # 不动点方程 q = σ_w² E_q[φ²] + σ_b² 解出 σ_w²
+        weight_var = (q - bias_var) / second
+        # χ₁(q) = σ_w²(q)·E_q[φ'²]
+        return weight_var, weight_var * slope
+
+    low = bias_var * (1 + 1e-9) + 1e-12
+    weight_var, chi = weight_var_and_chi(low)
+    if chi >= 1 - 1e-9:
+        return weight_var
+    high = max(1.0, 2 * low)
+    while (step := weight_var_and_chi(high))[1] < 1:
+        high *= 2
+        if high > 1e12:
+            if abs(step[1] - 1) < 1e-6:
+                return step[0]
+            raise ValueError(f"activation={activation!r}、bias_var={bias_var} 找不到 χ₁ = 1 的临界点")
+    for _ in range(45):  # 二分：χ₁(low) < 1 ≤ χ₁(high)
+        mid = (low + high) / 2
+        if weight_var_and_chi(mid)[1] < 1:
+            low = mid
+        else:
+            high = mid
+    return weight_var_and_chi((low + high) / 2)[0]
+
+
+def init_mean_field(
+    model: nn.Module,
+    weight_var: float,
+    bias_var: float = 0.0,
+    *,
+    orthogonal: bool = False,
+    input_mean: float = 0.0,
+    seed: int | None = 0,
+) -> nn.Module:
+    r"""按平均场的参数化初始化 ``model`` 里所有 ``nn.Linear``：$W\sim\mathcal N(0, \sigma_w^2/n_{\text{in}})$，$b\sim\mathcal N(0, \sigma_b^2)$。
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        通常是 [`dlguide.models.mlp`][dlguide.models.mlp] 的结果。
+    weight_var : float
+        $\sigma_w^2 > 0$。
+    bias_var : float
+        $\sigma_b^2 \ge 0$。
+    orthogonal : bool
+        为 ``True`` 时权重改用 $\sqrt{\sigma_w^2}\,Q$（[`orthogonal_`][dlguide.init.orthogonal_]，方阵时每个元素的方差仍是 $\sigma_w^2/n$，
+        但所有奇异值都相等）。
+    input_mean : float
+        上一层输出的均值 $m$（sigmoid 约为 0.5）。除第一个线性层外，偏置再减去 $m\sum_i W_{ji}$，
+        使 $z_j = \sum_i W_{ji}(a_i - m) + b_j$ 的均值回到 0。
+    seed : int, optional
+        随机种子（CPU 生成器，任何设备上抽到的数相同）；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
+
+    Returns
+    -------
+    torch.nn.Module
+        同一个 ``model``。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型或范围不对。
+
+    Examples
+    --------
+    >>> from dlguide.models import mlp
+    >>> net = init_mean_field(mlp([512, 512, 512], "tanh"), 1.76, 0.05, seed=0)
+    >>> round(net[0].weight.var().item() * 512, 2), round(net[0].bias.var().item(), 2)
+    (1.76, 0.05)
+    >>> net = init_mean_field(mlp([8, 8, 8], "sigmoid"), 16.0, input_mean=0.5)
+    >>> torch.allclose(net[2].bias, -0.5 * net[2].weight.sum(dim=1))
+    True
+    """
+    check_module(model, "model")
+    check_positive(weight_var, "weight_var")
+    check_nonnegative(bias_var, "bias_var")
+    check_bool(orthogonal, "orthogonal")
+    check_finite(input_mean, "input_mean")
+    check_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    for i, layer in enumerate(linears):
+        w = torch.empty(layer.weight.shape)  # 先在 CPU 上抽样，再拷到参数所在的设备
+        if orthogonal:
+            # W = σ_w·Q：所有奇异值都是 σ_w
+            orthogonal_(w, gain=math.sqrt(weight_var), generator=g)
+        else:
+            # W_ij ~ N(0, σ_w² / n_in)
+            w.normal_(0.0, math.sqrt(weight_var / w.shape[1]), generator=g)
+        # b_j ~ N(0, σ_b²)
+        b = torch.randn(w.shape[0], generator=g) * math.sqrt(bias_var)
+        if i > 0 and input_mean != 0.0:
+            # b_j ← b_j − m·Σ_i W_ji：抵消上一层输出的均值 m，z 回到零均值
+            b -= input_mean * w.sum(dim=1)
+        with torch.no_grad():
+            layer.weight.copy_(w)
+            if layer.bias is not None:
+                layer.bias.copy_(b)
+    return model

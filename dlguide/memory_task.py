@@ -155,8 +155,9 @@ def trained_recall_net(
 ) -> tuple[RecurrentNet, dict[str, object]]:
     """``RecurrentNet(kind, 2, hidden, 1)`` 在长 ``length`` 的标记回忆任务上按默认设置训练好的结果（同一进程里只训练一次）。
 
-    训练是确定的（固定种子），所以同样的参数总得到同样的模型；本函数把结果按参数和设备缓存起来，
+    给了整数种子时训练是确定的，同样的参数总得到同样的模型；本函数把结果按参数和设备缓存起来，
     几个页面、几张图用同一个模型时不必重复训练。返回的模型是共享的，**不要**就地修改它。
+    ``seed=None`` 时每次调用都重新训练、不缓存（全局随机状态每次不同，结果本来就不该相同）。
 
     Parameters
     ----------
@@ -169,7 +170,7 @@ def trained_recall_net(
     hidden : int
         隐藏维数，在 [1, 256] 内。
     seed : int, optional
-        初始化与数据的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
+        初始化与数据的种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态（这时不缓存）。
 
     Returns
     -------
@@ -192,8 +193,10 @@ def trained_recall_net(
     check_int(hidden, "hidden", low=1, high=256)
     check_seed(seed)
     key = (kind, forget_bias, length, hidden, seed, str(get_device()))
-    if key not in _TRAINED:
+    if seed is None or key not in _TRAINED:
         net = RecurrentNet(kind, 2, hidden, 1, forget_bias=forget_bias, seed=seed)
         result = train_marked_recall(net, length, seed=seed)
+        if seed is None:  # 全局随机状态：每次不同，缓存起来就把两次不同的训练当成了一次
+            return net.eval(), result
         _TRAINED[key] = (net.eval(), result)
     return _TRAINED[key]

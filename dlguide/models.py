@@ -713,7 +713,8 @@ def course_example_cnn(
     ``CONV1``：``conv1_filters`` 个 5×5 核、步幅 1、不填充 → 28×28；``POOL1``：2×2 最大池化、步幅 2 → 14×14；
     ``CONV2``：``conv2_filters`` 个 5×5 核 → 10×10；``POOL2`` → 5×5；展平后 ``FC3``（120）→ ``FC4``（84）→ 输出层（10）。
     课程的表格里 ``CONV1`` 是 8 个核（讲解时说的是 6 个），这里默认取 8，与那张表的激活值个数一致。
-    输出层给出 logit，softmax 在损失函数（``nn.CrossEntropyLoss``）里。
+    输出层给出 logit，softmax 在损失函数（``nn.CrossEntropyLoss``）里。按论文写的 LeNet-5 是
+    [`lenet5`][dlguide.classic_nets.lenet5]（tanh、平均池化，用论文的参数个数检验）。
 
     Parameters
     ----------

@@ -9,7 +9,7 @@ $$
 区别只在 $\mu, \sigma^2$ 在哪些轴上求：对 ``(N, C, H, W)``，批标准化在 ``(N, H, W)`` 上（每个通道一组），
 层标准化在 ``(C, H, W)`` 上（每个样本一组），组标准化在“一组通道 × ``(H, W)``”上（每个样本、每组一组）。
 ``tests/test_normalization.py`` 核对它们与 ``nn.BatchNorm1d/2d``、``nn.LayerNorm``、``nn.GroupNorm`` 的前向、反向、
-滑动统计量逐元素一致。
+滑动统计量在浮点舍入误差内一致。
 """
 
 from __future__ import annotations

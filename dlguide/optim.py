@@ -28,6 +28,7 @@ from dlguide._checks import (
 
 __all__ = [
     "OPTIMIZERS",
+    "adagrad_step",
     "adam_step",
     "ewa",
     "minimize",
@@ -367,3 +368,60 @@ def _check_step(p: object, g: object, state: object) -> None:
             raise ValueError(
                 f"state[{key!r}] 的形状 {tuple(value.shape)} 与 p 的形状 {tuple(p.shape)} 不同：这个 state 属于别的参数"  # type: ignore[union-attr]
             )
+@torch.no_grad()
+def adagrad_step(
+    p: torch.Tensor,
+    g: torch.Tensor,
+    state: dict,
+    *,
+    lr: float,
+    eps: float = 1e-10,
+    initial_accumulator_value: float = 0.0,
+) -> None:
+    r"""AdaGrad（Duchi 等 2011）：$s \leftarrow s + g^2$，$\theta \leftarrow \theta - \alpha\, g / (\sqrt{s} + \epsilon)$。
+
+    $s$ 是**全部**历史梯度平方的和（不衰减），所以每个参数的有效学习率 $\alpha/\sqrt{s}$ 单调下降；
+    梯度一直很大的参数步子很快变小，很少得到梯度的参数（稀疏特征）步子保持较大。
+    RMSProp 把这个和换成指数加权平均，避免学习率降到 0。与 ``torch.optim.Adagrad``（``lr_decay=0``）的公式相同，
+    默认 $\epsilon=10^{-10}$。
+
+    Parameters
+    ----------
+    p, g : torch.Tensor
+        参数（就地更新）和梯度。
+    state : dict
+        该参数的状态，首次调用传空字典。
+    lr : float
+        学习率 $\alpha > 0$。
+    eps : float
+        加在平方根外面的数值稳定项，≥ 0。
+    initial_accumulator_value : float
+        $s$ 的初值，≥ 0。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``p``、``g`` 不是同形状同 dtype 的张量，``state`` 不是字典，或超参数越界。
+
+    Examples
+    --------
+    >>> import torch
+    >>> p, state = torch.zeros(1), {}
+    >>> for _ in range(100):
+    ...     adagrad_step(p, torch.tensor([1.0]), state, lr=0.5)   # 梯度恒为 1
+    ...
+    >>> round(state["s"].item()), round(0.5 / state["s"].sqrt().item(), 3)   # 第 100 步的步长是 α/√100
+    (100, 0.05)
+    """
+    _check_step(p, g, state)
+    check_positive(lr, "lr")
+    check_nonnegative(eps, "eps")
+    check_nonnegative(initial_accumulator_value, "initial_accumulator_value")
+    s = state.setdefault("s", torch.full_like(p, initial_accumulator_value))
+    # s ← s + g²（所有历史梯度平方之和，不衰减）
+    s.add_(g * g)
+    # θ ← θ − α g / (√s + ε)
+    p.sub_(lr * g / (s.sqrt() + eps))
+
+
+OPTIMIZERS["adagrad"] = adagrad_step

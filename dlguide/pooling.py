@@ -1,4 +1,4 @@
-r"""池化：按公式实现的最大池化、平均池化（填充、步长、``ceil_mode``）、自适应池化、全局池化和空间金字塔池化（SPP）。
+r"""池化：按公式实现的最大池化、平均池化（填充、步幅、``ceil_mode``）、自适应池化、全局池化和空间金字塔池化（SPP）。
 
 约定与 PyTorch 相同：输入形状 ``(N, C, H, W)``（也接受不带批维的 ``(C, H, W)``），每个通道分别池化，
 通道数不变；池化没有可学习的参数。输出边长
@@ -8,8 +8,8 @@ n_\text{out} = \left\lfloor \frac{n + 2p - k}{s} \right\rfloor + 1
 $$
 
 （``ceil_mode=True`` 时向上取整，但最后一个窗口必须从输入或左侧填充里开始）。
-``tests/test_pooling.py`` 逐元素核对它们与 ``F.max_pool2d``、``F.avg_pool2d``、``F.adaptive_max_pool2d``、
-``F.adaptive_avg_pool2d`` 的前向和反向结果一致。
+``tests/test_pooling.py`` 核对它们与 ``F.max_pool2d``、``F.avg_pool2d``、``F.adaptive_max_pool2d``、
+``F.adaptive_avg_pool2d`` 的前向和反向结果一致（最大池化逐元素相同，求平均的在浮点舍入误差内）。
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from dlguide._checks import check_bool, check_choice, check_int, check_tensor
+from dlguide.conv import conv_output_size
 
 __all__ = [
     "pool_output_size",
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 SIZE_MAX = 4096
-"""核、步长、填充、输出边长的上限：比任何真实网络都大得多，又不会让读者的机器卡住。"""
+"""核、步幅、填充、输出边长的上限：比任何真实网络都大得多，又不会让读者的机器卡住。"""
 
 
 def _pair(value: object, name: str, low: int) -> tuple[int, int]:
@@ -59,7 +60,7 @@ def _as_batch(x: object, name: str = "x") -> tuple[torch.Tensor, bool]:
 
 
 def pool_output_size(n: int, kernel_size: int, stride: int | None = None, padding: int = 0, ceil_mode: bool = False) -> int:
-    r"""池化（也是卷积）沿一个方向的输出长度。
+    r"""池化沿一个方向的输出长度：卷积的 [`conv_output_size`][dlguide.conv.conv_output_size]，加上池化层自己的默认值和限制。
 
     $$
     n_\text{out} = \left\lfloor \frac{n + 2p - k}{s} \right\rfloor + 1 ,
@@ -75,7 +76,7 @@ def pool_output_size(n: int, kernel_size: int, stride: int | None = None, paddin
     kernel_size : int
         窗口大小 $k$，≥ 1。
     stride : int, optional
-        步长 $s$，≥ 1；``None`` 表示等于 ``kernel_size``（PyTorch 池化层的默认值）。
+        步幅 $s$，≥ 1；``None`` 表示等于 ``kernel_size``（PyTorch 池化层的默认值）。
     padding : int
         两侧各填充 $p$ 个，$0 \le p \le k/2$（PyTorch 池化的限制）。
     ceil_mode : bool
@@ -95,9 +96,9 @@ def pool_output_size(n: int, kernel_size: int, stride: int | None = None, paddin
 
     Examples
     --------
-    >>> pool_output_size(224, 2)                          # VGG：2×2、步长 2
+    >>> pool_output_size(224, 2)                          # VGG：2×2、步幅 2
     112
-    >>> pool_output_size(112, 3, 2, padding=1)            # ResNet 第一层池化：3×3、步长 2、填充 1
+    >>> pool_output_size(112, 3, 2, padding=1)            # ResNet 第一层池化：3×3、步幅 2、填充 1
     56
     >>> pool_output_size(112, 3, 2), pool_output_size(112, 3, 2, ceil_mode=True)  # GoogLeNet 靠 ceil_mode 得到 56
     (55, 56)
@@ -111,13 +112,8 @@ def pool_output_size(n: int, kernel_size: int, stride: int | None = None, paddin
         raise ValueError(f"padding 必须在 [0, kernel_size/2] 内（PyTorch 池化的限制），收到 padding={p}、kernel_size={k}")
     if n + 2 * p < k:
         raise ValueError(f"kernel_size 必须 ≤ 填充后的输入长度 n + 2·padding = {n + 2 * p}，收到 {k}")
-    # n_out = ⌊(n + 2p − k)/s⌋ + 1（ceil_mode 时向上取整）
-    span = n + 2 * p - k
-    out = (-(-span // s) if ceil_mode else span // s) + 1
-    # 最后一个窗口必须从输入（或左侧填充）里开始：(n_out − 1)·s < n + p
-    if ceil_mode and (out - 1) * s >= n + p:
-        out -= 1
-    return out
+    # 公式与卷积相同（ceil_mode 的规则也在那里）：n_out = ⌊(n + 2p − k)/s⌋ + 1
+    return conv_output_size(n, k, s, p, ceil_mode=ceil_mode)
 
 
 def _windows(x: torch.Tensor, kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int],
@@ -154,7 +150,7 @@ def max_pool2d(
     kernel_size : int or tuple of int
         窗口大小 $k$ 或 $(k_h, k_w)$。
     stride : int or tuple of int, optional
-        步长，默认等于 ``kernel_size``。
+        步幅，默认等于 ``kernel_size``。
     padding : int or tuple of int
         两侧填充，不超过窗口的一半。
     ceil_mode : bool
@@ -396,10 +392,10 @@ def global_avg_pool2d(x: torch.Tensor) -> torch.Tensor:
 
 
 def spp_paper_bins(a: int, n: int) -> int:
-    r"""SPPNet 论文里“窗口 $\lceil a/n \rceil$、步长 $\lfloor a/n \rfloor$”的滑窗池化实际产生的格数。
+    r"""SPPNet 论文里“窗口 $\lceil a/n \rceil$、步幅 $\lfloor a/n \rfloor$”的滑窗池化实际产生的格数。
 
     论文用它在 $a\times a$ 的特征图上做 $n\times n$ 的金字塔层；这个公式并不总能得到 $n$ 格
-    （例如 $a=7, n=4$ 得到 6 格，$a<n$ 时步长为 0）。自适应池化（[`adaptive_bins`][dlguide.pooling.adaptive_bins]）总是恰好 $n$ 格。
+    （例如 $a=7, n=4$ 得到 6 格，$a<n$ 时步幅为 0）。自适应池化（[`adaptive_bins`][dlguide.pooling.adaptive_bins]）总是恰好 $n$ 格。
 
     Parameters
     ----------
@@ -411,7 +407,7 @@ def spp_paper_bins(a: int, n: int) -> int:
     Returns
     -------
     int
-        $\lfloor (a - \lceil a/n\rceil) / \lfloor a/n\rfloor \rfloor + 1$；步长为 0 时返回 0（这一层无法构成）。
+        $\lfloor (a - \lceil a/n\rceil) / \lfloor a/n\rfloor \rfloor + 1$；步幅为 0 时返回 0（这一层无法构成）。
 
     Raises
     ------

@@ -6,7 +6,8 @@ $$
 \frac{\partial \boldsymbol h_T}{\partial \boldsymbol h_t} = \prod_{k=t+1}^{T} \operatorname{diag}\bigl(\phi'(\boldsymbol a_k)\bigr)\, W ,
 $$
 
-同一个 $W$ 连乘 $T-t$ 次：它的奇异值略小于 1 就指数消失，略大于 1 就指数爆炸。
+同一个 $W$ 连乘 $T-t$ 次。$\lvert\phi'\rvert\le\gamma$ 时（tanh 的 $\gamma=1$），$W$ 的最大奇异值小于 $1/\gamma$ 就足以让梯度指数消失；
+最大奇异值大于 $1/\gamma$ 是指数爆炸的必要条件，但不充分（Pascanu 等 2013）。
 LSTM 的记忆单元 $\boldsymbol c_t = \boldsymbol f_t\odot\boldsymbol c_{t-1} + \boldsymbol i_t\odot\boldsymbol g_t$
 给梯度留了一条只乘遗忘门 $\boldsymbol f_t$ 的通路。
 

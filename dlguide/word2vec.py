@@ -718,9 +718,17 @@ def analogy(
 
 
 def analogy_accuracy(
-    embeddings: torch.Tensor, vocab: Vocabulary, questions: Sequence[tuple[str, str, str, str]]
+    embeddings: torch.Tensor,
+    vocab: Vocabulary,
+    questions: Sequence[tuple[str, str, str, str]],
+    method: str = "3cosadd",
 ) -> float:
-    """类比题的准确率：``(a, b, c, d)`` 中 [`analogy`][dlguide.word2vec.analogy] 的第一名恰好是 ``d`` 的比例。
+    r"""类比题的准确率：``(a, b, c, d)`` 中答案的第一名恰好是 ``d`` 的比例。
+
+    - ``method="3cosadd"``（默认）：答案是 [`analogy`][dlguide.word2vec.analogy] 的第一名，即
+      $\hat{\boldsymbol b}-\hat{\boldsymbol a}+\hat{\boldsymbol c}$ 的最近邻；
+    - ``method="nearest_c"``：对照基线（Linzen 2016 的 only-b 基线；他把题写成 a:a*::b:b*，他的 b 就是这里的 ``c``），
+      答案只取 ``c`` 自己的最近邻（同样排除 a、b、c），完全不用向量差。基线也答得对的题，说明不了“差向量一致”，只说明 d 本来就挨着 c。
 
     Parameters
     ----------
@@ -729,6 +737,8 @@ def analogy_accuracy(
     vocab : Vocabulary
     questions : Sequence[tuple[str, str, str, str]]
         类比题，例如 [`word2vec_analogies`][dlguide.corpora.word2vec_analogies] 的结果；非空。
+    method : str
+        ``"3cosadd"`` 或 ``"nearest_c"``。
 
     Returns
     -------
@@ -737,16 +747,32 @@ def analogy_accuracy(
 
     Examples
     --------
-    >>> vocab = Vocabulary(["男人", "女人", "国王", "王后"], [1] * 4)
-    >>> E = torch.tensor([[1.0, 0, 0], [0, 1.0, 0], [1.0, 0, 1.0], [0, 1.0, 1.0]])
-    >>> analogy_accuracy(E, vocab, [("男人", "国王", "女人", "王后"), ("女人", "王后", "男人", "国王")])
+    >>> vocab = Vocabulary(["男人", "女人", "国王", "王后", "女孩"], [1] * 5)
+    >>> E = torch.tensor([[1.0, 0, 0], [0, 1.0, 0], [1.0, 0, 1.0], [0, 1.0, 1.0], [0, 1.0, -0.2]])
+    >>> questions = [("男人", "国王", "女人", "王后"), ("女人", "王后", "男人", "国王")]
+    >>> analogy_accuracy(E, vocab, questions)
     1.0
+    >>> analogy_accuracy(E, vocab, questions, method="nearest_c")  # “女人”最近的是“女孩”：基线答错这一题
+    0.5
     """
+    check_choice(method, "method", ("3cosadd", "nearest_c"))
     if isinstance(questions, str) or not isinstance(questions, Sequence) or not questions:
         raise TypeError("questions 必须是非空的 (a, b, c, d) 四元组列表")
     if not all(isinstance(q, (tuple, list)) and len(q) == 4 for q in questions):
         raise TypeError("questions 的每个元素必须是 (a, b, c, d) 四元组")
-    correct = sum(analogy(embeddings, vocab, a, b, c)[0][0] == d for a, b, c, d in questions)
+    if method == "3cosadd":
+        correct = sum(analogy(embeddings, vocab, a, b, c)[0][0] == d for a, b, c, d in questions)
+        return round(correct / len(questions), 4)
+    E = _unit_rows(embeddings)
+    if len(E) != len(vocab):
+        raise ValueError(f"embeddings 的行数 {len(E)} 与词表大小 {len(vocab)} 不同")
+    correct = 0
+    for a, b, c, d in questions:
+        ia, ib, ic = (_word_index(vocab, w, n) for w, n in ((a, "a"), (b, "b"), (c, "c")))
+        # 基线：只看 c 的最近邻（排除 a、b、c），不用 b − a
+        sims = E @ E[ic]  # (V,)
+        sims[[ia, ib, ic]] = -math.inf
+        correct += vocab.words[int(sims.argmax())] == d
     return round(correct / len(questions), 4)
 
 

@@ -6,4 +6,12 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 [ -n "${VIRTUAL_ENV:-}" ] || source .venv/bin/activate
 export NO_MKDOCS_2_WARNING=1
-exec python -m pytest "$@"
+# 默认按 CPU 核数并行（pytest-xdist；同一页面的示例留在同一进程，见 conftest.py）。
+# 自己给了 -n/--numprocesses/--dist，或用 -p no:xdist 关掉插件时，不再添加。
+parallel=(-n auto)
+for arg in "$@"; do
+  case "$arg" in
+    -n|-n*|--numprocesses*|--dist*|no:xdist) parallel=() ;;
+  esac
+done
+exec python -m pytest "${parallel[@]}" "$@"

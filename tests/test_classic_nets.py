@@ -21,7 +21,12 @@ from dlguide.classic_nets import (
     resnet50,
     vgg16,
 )
-from dlguide.complexity import count_macs, count_parameters, layer_stats
+from dlguide.complexity import count_macs, count_parameters, summarize
+
+
+def _weighted(net: nn.Module, shape: tuple[int, ...]):
+    """卷积层和全连接层的摘要行（按前向顺序）。"""
+    return [r for r in summarize(net, shape) if r.kind in ("Conv2d", "Linear")]
 
 
 def _meta(build, *args, **kwargs) -> nn.Module:
@@ -70,16 +75,16 @@ def test_lenet5_layers_follow_the_paper() -> None:
     # C3 全连接 2,416 个；论文的部分连接表：6 个图连 3 个输入，9 个连 4 个，1 个连 6 个
     assert count_parameters(convs[1]) == 2_416
     assert 6 * (3 * 25 + 1) + 9 * (4 * 25 + 1) + (6 * 25 + 1) == 1_516
-    shapes = [row["out_shape"] for row in layer_stats(net, (1, 32, 32))]
+    shapes = [row.output_shape for row in _weighted(net, (1, 32, 32))]
     assert shapes == [(6, 28, 28), (16, 10, 10), (120, 1, 1), (84,), (10,)]
 
 
 def test_alexnet_needs_227_and_has_the_paper_shapes() -> None:
     net = _meta(alexnet)
-    shapes = [row["out_shape"] for row in layer_stats(net, (3, 227, 227))]
+    shapes = [row.output_shape for row in _weighted(net, (3, 227, 227))]
     assert shapes[:5] == [(96, 55, 55), (256, 27, 27), (384, 13, 13), (384, 13, 13), (256, 13, 13)]
     with pytest.raises(RuntimeError):  # 224 得到 5×5×256 = 6400 ≠ 9216
-        layer_stats(net, (3, 224, 224))
+        summarize(net, (3, 224, 224))
     assert count_parameters(_meta(alexnet, groups=1)) == 62_378_344
 
 
@@ -94,7 +99,7 @@ def test_vgg16_has_13_convs_and_3_fc_layers() -> None:
 
 def test_googlenet_matches_table_1() -> None:
     net = _meta(googlenet)
-    rows = layer_stats(net, (3, 224, 224))
+    rows = summarize(net, (3, 224, 224))
     blocks = [m for m in net.modules() if isinstance(m, InceptionModule)]
     assert [b.out_channels for b in blocks] == [256, 480, 512, 512, 512, 528, 832, 832, 1024]
     # 表 1 的 ops 列（百万次乘加）：每个 Inception 模块
@@ -103,7 +108,7 @@ def test_googlenet_matches_table_1() -> None:
     for block in blocks:
         names = {n for n, m in net.named_modules() if m is block}
         prefix = names.pop() + "."
-        ops.append(sum(r["macs"] for r in rows if r["name"].startswith(prefix)) / 1e6)
+        ops.append(sum(r.macs for r in rows if r.name.startswith(prefix)) / 1e6)
     for ours, table in zip(ops, table_ops):
         assert ours == pytest.approx(table, rel=0.06)
     # 22 个带参数的层：2 + 1（stem 的 3 个卷积）+ 9 个模块 × 2 层 + 全连接 = 3 + 18 + 1

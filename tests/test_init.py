@@ -116,6 +116,87 @@ def test_errors(call, error, message) -> None:
         call()
 
 
+def _monte_carlo(activation: str, weight_var: float, bias_var: float, width: int = 800, depth: int = 25):
+    """宽网络里实测的 q（后半段预激活二阶矩）和每层反向放大倍数 χ₁（几何平均）。"""
+    net = I.init_mean_field(mlp([width] * (depth + 1), activation), weight_var, bias_var, seed=0)
+    linears = [m for m in net if isinstance(m, nn.Linear)]
+    g = torch.Generator().manual_seed(1)
+    h, zs = torch.randn(32, width, generator=g), []
+    for layer in linears:
+        z = layer(h)
+        z.retain_grad()
+        zs.append(z)
+        h = net[1](z)
+    zs[-1].backward(torch.randn(32, width, generator=g))
+    q = sum(z.detach().pow(2).mean().item() for z in zs[10:]) / len(zs[10:])
+    d = [z.grad.pow(2).sum().item() for z in zs]
+    chi = math.exp(sum(math.log(d[i] / d[i + 1]) for i in range(10, depth - 1)) / (depth - 11))
+    return q, chi
+
+
+@pytest.mark.parametrize(
+    ("activation", "weight_var", "bias_var"),
+    [("tanh", 1.76, 0.05), ("tanh", 3.0, 0.05), ("sigmoid", 103.0, 0.0), ("relu", 1.0, 0.5)],
+)
+def test_mean_field_matches_a_wide_network(activation: str, weight_var: float, bias_var: float) -> None:
+    q, chi = _monte_carlo(activation, weight_var, bias_var)
+    assert q == pytest.approx(I.mean_field_q(activation, weight_var, bias_var), rel=0.05)
+    assert chi == pytest.approx(I.mean_field_chi(activation, weight_var, bias_var), rel=0.05)
+
+
+def test_mean_field_special_cases() -> None:
+    # ReLU：E[relu(z)²] = q/2、E[relu'(z)²] = 1/2
+    assert I.mean_field_q("relu", 1.0, 0.5) == pytest.approx(1.0)
+    assert I.mean_field_chi("relu", 2.0) == pytest.approx(1.0)
+    assert I.mean_field_chi("relu", 2.0, 0.3) == pytest.approx(1.0)  # q* 无限，χ₁ 与 q 无关
+    assert math.isnan(I.mean_field_q("relu", 2.0))
+    assert I.mean_field_q("relu", 3.0, 0.1) == math.inf
+    assert I.mean_field_q("tanh", 0.5) == 0.0
+    assert I.mean_field_chi("tanh", 0.5) == pytest.approx(0.5)  # q* = 0：χ₁ = σ_w² tanh'(0)²
+    # 线性网络：q = σ_w² q + σ_b²
+    assert I.mean_field_q("identity", 0.5, 1.0) == pytest.approx(2.0)
+    assert I.critical_weight_variance("identity") == pytest.approx(1.0)
+    assert I.critical_weight_variance("relu", 0.1) == pytest.approx(2.0)
+    assert I.critical_weight_variance("gelu") == pytest.approx(4.0, rel=1e-6)  # GELU'(0) = 1/2
+    crit = I.critical_weight_variance("tanh", 0.05)
+    assert I.mean_field_chi("tanh", crit, 0.05) == pytest.approx(1.0, abs=1e-6)
+    # 居中的 sigmoid（σ − ½ = ½ tanh(z/2)）的临界点是 tanh 的 16 倍
+    assert I.critical_weight_variance("sigmoid") == pytest.approx(103.0, rel=0.01)
+
+
+def test_init_mean_field_statistics_and_centring() -> None:
+    net = I.init_mean_field(mlp([400, 400, 400], "tanh"), 2.0, 0.5, seed=3)
+    assert net[0].weight.var().item() * 400 == pytest.approx(2.0, rel=0.02)
+    assert net[0].bias.var().item() == pytest.approx(0.5, rel=0.2)
+    ortho = I.init_mean_field(mlp([64, 64], "tanh"), 4.0, orthogonal=True)
+    assert torch.allclose(torch.linalg.svdvals(ortho[0].weight), torch.full((64,), 2.0), atol=1e-5)
+    centred = I.init_mean_field(mlp([6, 6, 6], "sigmoid"), 16.0, input_mean=0.5)
+    assert torch.allclose(centred[2].bias, -0.5 * centred[2].weight.sum(dim=1), atol=1e-6)
+    assert not torch.allclose(centred[0].bias, -0.5 * centred[0].weight.sum(dim=1))  # 第一层的输入是数据
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: I.mean_field_q("swish", 1.0), ValueError, "activation 必须是"),
+        (lambda: I.mean_field_q(None, 1.0), TypeError, "activation"),
+        (lambda: I.mean_field_q("tanh", 0.0), ValueError, "weight_var"),
+        (lambda: I.mean_field_chi("tanh", float("inf")), ValueError, "weight_var"),
+        (lambda: I.mean_field_chi("tanh", 1.0, -0.1), ValueError, "bias_var"),
+        (lambda: I.critical_weight_variance("tanh", float("nan")), ValueError, "bias_var"),
+        (lambda: I.critical_weight_variance("tanh", "0.1"), TypeError, "bias_var"),
+        (lambda: I.init_mean_field(nn.Linear(2, 2), "1"), TypeError, "weight_var"),
+        (lambda: I.init_mean_field("net", 1.0), TypeError, "model"),
+        (lambda: I.init_mean_field(nn.Linear(2, 2), 1.0, input_mean=float("nan")), ValueError, "input_mean"),
+        (lambda: I.init_mean_field(nn.Linear(2, 2), 1.0, orthogonal=1), TypeError, "orthogonal"),
+        (lambda: I.init_mean_field(nn.Linear(2, 2), 1.0, seed=-1), ValueError, "seed"),
+    ],
+)
+def test_mean_field_errors(call, error, message) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [

@@ -27,6 +27,16 @@ def test_trained_recall_net_is_cached_per_arguments() -> None:
     assert not net.training and list(result["test_mse"]) == [4]
 
 
+def test_trained_recall_net_does_not_cache_unseeded_runs() -> None:
+    # seed=None 用全局随机状态：两次调用是两次不同的训练，不能把第一次的模型当作第二次的结果
+    torch.manual_seed(123)
+    first, _ = trained_recall_net("gru", length=4, hidden=3, seed=None)
+    second, _ = trained_recall_net("gru", length=4, hidden=3, seed=None)
+    assert first is not second
+    assert not torch.equal(first.rnn.weight_hh_l0, second.rnn.weight_hh_l0)
+    assert not first.training and not second.training
+
+
 def test_gate_means_at_marker_separates_marked_steps() -> None:
     X, _ = make_adding_problem(8, 6, markers=1, seed=0)
     trace = trace_gates(nn.LSTM(2, 3, batch_first=True), X)

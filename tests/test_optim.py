@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 import torch
 
-from dlguide.optim import adam_step, ewa, minimize, momentum_step, nesterov_step, rmsprop_step, sgd_step
+from dlguide.optim import (
+    OPTIMIZERS,
+    adagrad_step,
+    adam_step,
+    ewa,
+    minimize,
+    momentum_step,
+    nesterov_step,
+    rmsprop_step,
+    sgd_step,
+)
 
 STEPS = 25
 
@@ -54,6 +64,9 @@ CASES = [
     (adam_step, {"lr": 0.02, "beta1": 0.8, "beta2": 0.99, "weight_decay": 0.1},
      lambda p: torch.optim.Adam(p, lr=0.02, betas=(0.8, 0.99), weight_decay=0.1)),
     (adam_step, {"lr": 0.02, "weight_decay": 0.1, "decoupled": True}, lambda p: torch.optim.AdamW(p, lr=0.02, weight_decay=0.1)),
+    (adagrad_step, {"lr": 0.1}, lambda p: torch.optim.Adagrad(p, lr=0.1)),
+    (adagrad_step, {"lr": 0.3, "eps": 1e-6, "initial_accumulator_value": 0.5},
+     lambda p: torch.optim.Adagrad(p, lr=0.3, eps=1e-6, initial_accumulator_value=0.5)),
 ]
 
 
@@ -117,6 +130,7 @@ STEP_FUNCTIONS = {
     "nesterov": lambda p, g, s: nesterov_step(p, g, s, lr=0.1),
     "rmsprop": lambda p, g, s: rmsprop_step(p, g, s, lr=0.1),
     "adam": lambda p, g, s: adam_step(p, g, s, lr=0.1),
+    "adagrad": lambda p, g, s: adagrad_step(p, g, s, lr=0.1),
 }
 
 
@@ -183,3 +197,14 @@ def test_minimize_checks_f_x0_and_steps() -> None:
     with pytest.raises(ValueError, match="f 必须把 x 映射成一个可求导的标量张量"):
         minimize(lambda x: x**2, [0.0, 1.0], lr=0.1)
     assert minimize(f, torch.tensor([1.0, 2.0]), steps=1, lr=0.25)[-1].tolist() == [0.5, 1.0]
+
+
+def test_adagrad_is_registered_and_checks_hyperparameters() -> None:
+    assert OPTIMIZERS["adagrad"] is adagrad_step
+    path = minimize(lambda x: (x**2).sum(), [1.0, -2.0], "adagrad", steps=50, lr=0.5)
+    assert path[-1].abs().max() < path[0].abs().max()
+    p = torch.zeros(2)
+    for kwargs, message in (({"lr": 0.0}, "lr"), ({"lr": 0.1, "eps": -1.0}, "eps"),
+                            ({"lr": 0.1, "initial_accumulator_value": float("nan")}, "initial_accumulator_value")):
+        with pytest.raises(ValueError, match=message):
+            adagrad_step(p, torch.ones(2), {}, **kwargs)

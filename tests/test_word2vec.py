@@ -14,6 +14,7 @@ from dlguide.word2vec import (
     SkipGram,
     Vocabulary,
     analogy,
+    analogy_accuracy,
     build_vocab,
     cbow_training_set,
     keep_probabilities,
@@ -106,6 +107,19 @@ def test_trained_vectors_solve_the_designed_analogies() -> None:
     assert most_similar(E, vocab, "热", 1)[0][0] == "冷"
 
 
+def test_nearest_c_baseline_ignores_the_offset() -> None:
+    # d 是 b − a + c 的答案，但 c 自己最近的词是 e：3CosAdd 答对、只看 c 的基线答错
+    vocab = Vocabulary(["a", "b", "c", "d", "e"], [1] * 5)
+    E = torch.tensor([[1.0, 0, 0], [1.0, 0, 1.0], [0, 1.0, 0], [0, 1.0, 1.0], [0, 1.0, -0.2]])
+    question = [("a", "b", "c", "d")]
+    assert analogy_accuracy(E, vocab, question) == 1.0
+    assert analogy_accuracy(E, vocab, question, method="nearest_c") == 0.0
+    # 基线的排除规则与 analogy 相同：a、b、c 都不能当答案
+    vocab2 = Vocabulary(["a", "b", "c", "d"], [1] * 4)
+    E2 = torch.tensor([[0.0, 1.0], [0.1, 1.0], [1.0, 0.0], [-1.0, 0.0]])
+    assert analogy_accuracy(E2, vocab2, [("a", "b", "c", "d")], method="nearest_c") == 1.0
+
+
 def test_vocabulary_and_similarity_helpers() -> None:
     vocab = build_vocab([["b", "a", "a"]])
     assert vocab.words == ["a", "b"] and vocab.counts == [2, 1] and len(vocab) == 2
@@ -136,6 +150,21 @@ def test_vocabulary_and_similarity_helpers() -> None:
         (lambda: most_similar(torch.eye(2), ["a", "b"], "a"), TypeError, "vocab 必须是 Vocabulary"),
         (lambda: analogy(torch.eye(3), Vocabulary(["a", "b", "c"], [1] * 3), "a", "b", None), TypeError, "c 必须是字符串"),
         (lambda: train_word2vec([["a", "b"]], model="glove"), ValueError, "model 必须是"),
+        (
+            lambda: analogy_accuracy(torch.eye(4), Vocabulary(list("abcd"), [1] * 4), [tuple("abcd")], method="only_b"),
+            ValueError,
+            "method 必须是",
+        ),
+        (
+            lambda: analogy_accuracy(torch.eye(3), Vocabulary(list("abcd"), [1] * 4), [tuple("abcd")], method="nearest_c"),
+            ValueError,
+            "行数 3 与词表大小 4 不同",
+        ),
+        (
+            lambda: analogy_accuracy(torch.eye(4), Vocabulary(list("abcd"), [1] * 4), [tuple("abxd")], method="nearest_c"),
+            ValueError,
+            "c = 'x' 不在词表里",
+        ),
     ],
 )
 def test_errors(call, error, message) -> None:

@@ -36,7 +36,8 @@ print("max σ'(z) =", round(sigmoid_grad(z).max().item(), 4))
 
 # %% [markdown]
 # 把一条链 $a_{l} = \sigma(w\,a_{l-1})$ 堆到 $L$ 层（$w=1$），用 autograd 量出 $\partial a_L / \partial a_0$，
-# 和上界 $4^{-L}$ 对比：
+# 和上界 $4^{-L}$ 对比。（一般的 $w$ 下每层的因子是 $w\,\sigma'$，上界是 $(w/4)^L$：0.25 只限制激活函数那一项，
+# 权重够大就能抵消，见 [ReLU 为什么好过 sigmoid](../relu-vs-sigmoid/#权重尺度能抵消-025)。）
 
 # %%
 depths = list(range(1, 11))

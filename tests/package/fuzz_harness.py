@@ -249,6 +249,16 @@ def _noop() -> None:
     return None
 
 
+@functools.cache
+def _shared_net() -> nn.Sequential:
+    """同一进程里总是同一个 ``_net()``：需要“优化器管理模型参数”的函数用它配对 model 和 optimizer。"""
+    return _net()
+
+
+def _constant_step(t: int) -> float:
+    return 0.1
+
+
 def _const(value: object) -> Callable[[], object]:
     return lambda: value
 
@@ -315,14 +325,14 @@ VALID_BY_NAME: dict[str, tuple[Callable[[], object], ...]] = {
     "n_test": (_const(20),),
     "batch_size": (_const(4),),
     "compile": (_const(False),),
-    # 卷积（dlguide.conv、dlguide.summary 和卷积一章）：单通道 6×6 图像、3×3 核、补 1 圈
+    # 卷积（dlguide.conv、dlguide.complexity 和卷积一章）：单通道 6×6 图像、3×3 核、补 1 圈
     "image": (lambda: torch.rand(8, 8, generator=_gen()), lambda: torch.rand(1, 3, 4, 4, generator=_gen())),
     "kernel": (lambda: torch.tensor([[1.0, 0.0, -1.0]] * 3),),
     "kernel_size": (_const(3),),
     "padding": (_const(1),),
     "input_shape": (_const((2,)), _const((1, 9, 9))),
     "layers": (_const([(3, 1, 1), (2, 2, 1)]),),
-    "rows": (lambda: importlib.import_module("dlguide.summary").summarize(nn.Linear(2, 2), (2,)),
+    "rows": (lambda: importlib.import_module("dlguide.complexity").summarize(nn.Linear(2, 2), (2,)),
              lambda: importlib.import_module("dlguide.pages.cnn.cnn_example").course_rows()),
     # 目标检测：8 个框 (x1, y1, x2, y2) 落在 16×16 的图里；1 个框的版本给要求“每格至多一个物体”的 YOLO 编码
     "boxes": (_boxes, lambda: torch.tensor([[2.0, 2.0, 6.0, 7.0]])),
@@ -363,6 +373,12 @@ VALID_BY_NAME: dict[str, tuple[Callable[[], object], ...]] = {
 VALID_BY_NAME["model"] += (lambda: nn.Conv2d(1, 1, 3), lambda: nn.Linear(64, 10))
 VALID_BY_NAME["x"] += (lambda: torch.randn(1, 1, 6, 6, generator=_gen()),)
 VALID_BY_NAME["weight"] += (lambda: torch.randn(1, 1, 3, 3, generator=_gen()),)
+# 优化一章（issue 12）：步长序列、混合精度的一步、激活检查点的块
+VALID_BY_NAME["schedule"] = (_const(_constant_step),)
+VALID_BY_NAME["model"] += (_shared_net,)  # 与下面的 optimizer 共用参数
+VALID_BY_NAME["optimizer"] = (lambda: torch.optim.SGD(_shared_net().parameters(), lr=0.1),)
+VALID_BY_NAME["scaler"] = (lambda: torch.amp.GradScaler("cpu"),)
+VALID_BY_NAME["blocks"] = (lambda: nn.ModuleList([nn.Linear(2, 2), nn.Tanh()]),)
 
 # ---- annotations ------------------------------------------------------------------------------
 

@@ -184,7 +184,7 @@ def detect(
 
 @figure
 def predictions_figure() -> Figure:
-    """训练好的小检测器在 8 张测试画布上的预测（实线，带类别和分数）与真实框（虚线），标题给出测试集 mAP@0.5。"""
+    """训练好的小检测器在 4 张测试画布上的预测（实线，带类别和分数）与真实框（虚线），标题给出测试集 mAP@0.5。"""
     net = train_detector()
     images, _, boxes, labels = detection_data(200, "test", seed=1)
     preds = detect(net, images)

@@ -1,4 +1,4 @@
-"""“偏差方差及其应对方法”一页：已知真函数上的蒙特卡洛偏差-方差分解。"""
+"""“偏差方差及其应对方法”一页：已知真函数上的蒙特卡洛偏差-方差分解，随机特征上的双下降。"""
 
 from __future__ import annotations
 
@@ -7,11 +7,18 @@ import math
 import torch
 from matplotlib.figure import Figure
 
-from dlguide._checks import check_in_range, check_int, check_seed, check_tensor
+from dlguide._checks import check_in_range, check_int, check_nonnegative, check_seed, check_tensor
 from dlguide.data import polynomial_features
 from dlguide.figures import figure, new_figure
 
-__all__ = ["bias_variance_curves", "bias_variance_decomposition", "true_function"]
+__all__ = [
+    "DOUBLE_DESCENT_FEATURES",
+    "bias_variance_curves",
+    "bias_variance_decomposition",
+    "double_descent",
+    "double_descent_curve",
+    "true_function",
+]
 
 
 def true_function(x: torch.Tensor) -> torch.Tensor:
@@ -143,4 +150,111 @@ def bias_variance_curves() -> Figure:
     right.set_xlabel("多项式次数")
     right.set_title("训练误差与测试误差")
     right.legend(fontsize=7, loc="upper center")
+    return fig
+
+
+def double_descent(
+    n_features: int, *, n_train: int = 100, ridge: float = 0.0, draws: int = 5, seed: int | None = 0
+) -> dict[str, float]:
+    r"""随机特征上的最小范数最小二乘：特征数 ``n_features`` 越过样本数 ``n_train`` 时的测试误差（双下降）。
+
+    数据是 digits（8×8 手写数字）：前 ``n_train`` 张训练，第 1000～1499 张测试。特征是随机的 ReLU 特征
+    $\phi(\boldsymbol x) = \mathrm{relu}(W^\top\boldsymbol x)/\sqrt p$，$W\in\mathbb R^{64\times p}$ 的元素取 $\mathcal N(0, 1/64)$，
+    只训练输出层：把 one-hot 标签 $Y$ 拟合成 $\Phi B$，取最小范数的最小二乘解 $B=\Phi^+ Y$
+    （$p$ 大到能插值时，它是训练误差为 0 的解里范数最小的一个）。
+    ``ridge`` $=\lambda>0$ 时改用岭回归 $\min_B \frac1n\lVert\Phi B-Y\rVert^2+\lambda\lVert B\rVert^2$，
+    解写成 $B=\Phi^\top(\Phi\Phi^\top+\lambda n I)^{-1}Y$（只解 $n\times n$ 的方程）。
+    对 ``draws`` 组随机特征取平均。全部在 CPU 上用 float64 计算。
+
+    Parameters
+    ----------
+    n_features : int
+        随机特征数 $p$，1～20000。
+    n_train : int
+        训练样本数 $n$，1～1000。
+    ridge : float
+        L2 正则系数 $\lambda\ge 0$；0 表示最小范数解。
+    draws : int
+        随机特征的组数，1～100。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
+
+    Returns
+    -------
+    dict[str, float]
+        ``"test_error"``（测试集分类错误率）、``"test_mse"``（对 one-hot 标签的平方误差，按样本平均）、
+        ``"train_mse"``、``"norm"``（$\lVert B\rVert_F$），都是 ``draws`` 组的平均。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型或范围不对。
+
+    Examples
+    --------
+    >>> r = double_descent(1000, draws=2)
+    >>> r["train_mse"] < 1e-20, r["test_error"] < 0.2
+    (True, True)
+    """
+    from dlguide.data import load_digits  # noqa: PLC0415
+
+    check_int(n_features, "n_features", low=1, high=20_000)
+    check_int(n_train, "n_train", low=1, high=1000)
+    check_int(draws, "draws", low=1, high=100)
+    check_nonnegative(ridge, "ridge")
+    check_seed(seed)
+    X, y = load_digits()
+    X = X.double()
+    X_train, X_test, y_test = X[:n_train], X[1000:1500], y[1000:1500]
+    Y_train = torch.nn.functional.one_hot(y[:n_train], 10).double()
+    Y_test = torch.nn.functional.one_hot(y_test, 10).double()
+    g = None if seed is None else torch.Generator().manual_seed(seed)
+    totals = dict.fromkeys(("test_error", "test_mse", "train_mse", "norm"), 0.0)
+    for _ in range(draws):
+        W = torch.randn(64, n_features, generator=g, dtype=torch.float64) / 8
+
+        def features(A: torch.Tensor, W: torch.Tensor = W) -> torch.Tensor:
+            # φ(x) = relu(Wᵀx) / √p
+            return torch.relu(A @ W) / math.sqrt(n_features)
+
+        Phi = features(X_train)  # (n, p)
+        if ridge == 0:
+            # B = Φ⁺ Y：最小二乘解里范数最小的那个
+            B = torch.linalg.pinv(Phi) @ Y_train
+        else:
+            # 岭回归的对偶形式：B = Φᵀ (ΦΦᵀ + λ n I)⁻¹ Y
+            gram = Phi @ Phi.T + ridge * n_train * torch.eye(n_train, dtype=torch.float64)
+            B = Phi.T @ torch.linalg.solve(gram, Y_train)
+        pred = features(X_test) @ B
+        totals["test_error"] += (pred.argmax(dim=1) != y_test).double().mean().item()
+        totals["test_mse"] += ((pred - Y_test) ** 2).sum(dim=1).mean().item()
+        totals["train_mse"] += ((features(X_train) @ B - Y_train) ** 2).sum(dim=1).mean().item()
+        totals["norm"] += B.norm().item()
+    return {k: v / draws for k, v in totals.items()}
+
+
+DOUBLE_DESCENT_FEATURES = (10, 25, 50, 75, 90, 100, 110, 125, 150, 200, 300, 500, 1000, 2000)
+"""[`double_descent_curve`][dlguide.pages.basics.bias_variance.double_descent_curve] 扫描的特征数。"""
+
+
+@figure
+def double_descent_curve() -> Figure:
+    """digits 上随机 ReLU 特征 + 最小范数最小二乘：测试错误率和训练误差随特征数的变化（n = 100）。"""
+    rows = [double_descent(p) for p in DOUBLE_DESCENT_FEATURES]
+    fig, (left, right) = new_figure(2, width=8.8, height=3.6)
+    left.semilogx(DOUBLE_DESCENT_FEATURES, [r["test_error"] for r in rows], marker="o", ms=3, label="测试错误率")
+    left.axvline(100, color="gray", ls="--", lw=0.8)
+    left.text(130, 0.62, "← p = n = 100（插值阈值）", fontsize=8)
+    left.set_xlabel("随机特征数 p")
+    left.set_ylabel("测试错误率")
+    left.set_title("双下降：测试误差先降、再升、再降", fontsize=10)
+    train = [max(r["train_mse"], 1e-30) for r in rows]
+    right.loglog(DOUBLE_DESCENT_FEATURES, train, marker="s", ms=3, color="tab:green", label="训练误差（0 画在 1e-30）")
+    right.set_ylabel("训练误差", color="tab:green")
+    norm_axis = right.twinx()
+    norm_axis.loglog(DOUBLE_DESCENT_FEATURES, [r["norm"] for r in rows], marker="o", ms=3, color="tab:purple", label="解的范数 ‖B‖")
+    norm_axis.set_ylabel("解的范数 ‖B‖", color="tab:purple")
+    right.axvline(100, color="gray", ls="--", lw=0.8)
+    right.set_xlabel("随机特征数 p")
+    right.set_title("p 略大于 n 后训练误差为 0；范数在阈值处最大", fontsize=10)
     return fig

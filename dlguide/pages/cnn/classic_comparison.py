@@ -80,7 +80,7 @@ def comparison_table() -> list[dict]:
     Returns
     -------
     list of dict
-        每个网络一行：``name``、``year``、``depth``、``params``、``macs``、``fc_share``（全连接层参数占比）、
+        每个网络一行：``name``、``year``、``depth``、``params``、``macs``、
         ``paper_params``、``paper_macs``、``top5``。
 
     Examples

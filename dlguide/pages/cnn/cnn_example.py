@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
+from dlguide.complexity import LayerSummary, summarize
 from dlguide.figures import figure, new_figure
 from dlguide.models import course_example_cnn
-from dlguide.summary import LayerSummary, summarize
 
 __all__ = ["CIRCULATING_TABLE", "COURSE_NAMES", "compare_with_circulating", "course_rows", "parameters_and_activations"]
 

@@ -68,7 +68,7 @@ def linear_to_conv(linear: nn.Linear, in_shape: Sequence[int]) -> nn.Conv2d:
 
 
 def conv_to_linear(conv: nn.Conv2d, in_shape: Sequence[int]) -> nn.Linear:
-    """反方向：卷积核恰好覆盖整张特征图（不填充、步长任意、不分组）时，它就是一个全连接层。
+    """反方向：卷积核恰好覆盖整张特征图（不填充、步幅任意、不分组）时，它就是一个全连接层。
 
     Parameters
     ----------

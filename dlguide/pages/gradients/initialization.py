@@ -9,10 +9,10 @@ from torch import nn
 from dlguide._checks import check_choice, check_int, check_seed
 from dlguide.device import get_device
 from dlguide.figures import figure, new_figure
-from dlguide.init import SCHEMES, init_mlp
+from dlguide.init import SCHEMES, critical_weight_variance, init_mean_field, init_mlp, mean_field_chi
 from dlguide.models import ACTIVATIONS
 
-__all__ = ["init_signal_propagation", "signal_propagation"]
+__all__ = ["critical_initialization", "critical_propagation", "init_signal_propagation", "signal_propagation"]
 
 
 def signal_propagation(
@@ -61,6 +61,15 @@ def signal_propagation(
     [2.0, 3.5, 3.5, 4.9]
     """
     check_choice(scheme, "scheme", SCHEMES)
+    _check_sizes(activation, depth, width, n, seed)
+    layers = [nn.Linear(width, width) for _ in range(depth)]
+    for i, layer in enumerate(layers):
+        init_mlp(layer, scheme, activation, seed=None if seed is None else (seed * 1000 + i) % 2**63)
+    return _propagate(layers, activation, n, seed)
+
+
+def _check_sizes(activation: str, depth: int, width: int, n: int, seed: int | None) -> None:
+    """``activation`` 认识；层数 [1, 1000]、宽度 [1, 4096]、样本数 [1, 100000]，depth·width² ≤ 10⁸、depth·width·n ≤ 10⁷。"""
     check_choice(activation, "activation", ACTIVATIONS)
     for name, value, high in (("depth", depth, 1000), ("width", width, 4096), ("n", n, 100_000)):
         check_int(value, name, low=1, high=high)
@@ -68,12 +77,15 @@ def signal_propagation(
         raise ValueError(f"depth、width、n 太大：depth·width² = {depth * width * width}（上限 10**8），"
                          f"depth·width·n = {depth * width * n}（上限 10**7）")
     check_seed(seed)
+
+
+def _propagate(layers: list[nn.Linear], activation: str, n: int, seed: int | None) -> dict[str, list[float]]:
+    """把 ``n`` 个标准正态样本送过 ``layers``（每层后接激活函数），从输出端注入标准正态梯度，记录逐层统计量。"""
     device = get_device()
-    layers = [nn.Linear(width, width) for _ in range(depth)]
+    width = layers[0].in_features
     # 输入和权重用不同的种子，避免抽到相关的数
     g = None if seed is None else torch.Generator().manual_seed((seed + 2**31) % 2**63)
-    for i, layer in enumerate(layers):
-        init_mlp(layer, scheme, activation, seed=None if seed is None else (seed * 1000 + i) % 2**63)
+    for layer in layers:
         layer.to(device)
     act = ACTIVATIONS[activation]()
     h = torch.randn(n, width, generator=g).to(device)
@@ -90,6 +102,58 @@ def signal_propagation(
         "grad_var": [z.grad.var().item() for z in zs],
         "weight_grad_norm": [torch.linalg.vector_norm(layer.weight.grad).item() for layer in layers],
     }
+
+
+def critical_propagation(
+    activation: str,
+    weight_var: float,
+    bias_var: float = 0.0,
+    *,
+    orthogonal: bool = False,
+    depth: int = 50,
+    width: int = 64,
+    n: int = 128,
+    seed: int | None = 0,
+) -> dict[str, list[float]]:
+    r"""与 [`signal_propagation`][dlguide.pages.gradients.initialization.signal_propagation] 相同的测量，
+    但权重和偏置按平均场的参数 $(\sigma_w^2, \sigma_b^2)$ 初始化（[`init_mean_field`][dlguide.init.init_mean_field]）。
+
+    Parameters
+    ----------
+    activation : str
+        [`dlguide.models.ACTIVATIONS`][dlguide.models.ACTIVATIONS] 里的名字。
+    weight_var, bias_var : float
+        $\sigma_w^2 > 0$、$\sigma_b^2 \ge 0$。
+    orthogonal : bool
+        权重用增益 $\sigma_w$ 的正交矩阵。
+    depth, width, n : int
+        层数（[1, 1000]）、宽度（[1, 4096]）、样本数（[1, 100000]）；``depth·width²`` 不超过 $10^8$，
+        ``depth·width·n`` 不超过 $10^7$。
+    seed : int, optional
+        随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
+
+    Returns
+    -------
+    dict[str, list[float]]
+        同 [`signal_propagation`][dlguide.pages.gradients.initialization.signal_propagation]。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型或范围不对。
+
+    Examples
+    --------
+    >>> out = critical_propagation("tanh", 1.76, 0.05, depth=20)
+    >>> round(out["z_var"][-1], 1), 0.1 < out["grad_var"][0] / out["grad_var"][-1] < 10
+    (0.6, True)
+    """
+    _check_sizes(activation, depth, width, n, seed)
+    layers = [nn.Linear(width, width) for _ in range(depth)]
+    for i, layer in enumerate(layers):
+        seed_i = None if seed is None else (seed * 1000 + i) % 2**63
+        init_mean_field(layer, weight_var, bias_var, orthogonal=orthogonal, seed=seed_i)
+    return _propagate(layers, activation, n, seed)
 
 
 _INIT_STYLES = {
@@ -116,4 +180,37 @@ def init_signal_propagation() -> Figure:
         ax.set_title(f"{act}：Var(z) 随深度")
     axes[0].set_ylabel("预激活方差")
     axes[1].legend(fontsize=7, loc="lower left")
+    return fig
+
+
+@figure
+def critical_initialization() -> Figure:
+    """左：tanh 网络的临界线 χ₁ = 1（σ_b², σ_w² 平面）；右：50 层网络里梯度平方的逐层变化，实测与 χ₁ 的幂对照。"""
+    fig, (left, right) = new_figure(2, width=8.8, height=3.8)
+    bias_vars = [0.0, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3]
+    critical = [critical_weight_variance("tanh", b) for b in bias_vars]
+    left.plot(bias_vars, critical, color="black", label="临界线 χ₁ = 1")
+    left.fill_between(bias_vars, 0.5, critical, color="tab:blue", alpha=0.12)
+    left.fill_between(bias_vars, critical, 4.0, color="tab:red", alpha=0.12)
+    left.text(0.17, 1.0, "有序：梯度消失", color="tab:blue")
+    left.text(0.02, 3.3, "混沌：梯度爆炸", color="tab:red")
+    styles = {1.0: "tab:blue", 1.76: "black", 3.0: "tab:red"}
+    for weight_var, color in styles.items():
+        left.plot([0.05], [weight_var], "o", color=color, ms=5)
+    left.set_xlim(0, 0.3)
+    left.set_ylim(0.5, 4.0)
+    left.set_xlabel("偏置方差 σ_b²")
+    left.set_ylabel("权重方差 σ_w²（× 1/n）")
+    left.set_title("tanh 的相图", fontsize=10)
+    left.legend(loc="upper left", fontsize=8)
+    depth = 50
+    for weight_var, color in styles.items():
+        grad = critical_propagation("tanh", weight_var, 0.05, depth=depth)["grad_var"]
+        layers = list(range(1, depth + 1))
+        right.semilogy(layers, [v / grad[-1] for v in grad], color=color, label=f"σ_w² = {weight_var}")
+        chi = mean_field_chi("tanh", weight_var, 0.05)
+        right.semilogy(layers, [chi ** (depth - l) for l in layers], color=color, ls="--", lw=0.8)
+    right.set_xlabel("第 l 层（1 = 最靠近输入）")
+    right.set_title("Var(∂L/∂z[l]) / Var(∂L/∂z[50])，虚线为 χ₁ 的幂", fontsize=9)
+    right.legend(fontsize=8)
     return fig

@@ -3,21 +3,39 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from dlguide._checks import check_int, check_numbers, check_positive, check_same_length, check_seed, check_tensor
+from dlguide._checks import (
+    check_callable,
+    check_choice,
+    check_finite,
+    check_int,
+    check_nonnegative,
+    check_numbers,
+    check_positive,
+    check_same_length,
+    check_seed,
+    check_tensor,
+)
 from dlguide.data import load_digits
 from dlguide.device import get_device
 from dlguide.figures import figure, new_figure
 from dlguide.landscape import ill_conditioned_quadratic
-from dlguide.optim import minimize
+from dlguide.optim import adam_step, minimize, sgd_step
 from dlguide.training import fit
 
-__all__ = ["iteration_losses", "minibatch_curves", "optimizer_paths", "successive_diff_std"]
+__all__ = [
+    "implicit_bias",
+    "iteration_losses",
+    "minibatch_curves",
+    "noisy_mean_sgd",
+    "optimizer_paths",
+    "successive_diff_std",
+]
 
 
 def iteration_losses(
@@ -117,6 +135,127 @@ def successive_diff_std(values: Sequence[float]) -> float:
     if t.numel() < 3:
         raise ValueError(f"values 至少需要 3 个数，收到 {t.numel()} 个")
     return round(t.diff().std().item(), 6)
+
+
+def noisy_mean_sgd(
+    schedule: Callable[[int], float], *, steps: int = 2000, w0: float = -20.0, seed: int | None = 0
+) -> list[float]:
+    r"""单样本 SGD 估计均值 $w^\star=\mathbb E[x]=3$：$w \leftarrow w - \alpha_t (w - x_t)$，$x_t\sim\mathcal N(3, 1)$。
+
+    损失 $\frac12(w-x_t)^2$ 的随机梯度是 $w - x_t$。返回每一步之后的 $|w_t - 3|$，用来看步长序列 $\alpha_t$ 是否满足
+    Robbins–Monro 条件 $\sum_t\alpha_t=\infty$、$\sum_t\alpha_t^2<\infty$。
+
+    Parameters
+    ----------
+    schedule : callable
+        ``schedule(t)`` 给出第 ``t`` 步（从 0 数）的步长 $\alpha_t$，一个有限的非负实数。
+    steps : int
+        步数，1～10⁶。
+    w0 : float
+        初值。
+    seed : int, optional
+        样本的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
+
+    Returns
+    -------
+    list[float]
+        ``steps`` 个误差 $|w_t - 3|$。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型或范围不对，或 ``schedule(t)`` 出错、返回的不是有限的非负实数。
+
+    Examples
+    --------
+    >>> errors = noisy_mean_sgd(lambda t: 1 / (t + 1), steps=1000)
+    >>> errors[-1] < 0.1   # α_t = 1/(t+1) 时 w_t 就是样本均值
+    True
+    """
+    check_callable(schedule, "schedule")
+    check_int(steps, "steps", low=1, high=1_000_000)
+    check_finite(w0, "w0")
+    check_seed(seed)
+    g = None if seed is None else torch.Generator().manual_seed(seed)
+    xs = (torch.randn(steps, generator=g, dtype=torch.float64) + 3.0).tolist()
+    w, errors = float(w0), []
+    for t, x in enumerate(xs):
+        try:
+            lr = schedule(t)
+        except Exception as err:
+            raise TypeError(f"schedule 必须接受整数步数 t 并返回步长：schedule({t}) 出错：{err}") from err
+        check_nonnegative(lr, f"schedule({t})")
+        # w ← w − α_t ∂/∂w ½(w − x_t)² = w − α_t (w − x_t)
+        w -= lr * (w - x)
+        errors.append(abs(w - 3.0))
+    return errors
+
+
+def implicit_bias(
+    method: str = "sgd", *, seed: int | None = 0, n: int = 20, d: int = 50, steps: int = 1000
+) -> dict[str, float]:
+    r"""欠定最小二乘（$n$ 个样本、$d>n$ 个特征，训练误差可以降到 0）上，梯度下降和 Adam 各自收敛到哪个解。
+
+    $A\in\mathbb R^{n\times d}$、真实权重、测试集都从标准正态抽样，训练标签带 0.1 的噪声。两种方法都从 $w=0$ 出发、
+    用全批量梯度走 ``steps`` 步（梯度下降学习率 0.02，Adam 0.01）。从 0 出发的梯度下降只在 $A$ 的行空间里移动，
+    收敛到**最小范数**解 $A^+ b$；Adam 按坐标缩放步长，会离开行空间，收敛到另一个同样零训练误差的解。
+
+    Parameters
+    ----------
+    method : str
+        ``"sgd"``（全批量梯度下降，默认）或 ``"adam"``。
+    seed : int, optional
+        数据的随机种子；``None`` 表示不重新设种子，用 PyTorch 的全局随机状态。
+    n, d : int
+        样本数和特征数，$1 \le n < d \le 10^4$。
+    steps : int
+        步数，1～10⁵；``steps·n·d`` 不超过 $10^9$。
+
+    Returns
+    -------
+    dict[str, float]
+        ``"train_mse"``、``"test_mse"``（1000 个无噪声测试样本）、``"norm"`` $\lVert w\rVert$、
+        ``"to_min_norm"`` $\lVert w - A^+b\rVert$。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型或范围不对。
+
+    Examples
+    --------
+    >>> gd = implicit_bias("sgd")
+    >>> gd["train_mse"] < 1e-4, gd["to_min_norm"] < 0.01
+    (True, True)
+    """
+    check_choice(method, "method", ("sgd", "adam"))
+    check_seed(seed)
+    check_int(n, "n", low=1, high=10_000)
+    check_int(d, "d", low=n + 1, high=10_000)
+    check_int(steps, "steps", low=1, high=100_000)
+    if steps * n * d > 10**9:
+        raise ValueError(f"steps·n·d = {steps * n * d} 太大，上限 10**9")
+    g = None if seed is None else torch.Generator().manual_seed(seed)
+    A = torch.randn(n, d, generator=g, dtype=torch.float64)
+    w_true = torch.randn(d, generator=g, dtype=torch.float64)
+    b = A @ w_true + 0.1 * torch.randn(n, generator=g, dtype=torch.float64)
+    A_test = torch.randn(1000, d, generator=g, dtype=torch.float64)
+    w, state = torch.zeros(d, dtype=torch.float64), {}
+    for _ in range(steps):
+        # ∇ ½‖Aw − b‖²/n = Aᵀ(Aw − b)/n
+        grad = A.T @ (A @ w - b) / n
+        if method == "sgd":
+            sgd_step(w, grad, state, lr=0.02)
+        else:
+            adam_step(w, grad, state, lr=0.01)
+    # 最小范数解 w = A⁺ b
+    w_min = torch.linalg.pinv(A) @ b
+    return {
+        "train_mse": ((A @ w - b) ** 2).mean().item(),
+        "test_mse": ((A_test @ (w - w_true)) ** 2).mean().item(),
+        "norm": w.norm().item(),
+        "to_min_norm": (w - w_min).norm().item(),
+    }
 
 
 PATH_SETTINGS: dict[str, dict] = {

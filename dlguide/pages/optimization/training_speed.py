@@ -15,13 +15,32 @@ from matplotlib.figure import Figure
 from torch import nn
 from torch.utils.data import DataLoader
 
-from dlguide._checks import check_bool, check_callable, check_choice, check_int, check_positive
+from dlguide._checks import (
+    check_bool,
+    check_callable,
+    check_choice,
+    check_in_range,
+    check_int,
+    check_model_input,
+    check_module,
+    check_positive,
+    check_same_length,
+    check_tensor,
+)
 from dlguide.data import AugmentedImages
 from dlguide.device import get_device
 from dlguide.figures import figure, new_figure
 from dlguide.models import small_cnn
 
-__all__ = ["benchmark", "float_formats", "format_table", "throughput"]
+__all__ = [
+    "accumulate_gradients",
+    "benchmark",
+    "checkpoint_cost",
+    "float_formats",
+    "format_table",
+    "profile_training",
+    "throughput",
+]
 
 
 def throughput(
@@ -246,6 +265,205 @@ def format_table(result: dict) -> str:
         shown = f"{rate:.0f}" if rate is not None else "—"
         lines.append(f"| {name} | {shown} | {rel} | {row['note']} |")
     return "\n".join(lines)
+
+
+def profile_training(
+    model: nn.Module,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    steps: int = 3,
+    batch_size: int = 32,
+    data_delay: float = 0.0,
+) -> dict[str, dict[str, float]]:
+    """用 ``torch.profiler`` 记录 ``steps`` 个训练步，返回每个事件的调用次数、CPU 总时间（微秒）和 FLOPs。
+
+    每步分成四段，用 ``record_function`` 标上名字：``"data"``（取一个批次；``data_delay`` 秒的 ``time.sleep``
+    模拟慢的解码和增强）、``"forward"``、``"backward"``、``"optimizer"``。PyTorch 自己的算子以 ``aten::`` 开头。
+    ``with_flops=True`` 让分析器按形状估计矩阵乘法等算子的浮点运算数。
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        分类模型。
+    X, y : torch.Tensor
+        输入和整数标签，从头按 ``batch_size`` 切批次。
+    steps : int
+        记录的训练步数，1～100。
+    batch_size : int
+        批量大小，≥ 1。
+    data_delay : float
+        每次取批次额外等待的秒数，0～1。
+
+    Returns
+    -------
+    dict[str, dict[str, float]]
+        ``{事件名: {"count": 调用次数, "cpu_time_us": CPU 总时间, "flops": 浮点运算数}}``。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型或范围不对。
+
+    Examples
+    --------
+    >>> net = nn.Linear(4, 3)
+    >>> events = profile_training(net, torch.randn(8, 4), torch.zeros(8, dtype=torch.long), steps=2, batch_size=4)
+    >>> events["forward"]["count"], events["aten::addmm"]["count"], events["aten::addmm"]["flops"]   # 2·4·4·3 每步
+    (2, 2, 192)
+    """
+    from torch.profiler import ProfilerActivity, profile, record_function  # noqa: PLC0415
+
+    check_module(model, "model")
+    check_tensor(X, "X", nonempty=True)
+    check_tensor(y, "y", kind="int", ndim=1)
+    check_same_length(X, y, "X", "y")
+    check_int(steps, "steps", low=1, high=100)
+    check_int(batch_size, "batch_size", low=1)
+    check_in_range(data_delay, "data_delay", 0.0, 1.0)
+    _check_trainable(model)
+    device = next(model.parameters()).device
+    check_model_input(model, X.to(device))  # 批次在循环里才搬到模型所在的设备
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if device.type == "cuda" else [])
+    with profile(activities=activities, with_flops=True) as prof:
+        for step in range(steps):
+            with record_function("data"):
+                start = (step * batch_size) % len(X)
+                xb, yb = X[start : start + batch_size].to(device), y[start : start + batch_size].to(device)
+                time.sleep(data_delay)
+            with record_function("forward"):
+                loss = nn.functional.cross_entropy(model(xb), yb)
+            with record_function("backward"):
+                opt.zero_grad()
+                loss.backward()
+            with record_function("optimizer"):
+                opt.step()
+    return {
+        e.key: {"count": e.count, "cpu_time_us": e.cpu_time_total, "flops": e.flops}
+        for e in prof.key_averages()
+    }
+
+
+def _check_trainable(model: nn.Module) -> None:
+    """``model`` 至少有一个需要梯度的参数，否则没有东西可以训练。"""
+    if not any(p.requires_grad for p in model.parameters()):
+        raise ValueError("model 没有需要梯度的参数，没有东西可以训练")
+
+
+def accumulate_gradients(model: nn.Module, X: torch.Tensor, y: torch.Tensor, micro_batch: int) -> list[torch.Tensor]:
+    r"""梯度累积：把批次 ``(X, y)`` 切成大小 ``micro_batch`` 的小块，逐块反向、梯度在 ``.grad`` 里累加，返回各参数的梯度。
+
+    每块的平均损失乘上 $m_k/B$（这一块的样本数 / 整批样本数）再反向，累加后正好是整批平均损失的梯度：
+    $\nabla\frac1B\sum_i\ell_i = \sum_k\frac{m_k}{B}\nabla\frac1{m_k}\sum_{i\in k}\ell_i$。显存只需容纳一块的激活。
+    含批标准化的模型不等价：每块用自己的统计量。
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        分类模型（梯度先清零）。
+    X, y : torch.Tensor
+        整批输入和整数标签。
+    micro_batch : int
+        每块的样本数，≥ 1。
+
+    Returns
+    -------
+    list[torch.Tensor]
+        按 ``model.parameters()`` 顺序的梯度（拷贝）。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型或范围不对。
+
+    Examples
+    --------
+    >>> net = nn.Linear(3, 2)
+    >>> X, y = torch.randn(10, 3, generator=torch.Generator().manual_seed(0)), torch.arange(10) % 2
+    >>> full = torch.autograd.grad(nn.functional.cross_entropy(net(X), y), list(net.parameters()))
+    >>> all(torch.allclose(a, b, atol=1e-6) for a, b in zip(accumulate_gradients(net, X, y, 4), full))
+    True
+    """
+    check_module(model, "model")
+    check_tensor(X, "X", nonempty=True)
+    check_tensor(y, "y", kind="int", ndim=1)
+    total = check_same_length(X, y, "X", "y")
+    check_int(micro_batch, "micro_batch", low=1)
+    check_model_input(model, X)
+    _check_trainable(model)
+    model.zero_grad()
+    for start in range(0, total, micro_batch):
+        xb, yb = X[start : start + micro_batch], y[start : start + micro_batch]
+        # 这一块的平均损失 × m_k / B：累加后 = 整批的平均损失
+        loss = nn.functional.cross_entropy(model(xb), yb) * (len(xb) / total)
+        loss.backward()  # 梯度累加到 .grad 上，不清零
+    return [p.grad.detach().clone() for p in model.parameters()]
+
+
+def checkpoint_cost(blocks: nn.ModuleList, x: torch.Tensor, *, use_checkpoint: bool) -> dict[str, int]:
+    """把 ``x`` 依次送过 ``blocks`` 再反向，返回为反向保存的张量字节数和各块前向被调用的总次数。
+
+    ``use_checkpoint=True`` 时每块用 ``torch.utils.checkpoint.checkpoint(block, h, use_reentrant=False)`` 包起来：
+    前向只保存每块的**输入**，块内的中间激活在反向时重新算一遍。保存的字节数用
+    ``torch.autograd.graph.saved_tensors_hooks`` 统计；梯度留在各参数的 ``.grad`` 里。
+
+    Parameters
+    ----------
+    blocks : torch.nn.ModuleList
+        依次调用的块。
+    x : torch.Tensor
+        输入。
+    use_checkpoint : bool
+        是否对每块做激活检查点。
+
+    Returns
+    -------
+    dict[str, int]
+        ``{"saved_bytes": 为反向保存的字节数, "block_calls": 各块前向被调用的总次数}``。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型不对或 ``blocks`` 为空。
+
+    Examples
+    --------
+    >>> blocks = nn.ModuleList([nn.Sequential(nn.Linear(8, 8), nn.Tanh()) for _ in range(3)])
+    >>> checkpoint_cost(blocks, torch.randn(4, 8), use_checkpoint=True)["block_calls"]   # 前向 3 次 + 反向重算 3 次
+    6
+    """
+    from torch.utils.checkpoint import checkpoint  # noqa: PLC0415
+
+    check_module(blocks, "blocks", nn.ModuleList)
+    if len(blocks) == 0:
+        raise ValueError("blocks 至少要有 1 块，收到空的 ModuleList")
+    check_tensor(x, "x", nonempty=True)
+    check_bool(use_checkpoint, "use_checkpoint")
+    if not x.requires_grad and not any(p.requires_grad for p in blocks.parameters()):
+        raise ValueError("blocks 没有需要梯度的参数，x 也不需要梯度：没有东西可以反向")
+    check_model_input(nn.Sequential(*blocks), x, "blocks", "x")
+    counts = {"saved_bytes": 0, "block_calls": 0}
+
+    def pack(t: torch.Tensor) -> torch.Tensor:
+        counts["saved_bytes"] += t.numel() * t.element_size()
+        return t
+
+    hooks = [b.register_forward_pre_hook(lambda *_: counts.__setitem__("block_calls", counts["block_calls"] + 1)) for b in blocks]
+    try:
+        for p in blocks.parameters():
+            p.grad = None
+        with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+            h = x
+            for block in blocks:
+                # 检查点：只存块的输入，反向时重算块内的激活
+                h = checkpoint(block, h, use_reentrant=False) if use_checkpoint else block(h)
+            loss = h.pow(2).mean()
+        loss.backward()
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return counts
 
 
 @figure

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import math
+
 import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from dlguide._checks import check_bool, check_choice, check_int
+from dlguide._checks import check_bool, check_choice, check_in_range, check_int
 from dlguide.data import make_adding_problem
 from dlguide.figures import figure, new_figure
 from dlguide.memory_task import trained_recall_net
 from dlguide.recurrent import GATE_BLOCKS, trace_gates
 
-__all__ = ["counter_lstm", "counting_and_coupling", "counting_sequence", "parameter_count", "saturating_gru"]
+__all__ = [
+    "counter_lstm",
+    "counting_and_coupling",
+    "counting_sequence",
+    "leaky_counter_gru",
+    "parameter_count",
+    "saturating_gru",
+]
 
 
 def parameter_count(
@@ -102,7 +111,9 @@ def counter_lstm() -> nn.LSTM:
 def saturating_gru() -> nn.GRU:
     r"""手工设定权重、尽量“累加”的单元 GRU：$r\approx 1$，$z=0.5$，$n=\tanh(x + h)$，于是 $h_t = \tfrac12\tanh(x_t+h_{t-1})+\tfrac12 h_{t-1}$。
 
-    无论权重怎么选，$h_t$ 都是 $h_{t-1}$ 与 $n_t\in(-1,1)$ 的凸组合，从 0 出发永远在 $(-1,1)$ 里，数不过 1。
+    无论权重怎么选，$h_t$ 都是 $h_{t-1}$ 与 $n_t\in(-1,1)$ 的凸组合，从 0 出发永远在 $(-1,1)$ 里。这一个 GRU 很快停在
+    不动点 $h^*=\tfrac12\tanh(1+h^*)+\tfrac12h^*\approx 0.96$ 附近，不同的计数得到几乎相同的状态；更会“数”的写法见
+    [`leaky_counter_gru`][dlguide.pages.rnn.gru_vs_lstm.leaky_counter_gru]。
 
     Examples
     --------
@@ -117,6 +128,45 @@ def saturating_gru() -> nn.GRU:
         gru.bias_ih_l0[0] = 10.0  # r ≈ 1
         gru.weight_ih_l0[2, 0] = 1.0  # n = tanh(x + r ⊙ h)
         gru.weight_hh_l0[2, 0] = 1.0
+    return gru
+
+
+def leaky_counter_gru(keep: float = 0.99) -> nn.GRU:
+    r"""手工设定权重、把计数编码进小数的单元 GRU：$z=$ ``keep``，$n=\tanh(10x)\approx\pm1$，于是读 $a^n$ 后 $h_n = 1-z^n$。
+
+    状态仍在 $(-1,1)$ 里，但 $1-z^n$ 随 $n$ 严格增加，所以**精度无限时**它能区分任意多个计数；精度有限时，
+    相邻两个计数的差 $z^n(1-z)$ 很快小于 float32 能分辨的间隔，之后的计数就分不开了。``keep`` 越接近 1 能数得越远，
+    但相邻计数的差也越小（Weiss 等 2018 说的正是这种有限精度下的限制）。
+
+    Parameters
+    ----------
+    keep : float
+        更新门的取值 $z$（保留旧状态的比例），在 $(0, 1)$ 内。
+
+    Returns
+    -------
+    torch.nn.GRU
+        ``nn.GRU(1, 1)``（CPU 上）。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``keep`` 不是 $(0, 1)$ 里的实数。
+
+    Examples
+    --------
+    >>> h = trace_gates(leaky_counter_gru(0.9), torch.ones(3, 1, 1))["h"].flatten()
+    >>> [round(v, 3) for v in h.tolist()]                                  # 1 − 0.9ⁿ
+    [0.1, 0.19, 0.271]
+    """
+    check_in_range(keep, "keep", 0.0, 1.0, low_open=True, high_open=True)
+    gru = nn.GRU(1, 1)
+    with torch.no_grad():
+        for p in gru.parameters():
+            p.zero_()
+        # z = σ(b_z) = keep  ⇔  b_z = log(keep / (1 − keep))；门的顺序 r, z, n
+        gru.bias_ih_l0[1] = math.log(keep / (1 - keep))
+        gru.weight_ih_l0[2, 0] = 10.0  # n = tanh(10x) ≈ ±1
     return gru
 
 
@@ -136,16 +186,18 @@ def counting_and_coupling() -> Figure:
     left.set_xlabel("时间步（前 20 步读 a = +1，后 20 步读 b = −1）")
     left.set_title("计数：aⁿbⁿ", fontsize=10)
     left.legend(fontsize=7, loc="upper right")
-    X, _ = make_adding_problem(20, 20, markers=1, seed=1)  # 20 条序列 × 20 步 × 16 个单元，每 16 个取一个点
+    # 20 条序列 × 20 步 × 16 个单元 = 6400 个 (保留, 写入) 对，每 11 个取一个点：11 与 16 互素，每个单元都取得到
+    # （每 16 个取一个，取到的永远是第 0 个单元）
+    X, _ = make_adding_problem(20, 20, markers=1, seed=1)
     lstm, _ = trained_recall_net("lstm", 1.0)
     gru, _ = trained_recall_net("gru")
     device = next(lstm.parameters()).device
     lstm_trace = trace_gates(lstm.rnn, X.to(device))
     gru_trace = trace_gates(gru.rnn, X.to(device))
     keep, write = lstm_trace["f"].flatten().cpu(), lstm_trace["i"].flatten().cpu()
-    right.scatter(keep[::16].tolist(), write[::16].tolist(), s=5, alpha=0.5, color="tab:green", label="LSTM：(f, i)")
+    right.scatter(keep[::11].tolist(), write[::11].tolist(), s=5, alpha=0.5, color="tab:green", label="LSTM：(f, i)")
     z = gru_trace["z"].flatten().cpu()
-    right.scatter(z[::16].tolist(), (1 - z[::16]).tolist(), s=5, alpha=0.5, color="tab:blue", label="GRU：(z, 1 − z)")
+    right.scatter(z[::11].tolist(), (1 - z[::11]).tolist(), s=5, alpha=0.5, color="tab:blue", label="GRU：(z, 1 − z)")
     right.plot([0, 1], [1, 0], color="tab:blue", lw=0.8)
     right.set_xlim(0, 1)
     right.set_ylim(0, 1)

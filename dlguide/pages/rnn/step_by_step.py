@@ -30,7 +30,8 @@ def _uniform(shape: tuple[int, ...], seed: int | None) -> torch.Tensor:
 def echo_task(n: int = 1024, steps: int = 10, *, seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor]:
     r"""N→N 任务“回声”：每个时刻输出**上一个时刻**的输入，$y_t = x_{t-1}$（$y_1 = 0$）。
 
-    只看当前输入 $x_t$ 的模型做不到（$x_{t-1}$ 与 $x_t$ 独立，最好只能输出均值，MSE 约为 $\operatorname{Var}(x)=1/3$）。
+    只看当前输入 $x_t$ 的模型做不到：$x_{t-1}$ 与 $x_t$ 独立，最好只能输出均值 0，除了恒为 0 的 $y_1$，每个时刻的误差方差都是
+    $\operatorname{Var}(x)=1/3$，MSE 的下限是 $\frac{N-1}{N}\cdot\frac13$（``steps`` $=N$）。
 
     Parameters
     ----------

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from dlguide._checks import check_int
 from dlguide.corpora import tfidf_documents
 from dlguide.figures import figure, new_figure
-from dlguide.tfidf import count_matrix, jieba_tokenize, tfidf
+from dlguide.tfidf import count_matrix, idf, jieba_tokenize, tfidf
 
 __all__ = ["HEATMAP_WORDS", "jieba_idf_table", "jieba_keywords", "tfidf_heatmap"]
 
@@ -89,25 +89,28 @@ HEATMAP_WORDS = ("的", "和", "了", "是", "在", "神经网络", "数据", "�
 
 @figure
 def tfidf_heatmap() -> Figure:
-    """8 篇示例文档里一些词的原始计数（左）和 TF-IDF 权重（右，平滑 idf、L2 归一化）。
+    r"""8 篇示例文档里一些词的原始计数（左）、scikit-learn 默认的 TF-IDF（中）和教科书 idf 的 TF-IDF（右）。
 
-    “的”在 6 篇文档里出现 8 次，计数最大，TF-IDF 却很小；只在一篇里出现的“训练”“国家队”权重最大。
+    中图的 idf 是 $\ln\frac{1+N}{1+\mathrm{df}}+1$，任何词的 idf 都至少是 1：“的”被压低了，却没有消失，
+    文档 4 里出现 2 次的“的”和这一篇独有的实词几乎一样重。右图用 $\ln\frac{N}{\mathrm{df}}$，“的”才淡到几乎看不见。
+    两幅 TF-IDF 图都做了 L2 归一化；只在一篇里出现两次的“训练”“国家队”权重最大。
     """
     tokens = [jieba_tokenize(d) for d in tfidf_documents()]
     counts, vocab = count_matrix(tokens)
-    weights = tfidf(counts)
     columns = [vocab.index(w) for w in HEATMAP_WORDS]
-    fig, axes = new_figure(2, width=9.6, height=3.9)
-    for ax, values, title, label in (
-        (axes[0], counts, "词袋：原始计数", "次数"),
-        (axes[1], weights, "TF-IDF（平滑 idf，L2 归一化）", "权重"),
-    ):
-        image = ax.imshow(values[:, columns].numpy(), cmap="Blues", aspect="auto", vmin=0)
+    fig, axes = new_figure(3, width=12.8, height=3.9)
+    panels = (
+        (axes[0], counts, "词袋：原始计数", "次数", None),
+        (axes[1], tfidf(counts), "TF-IDF，scikit-learn 默认：ln((1+N)/(1+df)) + 1", "权重", 0.55),
+        (axes[2], tfidf(counts, idf_weights=idf(counts, smooth=False, add_one=False)), "TF-IDF，教科书：ln(N/df)", "权重", 0.55),
+    )
+    for ax, values, title, label, vmax in panels:
+        image = ax.imshow(values[:, columns].numpy(), cmap="Blues", aspect="auto", vmin=0, vmax=vmax)
         ax.set_xticks(range(len(columns)), list(HEATMAP_WORDS), rotation=60, fontsize=9)
         ax.set_yticks(range(len(tokens)), [f"文档 {i}" for i in range(len(tokens))], fontsize=9)
         ax.grid(False)
         for y in (2.5, 5.5):
             ax.axhline(y, color="tab:red", lw=0.8)
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=9)
         fig.colorbar(image, ax=ax, label=label, shrink=0.9)
     return fig

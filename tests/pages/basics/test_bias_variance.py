@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dlguide.diagnosis import diagnose
-from dlguide.pages.basics.bias_variance import bias_variance_decomposition
+from dlguide.pages.basics.bias_variance import bias_variance_decomposition, double_descent
 
 
 @pytest.mark.parametrize("degree", [0, 1, 3, 8, 12])
@@ -42,6 +42,23 @@ def test_errors_name_the_parameter() -> None:
         diagnose(0.1, 0.1, 0.01, train_dev_error=-0.1)
     with pytest.raises(ValueError, match=r"test_error 必须在 \[0.0, 1.0\] 内"):
         diagnose(0.1, 0.1, 0.01, test_error=1.1)
+
+
+def test_double_descent_peaks_at_the_interpolation_threshold() -> None:
+    errors = {p: double_descent(p, draws=3)["test_error"] for p in (50, 110, 1000)}
+    assert errors[110] > errors[50] > errors[1000]
+    assert double_descent(110, draws=2)["train_mse"] < 1e-20
+    # 一点 L2 就去掉了阈值处的尖峰
+    assert double_descent(110, ridge=1e-4, draws=3)["test_error"] < errors[50]
+    with pytest.raises(ValueError, match="n_features"):
+        double_descent(0)
+    with pytest.raises(ValueError, match="ridge"):
+        double_descent(10, ridge=-1.0)
+    with pytest.raises(TypeError, match="n_train"):
+        double_descent(10, n_train=1.5)
+    with pytest.raises(ValueError, match="seed 必须在"):
+        double_descent(10, seed=-1)
+    assert double_descent(10, draws=1, seed=None)["test_error"] <= 1.0
 
 
 def test_sizes_bounded_seed_checked_and_true_function_checks_x() -> None:

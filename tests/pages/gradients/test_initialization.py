@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dlguide.pages.gradients.initialization import signal_propagation
+from dlguide.init import mean_field_chi
+from dlguide.pages.gradients.initialization import critical_propagation, signal_propagation
 
 
 def test_signal_propagation_shapes_and_he_keeps_scale() -> None:
@@ -31,6 +32,40 @@ def test_signal_propagation_shapes_and_he_keeps_scale() -> None:
 def test_errors(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         signal_propagation("he", **kwargs)
+
+
+def test_critical_propagation_follows_chi_to_the_power_of_depth() -> None:
+    for weight_var in (1.0, 3.0):
+        grad = critical_propagation("tanh", weight_var, 0.05, depth=30)["grad_var"]
+        predicted = mean_field_chi("tanh", weight_var, 0.05) ** 29
+        assert 0.1 < (grad[0] / grad[-1]) / predicted < 10
+    out = critical_propagation("tanh", 1.76, 0.05, depth=30, orthogonal=True)
+    assert 0.1 < out["grad_var"][0] / out["grad_var"][-1] < 10
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [({"activation": "swish"}, ValueError, "activation 必须是"), ({"weight_var": -1.0}, ValueError, "weight_var"),
+     ({"bias_var": float("nan")}, ValueError, "bias_var"), ({"orthogonal": "yes"}, TypeError, "orthogonal"),
+     ({"n": 0}, ValueError, "n 必须在")],
+)
+def test_critical_propagation_errors(kwargs: dict, error: type, message: str) -> None:
+    args = {"activation": "tanh", "weight_var": 1.0} | kwargs
+    with pytest.raises(error, match=message):
+        critical_propagation(**args)
+
+
+def test_critical_propagation_bounds_sizes_and_seed_none() -> None:
+    import torch  # noqa: PLC0415
+
+    with pytest.raises(ValueError, match="depth、width、n 太大"):
+        critical_propagation("tanh", 1.0, depth=1000, n=100_000)
+    with pytest.raises(ValueError, match="seed 必须在"):
+        critical_propagation("tanh", 1.0, seed=-1)
+    torch.manual_seed(0)
+    a = critical_propagation("tanh", 1.0, depth=2, width=4, n=8, seed=None)
+    torch.manual_seed(0)
+    assert a == critical_propagation("tanh", 1.0, depth=2, width=4, n=8, seed=None)
 
 
 def test_scheme_checked_first_and_seed_none() -> None:

@@ -41,3 +41,36 @@ def test_iteration_losses_and_successive_diff_std_check_input() -> None:
     for bad, error in ((None, TypeError), ("abc", TypeError), (3, TypeError), ([1.0, None, 2.0], TypeError)):
         with pytest.raises(error, match="values"):
             successive_diff_std(bad)
+
+
+def test_noisy_mean_sgd_follows_robbins_monro_and_checks_input() -> None:
+    from dlguide.pages.optimization.optimizers import noisy_mean_sgd  # noqa: PLC0415
+
+    harmonic = noisy_mean_sgd(lambda t: 1 / (t + 2), steps=2000)
+    too_fast = noisy_mean_sgd(lambda t: 1 / (t + 2) ** 2, steps=2000)
+    assert sum(harmonic[-100:]) / 100 < 0.05 and too_fast[-1] > 10  # Σα² < ∞ 但 Σα = ∞ 才能到达最优点
+    with pytest.raises(TypeError, match="schedule"):
+        noisy_mean_sgd(0.1)
+    with pytest.raises(TypeError, match="schedule"):
+        noisy_mean_sgd(torch.tanh, steps=2)  # tanh 不接受整数
+    with pytest.raises(ValueError, match=r"schedule\(0\)"):
+        noisy_mean_sgd(lambda t: float("nan"), steps=2)
+    with pytest.raises(ValueError, match="steps"):
+        noisy_mean_sgd(lambda t: 0.1, steps=10**9)
+    torch.manual_seed(0)
+    a = noisy_mean_sgd(lambda t: 0.1, steps=5, seed=None)
+    torch.manual_seed(0)
+    assert a == noisy_mean_sgd(lambda t: 0.1, steps=5, seed=None)
+
+
+def test_implicit_bias_gd_finds_the_min_norm_solution_and_adam_does_not() -> None:
+    from dlguide.pages.optimization.optimizers import implicit_bias  # noqa: PLC0415
+
+    gd, adam = implicit_bias("sgd"), implicit_bias("adam")
+    assert gd["train_mse"] < 1e-4 and adam["train_mse"] < 1e-4
+    assert gd["to_min_norm"] < 0.01 < adam["to_min_norm"] and gd["norm"] < adam["norm"]
+    for kwargs, error, message in (({"method": "adamw"}, ValueError, "method 必须是"), ({"d": 10}, ValueError, "d 必须在"),
+                                   ({"steps": 100_000, "n": 100, "d": 1000}, ValueError, "steps·n·d"),
+                                   ({"seed": -1}, ValueError, "seed 必须在")):
+        with pytest.raises(error, match=message):
+            implicit_bias(**kwargs)
