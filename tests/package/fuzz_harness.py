@@ -982,6 +982,22 @@ class _Planner:
             instance = _call(self.cls, self.ctor_specs, self.values(self.ctor_specs, ctor_combo))
         return getattr(instance, self.target.qualname.rsplit(".", 1)[1])
 
+    def call_parts(self, ctor_combo: tuple[int, ...], combo: tuple[int, ...]) -> tuple[Callable, dict[str, object]]:
+        """要调用的函数（方法绑定在新实例上）和参数。
+
+        示例里的调用一次整体复制（实例和全部参数）：它们共享的对象（模型和管理其参数的优化器）仍然共享。
+        """
+        example = bool(self.specs) and combo == tuple(len(s.candidates) - 1 for s in self.specs)
+        captured = example_call(self.target) if example or ctor_combo == EXAMPLE_INSTANCE else None
+        if captured is None:
+            values = self.values(self.specs, combo)
+            return self.callable_for(ctor_combo), values
+        instance, arguments = _snapshot(captured)  # type: ignore[misc]
+        values = {s.name: arguments[s.name] if s.name in arguments else s.candidates[i]() for s, i in zip(self.specs, combo)}
+        if ctor_combo == EXAMPLE_INSTANCE:
+            return getattr(instance, self.target.qualname.rsplit(".", 1)[1]), values
+        return self.callable_for(ctor_combo), values
+
     @staticmethod
     def values(specs: list[ParamSpec], combo: tuple[int, ...]) -> dict[str, object]:
         return {s.name: s.candidates[i]() for s, i in zip(specs, combo)}
@@ -1038,8 +1054,7 @@ class _Planner:
 
     def attempt(self, ctor_combo: tuple[int, ...], combo: tuple[int, ...]) -> None:
         """试一组参数：与坏输入的调用一样，先恢复全局随机状态；成功时记下耗时、结果和参数（基准）。"""
-        fn = self.callable_for(ctor_combo)
-        values = self.values(self.specs, combo)
+        fn, values = self.call_parts(ctor_combo, combo)
         _reset_rng()
         start, cpu = time.perf_counter(), time.process_time()
         result = _call(fn, self.specs, values)
@@ -1419,14 +1434,15 @@ def _warm_up(target: Target, ctor_combo: tuple[int, ...], combo: tuple[int, ...]
         return
     _WARM.add(target)
     planner = _planner(target)
+
+    def run() -> object:
+        fn, values = planner.call_parts(ctor_combo, combo)
+        return _call(fn, planner.specs, values)
+
     # 计划阶段已经证明这个调用能成功。按 CPU 时间限时（墙钟会随机器负载变化）；
     # 万一超时也不算这个坏输入的结果：接着照常运行它
     with contextlib.suppress(Exception, _Hang):
-        _run_with_alarm(
-            PLAN_CPU_LIMIT,
-            lambda: _call(planner.callable_for(ctor_combo), planner.specs, planner.values(planner.specs, combo)),
-            cpu=True,
-        )
+        _run_with_alarm(PLAN_CPU_LIMIT, run, cpu=True)
 
 
 def _case_task(
@@ -1438,8 +1454,7 @@ def _case_task(
     case = planner.cases(combo)[index]
     if case.validity == "size" and not _MEMORY_CAPPED:
         return {"status": "not-run", "msg": "no memory cap on this platform: 10**9 sizes are not tried"}
-    values = planner.values(planner.specs, combo)
-    fn = planner.callable_for(ctor_combo)
+    fn, values = planner.call_parts(ctor_combo, combo)
     case.make(values)
     started()
     _reset_rng()

@@ -225,6 +225,20 @@ class DummyModule(torch.nn.Module):
         return x.sum(-1)
 
 
+def dummy_shared(first: object, same: object) -> int:
+    """两个参数必须是同一个对象（如模型和管理它参数的优化器）：示例里的调用要整体复制才能重放。
+
+    Examples
+    --------
+    >>> box = [1]
+    >>> dummy_shared(box, box)
+    1
+    """
+    if first is not same:
+        raise ValueError("same 必须就是 first 这个对象")
+    return len(first)  # type: ignore[arg-type]
+
+
 def dummy_checked(values: Sequence[float], scale: float = 1.0, mode: str = "mean", n: int = 3) -> float:
     """每个参数都检查过的函数：任何坏输入都得到写明参数名的错误。"""
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
@@ -244,7 +258,7 @@ def dummy_checked(values: Sequence[float], scale: float = 1.0, mode: str = "mean
 def dummies() -> fh.FuzzResult:
     names = [
         "dummy_unchecked", "dummy_resources", "dummy_crash", "dummy_checked", "dummy_slow", "dummy_documented",
-        "DummyModule.forward",
+        "DummyModule.forward", "dummy_shared",
     ]
     return fh.run_fuzz([fh.Target(__name__, name) for name in names], confirm_hangs=False, plan_cpu_limit=1.0)
 
@@ -303,4 +317,5 @@ def test_harness_takes_a_valid_call_from_the_docstring_example(dummies: fh.FuzzR
     assert forward[("x", "one column fewer")] == "clear", forward
     plans = {p.target.qualname: p for p in dummies.plans}
     assert plans["DummyModule.forward"].source == "example"
+    assert plans["dummy_shared"].ok and plans["dummy_shared"].source == "example", plans["dummy_shared"].error
     assert plans["dummy_checked"].source == "candidates"
