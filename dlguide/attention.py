@@ -452,7 +452,7 @@ class TransformerBlock(nn.Module):
         self, x: torch.Tensor, *, key_mask: torch.Tensor | None = None, attn_mask: torch.Tensor | None = None
     ) -> torch.Tensor:
         """``x (B, L, d_model)`` → ``(B, L, d_model)``；掩码同 [`MultiHeadAttention`][dlguide.attention.MultiHeadAttention]。"""
-        check_tensor(x, "x", ndim=3)
+        check_tensor(x, "x", ndim=3, nonempty=True)
         if x.shape[-1] != self.self_attn.embed_dim:
             raise ValueError(f"x 的最后一维必须是 d_model={self.self_attn.embed_dim}，收到 {x.shape[-1]}")
         if self.norm_first:

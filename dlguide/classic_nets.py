@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from dlguide._checks import check_bool, check_choice, check_int
+from dlguide._checks import check_bool, check_choice, check_int, check_tensor
 
 __all__ = [
     "lenet5",
@@ -233,6 +233,7 @@ class InceptionModule(nn.Module):
         self.out_channels = c1 + c3 + c5 + pool_proj
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_tensor(x, "x", ndim=4)  # (N, C, H, W)
         # 四条分支保持 H×W 不变，在通道维拼接：(N, c1 + c3 + c5 + pool_proj, H, W)
         return torch.cat([self.branch1(x), self.branch3(x), self.branch5(x), self.branch_pool(x)], dim=1)
 
@@ -342,6 +343,7 @@ class BasicBlock(nn.Module):
         self.relu = nn.ReLU()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_tensor(x, "x", ndim=4)  # (N, C, H, W)
         out = self.residual(x)
         # y = ReLU(F(x) + x)：反向时 ∂y/∂x 里多了一个恒等项
         if self.shortcut is not None:
@@ -393,6 +395,7 @@ class Bottleneck(nn.Module):
         self.relu = nn.ReLU()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_tensor(x, "x", ndim=4)  # (N, C, H, W)
         out = self.residual(x)
         # y = ReLU(F(x) + shortcut(x))
         if self.shortcut is not None:
@@ -477,6 +480,7 @@ class ResNet(nn.Module):
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, num_classes))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_tensor(x, "x", ndim=4)  # (N, C, H, W)
         return self.head(self.stages(self.stem(x)))
 
 

@@ -153,7 +153,16 @@ class LinearChainCRF(nn.Module):
         return nll.mean() if reduction == "mean" else nll.sum() if reduction == "sum" else nll
 
     def forward(self, emissions: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
-        """等于 ``self.nll(emissions, tags, mask)``：可以直接当作 [`fit`][dlguide.training.fit] 的 ``loss_fn``。"""
+        """等于 ``self.nll(emissions, tags, mask)``：可以直接当作 [`fit`][dlguide.training.fit] 的 ``loss_fn``。
+
+        Examples
+        --------
+        >>> crf = LinearChainCRF(3)
+        >>> emissions = torch.randn(2, 4, 3, generator=torch.Generator().manual_seed(0))
+        >>> tags = torch.tensor([[0, 1, 1, 2], [2, 0, -100, -100]])
+        >>> bool(crf(emissions, tags) == crf.nll(emissions, tags))
+        True
+        """
         return self.nll(emissions, tags, mask)
 
     @torch.no_grad()

@@ -429,7 +429,7 @@ def encode_tokens(text: str, vocab: tuple[str, ...]) -> list[int]:
     index = {token: i for i, token in enumerate(vocab)}
     unknown = sorted({ch for ch in text if ch not in index})
     if unknown:
-        raise ValueError(f"text 里有词表之外的字符 {unknown}")
+        raise ValueError(f"text 里有词表之外的字符 {unknown}（vocab 里没有）")
     return [index[ch] for ch in text]
 
 
@@ -454,7 +454,7 @@ def decode_tokens(ids: torch.Tensor | list[int], vocab: tuple[str, ...]) -> str:
             break
         if i not in (PAD, BOS):
             if not 0 <= i < len(vocab):
-                raise ValueError(f"ids 里的编号必须在 [0, {len(vocab)}) 内，收到 {i}")
+                raise ValueError(f"ids 里的编号必须在 [0, len(vocab)={len(vocab)}) 内，收到 {i}")
             out.append(vocab[i])
     return "".join(out)
 

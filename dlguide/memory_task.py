@@ -76,6 +76,7 @@ def train_marked_recall(
     check_int(length, "length", low=2, high=1000)
     check_int(n, "n", low=1, high=100_000)
     check_int(epochs, "epochs", low=1, high=1000)
+    check_int(batch_size, "batch_size", low=1, high=100_000)
     check_seed(seed)
     if test_lengths is not None and (isinstance(test_lengths, str) or not isinstance(test_lengths, Sequence)):
         raise TypeError(f"test_lengths 必须是整数序列（例如 [20, 100]），收到的是 {type(test_lengths).__name__}")

@@ -279,7 +279,10 @@ def entity_precision_recall_f1(
         raise ValueError(f"y_true 与 y_pred 的句子数必须相同，收到 {len(y_true)} 和 {len(y_pred)}")
     true_set, pred_set = set(), set()
     for i, (t, p) in enumerate(zip(y_true, y_pred)):
-        if isinstance(t, str) or isinstance(p, str) or len(t) != len(p):
+        for name, value in (("y_true", t), ("y_pred", p)):
+            if isinstance(value, str) or not isinstance(value, Sequence):
+                raise TypeError(f"{name}[{i}] 必须是标签（字符串）的列表，收到的是 {type(value).__name__}")
+        if len(t) != len(p):
             raise ValueError(f"第 {i} 句的 y_true 与 y_pred 必须是等长的标签列表")
         true_set |= {(i, *span) for span in entity_spans(t, scheme, strict)}
         pred_set |= {(i, *span) for span in entity_spans(p, scheme, strict)}
@@ -469,6 +472,10 @@ def error_rate(hypotheses: Sequence[Sequence], references: Sequence[Sequence]) -
         raise TypeError(f"references 必须是序列的列表，收到的是 {type(references).__name__}")
     if len(hypotheses) != len(references) or not references:
         raise ValueError(f"hypotheses 与 references 必须等长且非空，收到 {len(hypotheses)} 和 {len(references)}")
+    for name, items in (("hypotheses", hypotheses), ("references", references)):
+        for i, item in enumerate(items):
+            if not isinstance(item, Sequence):
+                raise TypeError(f"{name}[{i}] 必须是序列（字符串或列表），收到的是 {type(item).__name__}")
     total = sum(len(ref) for ref in references)
     if total == 0:
         raise ValueError("references 的总长度必须 > 0")
@@ -506,6 +513,11 @@ def accuracy_by_length(correct: Sequence[bool], lengths: Sequence[int], edges: S
         raise TypeError(f"edges 必须是整数的序列，收到的是 {type(edges).__name__}")
     if len(correct) != len(lengths):
         raise ValueError(f"correct 与 lengths 必须等长，收到 {len(correct)} 和 {len(lengths)}")
+    for c in correct:
+        if not isinstance(c, (bool, numbers.Integral)) and not (isinstance(c, torch.Tensor) and c.numel() == 1):
+            raise TypeError(f"correct 的元素必须是 bool（或 0/1），收到的是 {type(c).__name__}")
+    for n in lengths:
+        check_int(n, "lengths 的元素", low=0, high=10**6)
     for e in edges:
         check_int(e, "edges 的元素", low=0, high=10**6)
     if len(edges) < 2 or any(a >= b for a, b in zip(edges[:-1], edges[1:])):

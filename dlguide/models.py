@@ -368,6 +368,15 @@ class BiLSTMTagger(nn.Module):
         """训练损失：有 CRF 时是它的负对数似然，否则是逐字交叉熵；``tags`` 里的 -100 是填充。
 
         直接作为 [`fit`][dlguide.training.fit] 的 ``loss_fn``：``fit(model, X, y, loss_fn=model.loss, ...)``。
+
+        Examples
+        --------
+        >>> model = BiLSTMTagger(10, 3, embedding_dim=4, hidden=4)
+        >>> X = torch.tensor([[1, 2, 3], [4, 5, 0]])
+        >>> tags = torch.tensor([[0, 1, 2], [2, 0, -100]])  # 填充位置的标签是 -100
+        >>> loss = model.loss(model(X), tags)
+        >>> loss.ndim, round(loss.item(), 4)
+        (0, 2.6473)
         """
         if self.crf is not None:
             return self.crf.nll(emissions, tags)
@@ -522,7 +531,16 @@ class Seq2Seq(nn.Module):
     def step(
         self, tokens: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor, torch.Tensor]
     ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
-        """解码一步：上一个词 ``(K,)`` 和状态 → 下一个词的对数概率 ``(K, V)`` 和新状态；供 [`dlguide.decoding`][dlguide.decoding] 调用。"""
+        """解码一步：上一个词 ``(K,)`` 和状态 → 下一个词的对数概率 ``(K, V)`` 和新状态；供 [`dlguide.decoding`][dlguide.decoding] 调用。
+
+        Examples
+        --------
+        >>> net = Seq2Seq(13, 13, embed=8, hidden=16, attention="dot", seed=0)
+        >>> state = net.encode(torch.tensor([[4, 5, 6]]))
+        >>> log_probs, state = net.step(torch.tensor([1]), state)  # 从 <s>（1）开始
+        >>> tuple(log_probs.shape), round(log_probs.exp().sum().item(), 4)
+        ((1, 13), 1.0)
+        """
         check_tensor(tokens, "tokens", kind="int", ndim=1, nonempty=True)
         if not (isinstance(state, tuple) and len(state) == 3 and all(isinstance(t, torch.Tensor) for t in state)):
             raise TypeError("state 必须是 encode 返回的 (s, memory, key_mask) 三个张量")
@@ -538,6 +556,13 @@ class Seq2Seq(nn.Module):
         r"""$\log P(\boldsymbol y\mid\boldsymbol x) = \sum_t \log P(y_t\mid\boldsymbol x, y_{<t})$，形状 ``(B,)``。
 
         对 ``tgt`` 里所有非填充位置（含 ``EOS``）求和；束搜索的误差分析用它比较正确答案和模型输出的概率。
+
+        Examples
+        --------
+        >>> net = Seq2Seq(13, 13, embed=8, hidden=16, attention="dot", seed=0)
+        >>> log_prob = net.sequence_log_prob(torch.tensor([[4, 5, 6]]), torch.tensor([[6, 5, 4]]))
+        >>> tuple(log_prob.shape), round(log_prob.item(), 4)
+        ((1,), -7.7331)
         """
         check_tensor(src, "src", kind="int", ndim=2, nonempty=True)
         check_tensor(tgt, "tgt", kind="int", ndim=2, nonempty=True)
@@ -663,6 +688,8 @@ def check_sequence_input(x: object, rnn: nn.RNNBase, name: str = "x") -> torch.T
     ...
     ValueError: x 的形状必须是 (B, T, 4)（最后一维是 input_size），收到 (2, 5, 3)
     """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name 必须是非空字符串（写进错误信息的参数名），收到 {name!r}")
     check_module(rnn, "rnn", nn.RNNBase)
     check_tensor(x, name, ndim=3, nonempty=True)
     if x.shape[-1] != rnn.input_size:

@@ -132,7 +132,7 @@ def count_matrix(
         if len(set(vocab)) != len(vocab):
             raise ValueError("vocabulary 里有重复的词")
     if not vocab:
-        raise ValueError("词表为空：documents 里没有词")
+        raise ValueError("词表为空：documents 里没有词，或 vocabulary 是空列表")
     if len(vocab) > MAX_VOCAB:
         raise ValueError(f"词表有 {len(vocab)} 个词，超过上限 {MAX_VOCAB}")
     index = {w: j for j, w in enumerate(vocab)}

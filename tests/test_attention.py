@@ -205,3 +205,11 @@ sdpa = scaled_dot_product_attention
 def test_errors(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_transformer_block_rejects_an_empty_batch() -> None:
+    from dlguide.attention import TransformerBlock  # noqa: PLC0415
+
+    block = TransformerBlock(8, 2, 16)
+    with pytest.raises(ValueError, match="x"):
+        block(torch.zeros(0, 3, 8))

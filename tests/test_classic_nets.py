@@ -171,3 +171,17 @@ def test_pytorch_lrn_divides_alpha_by_size() -> None:
 def test_bad_input_names_the_parameter(call, error, name) -> None:
     with pytest.raises(error, match=rf"^{re.escape(name)} "):
         call()
+
+
+@pytest.mark.parametrize("bad", [None, "abc", [[0.0]], torch.zeros(3, 4)])
+def test_blocks_check_their_input(bad: object) -> None:
+    """非张量、维数不对的输入得到写明 x 的错误（以前是 conv2d 的参数组合错误）。"""
+    from dlguide.classic_nets import BasicBlock, Bottleneck, InceptionModule, ResNet  # noqa: PLC0415
+
+    modules = [
+        BasicBlock(4, 4), Bottleneck(4, 2), InceptionModule(4, 2, 2, 2, 2, 2, 2),
+        ResNet(BasicBlock, (1, 1), num_classes=3, widths=(4, 8), in_channels=1, small_input=True),
+    ]
+    for module in modules:
+        with pytest.raises((TypeError, ValueError), match=r"\bx\b"):
+            module(bad)

@@ -272,3 +272,13 @@ def test_seed_is_checked_and_none_uses_the_global_state(name: str) -> None:
 def test_data_refuses_bad_input(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_token_errors_name_vocab() -> None:
+    """词表为空或不含某个字时，错误也写明 vocab（错的可能是词表）。"""
+    from dlguide.data import decode_tokens, encode_tokens  # noqa: PLC0415
+
+    with pytest.raises(ValueError, match="vocab"):
+        encode_tokens("12", ())
+    with pytest.raises(ValueError, match="vocab"):
+        decode_tokens([5], ())

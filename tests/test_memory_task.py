@@ -64,3 +64,10 @@ def test_gate_means_at_marker_separates_marked_steps() -> None:
 def test_errors(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_train_marked_recall_checks_batch_size() -> None:
+    net = RecurrentNet("gru", 2, 4, 1, seed=0)
+    for bad in (None, 0, "64"):
+        with pytest.raises((TypeError, ValueError), match="batch_size"):
+            train_marked_recall(net, 4, n=8, epochs=1, batch_size=bad)

@@ -247,3 +247,23 @@ def test_edit_distance_takes_strings_and_token_lists_only() -> None:
             edit_distance(bad, ["b"])
         with pytest.raises(TypeError, match="reference 的元素必须是字符串或整数"):
             edit_distance(["b"], bad)
+
+
+def test_sequence_metrics_name_the_list_with_a_bad_item() -> None:
+    """列表里某一项不是序列时，错误写明是哪个参数的第几项（以前是 len() 的 TypeError，或只写 hypothesis）。"""
+    from dlguide.metrics import accuracy_by_length, entity_precision_recall_f1, error_rate  # noqa: PLC0415
+
+    with pytest.raises(TypeError, match=r"hypotheses\[0\]"):
+        error_rate([None, "ab"], ["ab", "ab"])
+    with pytest.raises(TypeError, match=r"references\[1\]"):
+        error_rate(["ab", "ab"], ["ab", 3])
+    with pytest.raises(TypeError, match=r"y_true\[0\]"):
+        entity_precision_recall_f1([None], [["O"]])
+    with pytest.raises(TypeError, match=r"y_pred\[0\]"):
+        entity_precision_recall_f1([["O"]], [None])
+    with pytest.raises(TypeError, match="correct"):
+        accuracy_by_length([None, True], [3, 4], [3, 6])
+    with pytest.raises(TypeError, match="lengths"):
+        accuracy_by_length([True, True], [None, 4], [3, 6])
+    with pytest.raises(TypeError, match="lengths"):
+        accuracy_by_length([True, True], [2.5, 4], [3, 6])

@@ -238,3 +238,11 @@ def test_seed_none_does_not_reseed() -> None:
     b = small_cnn(seed=None)
     c = small_cnn(seed=None)
     assert torch.equal(a[0].weight, b[0].weight) and not torch.equal(b[0].weight, c[0].weight)
+
+
+def test_check_sequence_input_checks_name() -> None:
+    from dlguide.models import check_sequence_input  # noqa: PLC0415
+
+    for bad in (None, 1, ""):
+        with pytest.raises(TypeError, match="name"):
+            check_sequence_input(torch.zeros(2, 5, 4), nn.GRU(4, 8, batch_first=True), bad)

@@ -93,3 +93,8 @@ def test_errors(call, error, message) -> None:
 def test_tensor_stopwords_are_refused() -> None:
     with pytest.raises(TypeError, match="stopwords 必须是字符串的集合"):
         jieba_tokenize("我爱猫", stopwords=torch.zeros(0))
+
+
+def test_empty_vocabulary_is_named() -> None:
+    with pytest.raises(ValueError, match="vocabulary"):
+        count_matrix([["a", "b"]], vocabulary=[])

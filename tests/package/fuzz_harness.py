@@ -6,12 +6,17 @@
    里的每个可调用对象（类：构造函数，以及类自己定义的、带参数的公开方法；``NamedTuple`` 结果记录跳过）。
 2. :meth:`_Planner.plan` 为每个函数找一组**合法**参数：参数默认值、按**参数名**查的候选值
    （:data:`VALID_BY_NAME`）、或由**类型注解**推出的候选值（:func:`_from_annotation`）；
-   第一组调用不抛异常的组合（偏离首选候选最少）就是基准调用。
+   第一组调用不抛异常的组合（偏离首选候选最少）就是基准调用。候选值都不行时（或搜索用完
+   :data:`SEARCH_CPU_BUDGET`），重放 docstring 示例里对它的第一次成功调用（:func:`example_call`；
+   方法连同示例里的实例）：包的规则是每个公开函数都有 doctest，所以新章节的函数不必登记就能测。
+   找合法调用按 **CPU** 时间限时（:data:`PLAN_CPU_LIMIT`），结果不随机器负载变化；超时是错误
+   （``valid call too slow``），不会悄悄变成“测不了”。
 3. 每次只换一个参数，换成由它的合法值和注解推出的坏值（:meth:`_Planner._param_cases`）：``None``、
    字符串、该用张量处却给列表、负数/零/NaN/±inf、``10**9`` 的尺寸、空张量、错 dtype 和错形状的张量、
    不认识的选项、错的模块类或不可调用的对象。
 4. 每次调用都在工作进程里运行：进程从一个已导入 ``dlguide`` 的 ``forkserver`` 派生，受 ``RLIMIT_AS``
-   限制内存、由进程内的定时器限时，父进程另有硬超时兜底；死掉或被杀的工作进程换一个新的。
+   限制内存、由进程内的 CPU 时间定时器限时（结果不随机器负载变化），父进程另有墙钟硬超时兜底；
+   死掉或被杀的工作进程换一个新的。
 
 结果分类（:data:`OFFENDING` 里的算不合格）：
 
@@ -41,10 +46,13 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import copy
 import dataclasses
+import doctest
 import functools
 import importlib
 import inspect
+import io
 import itertools
 import math
 import multiprocessing
@@ -74,15 +82,25 @@ OUTCOMES = ("clear", "accepted", *OFFENDING)
 
 #: 工作进程启动后还能再用的地址空间（字节）
 MEMORY_LIMIT = 1536 * 2**20
-#: 每次调用的时限（秒）：max(MIN_TIMEOUT, TIMEOUT_FACTOR × 合法调用的耗时)
+#: 每次调用的时限（工作进程的 **CPU** 秒，与机器负载无关）：max(MIN_TIMEOUT, TIMEOUT_FACTOR × 合法调用用的 CPU 秒)
 MIN_TIMEOUT = 0.5
 TIMEOUT_FACTOR = 10.0
+#: 父进程的墙钟兜底是 WALL_FACTOR × 时限 + HARD_GRACE：只为不占 CPU 的卡死（等子进程、睡眠）；
+#: 占 CPU 的调用先撞上 CPU 时限，机器再忙也不会被墙钟冤枉
+WALL_FACTOR = 4.0
 #: 超时的输入用（至少）这么长的时限重跑一次才算数，除非这个参数已经因别的输入不合格
 CONFIRM_TIMEOUT = 15.0
 #: 工作进程自己的定时器到点后再过这么久还没回话，父进程就杀掉它
 HARD_GRACE = 4.0
-#: 工作进程启动、导入、预热（以及寻找合法调用）的时限
-STARTUP_LIMIT = 90.0
+#: 工作进程启动、导入、预热的墙钟时限（只为兜住卡死的进程：预热一个慢的页面实验在忙碌的机器上要几十秒）
+STARTUP_LIMIT = 300.0
+#: 寻找合法调用（含运行 docstring 示例和一次合法调用）的 **CPU** 时限（秒）：按 CPU 时间计，
+#: 结果不随机器负载变化；超过它是错误（"valid call too slow"），不是悄悄地“测不了”
+PLAN_CPU_LIMIT = 60.0
+#: 按候选值搜索合法调用的 CPU 时间预算（秒）：用完就停止搜索，改用 docstring 示例里的调用
+SEARCH_CPU_BUDGET = 5.0
+#: 计划任务的墙钟兜底（父进程杀掉工作进程）；正常情况下 CPU 时限先到
+PLAN_HARD_LIMIT = 900.0
 
 SEED_MAX = 2**63 - 1
 BIG = 10**9
@@ -538,12 +556,12 @@ def _ranges_in(text: str) -> list[Range]:
     return found
 
 
-def documented_ranges(obj: object) -> dict[str, Range]:
-    """``{参数名: docstring 描述里写明的最宽范围}``（没写的参数不在里面）。"""
+def _parameter_entries(obj: object) -> list[tuple[list[str], str]]:
+    """numpy 风格 docstring 的 Parameters 节：``[(参数名列表, 描述)]``。"""
     doc = inspect.getdoc(obj) or ""
     section = re.search(r"^Parameters\n-+\n(.*?)(?=^\S[^\n]*\n-+\n|\Z)", doc, re.DOTALL | re.MULTILINE)
     if not section:
-        return {}
+        return []
     entries: list[tuple[list[str], str]] = []
     for line in section.group(1).splitlines():
         if line and not line[0].isspace():
@@ -551,8 +569,18 @@ def documented_ranges(obj: object) -> dict[str, Range]:
             entries.append((names, ""))
         elif entries:
             entries[-1] = (entries[-1][0], entries[-1][1] + " " + line.strip())
+    return entries
+
+
+def documented_free_text(obj: object) -> set[str]:
+    """docstring 写明只是写进错误信息的文本参数（``name : str  参数名，写进错误信息``）：任何非空字符串都合法。"""
+    return {n for names, description in _parameter_entries(obj) if re.search(r"写进(错误)?信息", description) for n in names}
+
+
+def documented_ranges(obj: object) -> dict[str, Range]:
+    """``{参数名: docstring 描述里写明的最宽范围}``（没写的参数不在里面）。"""
     out: dict[str, Range] = {}
-    for names, description in entries:
+    for names, description in _parameter_entries(obj):
         ranges = _ranges_in(description)
         if not ranges:
             continue
@@ -612,6 +640,146 @@ EMPTY_OK = {"text", "hypothesis", "reference"}
 #: 第 0 维不是共同的样本维的张量参数：注意力的查询长度 L 与键长度 S 无关，d_v 也可以不同于 d，
 #: 掩码只需能广播到 (L, S)。它们与别的张量参数“差一行/差一列/空/0 维”不能断定为不合法。
 OWN_LENGTH = {"query", "key", "value", "scores", "mask", "attn_mask"}
+#: 第 0 维是共同的批维、第 1 维却是各自长度的张量参数：源序列和目标序列 ``(B, S)``、``(B, T)``。
+#: 它们“差一列”时不能断定为不合法（形状恰好相同只是巧合）。
+OWN_WIDTH = {"src", "tgt"}
+
+# ---------------------------------------------------------------------------------------------
+# docstring 示例里的合法调用（候选值都不行时的后备）
+# ---------------------------------------------------------------------------------------------
+
+#: ``ctor_combo`` 取这个值时，方法的实例是示例里调用它的那个实例
+EXAMPLE_INSTANCE = (-1,)
+
+
+class _Captured(BaseException):
+    """示例调用了被测对象、而且调用成功：记下参数，停止运行示例。"""
+
+
+def _snapshot(obj: object) -> object:
+    """``obj`` 的深拷贝；非叶子张量（``model(X)`` 的输出）先 ``detach``，``deepcopy`` 不接受它们。"""
+    memo: dict[int, object] = {}
+
+    def visit(x: object, depth: int = 0) -> None:
+        if isinstance(x, torch.Tensor) and not x.is_leaf:
+            memo[id(x)] = x.detach().clone().requires_grad_(x.requires_grad)
+        elif depth < 3 and isinstance(x, (list, tuple)):
+            for item in x:
+                visit(item, depth + 1)
+        elif depth < 3 and isinstance(x, Mapping):
+            for item in x.values():
+                visit(item, depth + 1)
+
+    visit(obj)
+    return copy.deepcopy(obj, memo)
+
+
+def _example_sources(target: Target) -> list[str]:
+    """找示例的 docstring，依次是：对象自己的、（方法的）类的、模块的、模块里其他公开对象及其方法的。"""
+    module = importlib.import_module(target.module)
+    docs = [getattr(target.resolve(), "__doc__", None)]
+    if "." in target.qualname:
+        docs.append(_parent(target).__doc__)
+    docs.append(module.__doc__)
+    for name in getattr(module, "__all__", ()):
+        obj = getattr(module, name, None)
+        if getattr(obj, "__module__", None) != module.__name__:
+            continue
+        docs.append(getattr(obj, "__doc__", None))
+        if isinstance(obj, type):
+            docs += [m.__doc__ for k, m in vars(obj).items() if not k.startswith("_") and inspect.isfunction(m)]
+    return list(dict.fromkeys(d for d in docs if d))
+
+
+@functools.cache
+def example_call(target: Target) -> tuple[object, dict[str, object]] | None:
+    """docstring 示例第一次**成功**调用 ``target`` 时的 ``(实例或 None, {参数名: 值})``（调用前的快照）。
+
+    包的规则是每个公开函数都有 doctest：找不到候选值时，示例本身就是一次合法调用，不必再按函数手写清单。
+    示例在模块的全局命名空间（doctest 的做法）的副本里逐条运行，被测对象临时换成记录参数的包装；
+    类记录 ``__init__``，方法记录类上的方法（``module(x)`` 经过 ``__call__`` 也会记到 ``forward``）。
+    """
+    obj = target.resolve()
+    module = importlib.import_module(target.module)
+    is_class, is_method = isinstance(obj, type), "." in target.qualname
+    if is_class or is_method:
+        owner: Any = obj if is_class else _parent(target)
+        attr = "__init__" if is_class else target.qualname.rsplit(".", 1)[1]
+        original = owner.__dict__[attr] if attr in owner.__dict__ else getattr(owner, attr)
+        inherited = attr not in owner.__dict__
+    signature = inspect.signature(original if is_class else obj)
+    found: list[tuple[object, dict[str, object]]] = []
+
+    def record(*args: Any, **kwargs: Any) -> object:
+        function = original if is_class or is_method else obj
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError:
+            return function(*args, **kwargs)
+        arguments = dict(bound.arguments)
+        instance = arguments.pop(next(iter(signature.parameters))) if is_class or is_method else None
+        snapshot = _snapshot((None if is_class else instance, arguments))
+        result = function(*args, **kwargs)
+        found.append(snapshot)  # type: ignore[arg-type]
+        raise _Captured
+        return result  # 不会到这里
+
+    sources = _example_sources(target)  # 在换掉被测对象之前取 docstring
+    patched: list[tuple[Any, str, object]] = []
+    if is_class or is_method:
+        patched.append((owner, attr, original))
+        setattr(owner, attr, record)
+    else:  # 函数：换掉包里每个模块对它的引用（示例可以从任何一个模块导入它）
+        for name, mod in list(sys.modules.items()):
+            if mod is not None and (name in (PACKAGE, target.module) or name.startswith(f"{PACKAGE}.")):
+                for key, value in list(vars(mod).items()):
+                    if value is obj:
+                        patched.append((mod, key, value))
+                        setattr(mod, key, record)
+    parser = doctest.DocTestParser()
+    try:
+        for doc in sources:
+            namespace = dict(vars(module))
+            for example in parser.get_examples(doc):
+                try:
+                    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                        exec(compile(example.source, f"<example of {target.full}>", "single"), namespace)
+                except _Captured:
+                    return found[0]
+                except Exception:  # 演示错误的示例（Traceback），或依赖前面别的 docstring 定义的名字
+                    continue
+    finally:
+        for owner_, key, value in reversed(patched):
+            if owner_ is obj and key == "__init__" and inherited:
+                delattr(owner_, key)
+            else:
+                setattr(owner_, key, value)
+    return None
+
+
+def _example_value(target: Target, name: str, default: object) -> Callable[[], object]:
+    """候选值：示例里那次调用的参数 ``name``（没传的参数取默认值）。"""
+
+    def make() -> object:
+        captured = example_call(target)
+        if captured is None:
+            raise LookupError(f"no docstring example calls {target.full}")
+        arguments = captured[1]
+        if name in arguments:
+            return _snapshot(arguments[name])
+        if default is inspect.Parameter.empty:
+            raise LookupError(f"the example's call of {target.full} has no {name}")
+        return default
+
+    return make
+
+
+def _example_instance(target: Target) -> object:
+    captured = example_call(target)
+    if captured is None or captured[0] is None:
+        raise LookupError(f"no docstring example calls {target.full}")
+    return _snapshot(captured[0])
+
 
 # ---------------------------------------------------------------------------------------------
 # 计划：合法调用 + 坏输入
@@ -623,7 +791,7 @@ class ParamSpec:
     name: str
     kind: inspect._ParameterKind
     annotation: str
-    candidates: list[Callable[[], object]]
+    candidates: list[Callable[[], object]]  # 最后一个是 docstring 示例里的值（:func:`example_call`），只在找不到时用
 
 
 @dataclasses.dataclass
@@ -677,7 +845,8 @@ def describe(value: object, annotation: str = "") -> str:
     return f"object[{type(value).__name__}]"
 
 
-def _param_specs(fn: Callable) -> list[ParamSpec]:
+def _param_specs(fn: Callable, target: Target | None = None) -> list[ParamSpec]:
+    """每个参数的合法候选值；给了 ``target`` 时，最后再加一个取自 ``target`` 的 docstring 示例的候选值。"""
     specs = []
     params = list(inspect.signature(fn).parameters.values())
     for p in params:
@@ -685,7 +854,10 @@ def _param_specs(fn: Callable) -> list[ParamSpec]:
             continue
         text = _annotation_text(p.annotation)
         if p.kind is p.VAR_KEYWORD:
-            specs.append(ParamSpec(p.name, p.kind, text, [dict, lambda: {"lr": 0.1}]))
+            keyword_candidates: list[Callable[[], object]] = [dict, lambda: {"lr": 0.1}]
+            if target is not None:
+                keyword_candidates.append(_example_value(target, p.name, {}))
+            specs.append(ParamSpec(p.name, p.kind, text, keyword_candidates))
             continue
         by_name = [c for c in VALID_BY_NAME.get(p.name, ()) if _fits(_safe(c), text)]
         candidates = list(by_name)
@@ -694,6 +866,8 @@ def _param_specs(fn: Callable) -> list[ParamSpec]:
         candidates += [c for c in _from_annotation(text) if c not in candidates]
         if not candidates:
             candidates = [_const(None)]
+        if target is not None:
+            candidates.append(_example_value(target, p.name, p.default))
         specs.append(ParamSpec(p.name, p.kind, text, candidates))
     return specs
 
@@ -745,9 +919,13 @@ class Plan:
     error: str = ""
     ctor_combo: tuple[int, ...] = ()
     combo: tuple[int, ...] = ()
-    seconds: float = 0.0
+    seconds: float = 0.0  # 合法调用的墙钟秒
     nonfinite: bool = False
     cases: list[CaseInfo] = dataclasses.field(default_factory=list)
+    too_slow: bool = False  # 找合法调用超过了 PLAN_CPU_LIMIT：是错误，不算“找不到合法调用”
+    source: str = "candidates"  # 合法调用取自哪里："candidates"（候选值）或 "example"（docstring 示例）
+    search_cpu: float = 0.0  # 按候选值搜索用掉的 CPU 秒
+    cpu_seconds: float = 0.0  # 合法调用的 CPU 秒：坏输入的时限按它算
 
 
 def _nonfinite(obj: object, depth: int = 0) -> bool:
@@ -782,14 +960,15 @@ class _Planner:
         if self.is_method:
             self.cls = _parent(target)
             self.ctor_specs = _param_specs(self.cls)
-            self.specs = _param_specs(obj)[1:]  # 去掉 self
+            self.specs = _param_specs(obj, target)[1:]  # 去掉 self
         else:
             self.cls = None
             self.ctor_specs = []
-            self.specs = _param_specs(obj)
+            self.specs = _param_specs(obj, target)
         self.obj = obj
         self._cases: dict[tuple[int, ...], list[Case]] = {}
         self.doc_ranges = documented_ranges(self.cls if self.is_method else obj)
+        self.free_text = FREE_TEXT | documented_free_text(obj)
         if self.is_method:
             self.doc_ranges = {**self.doc_ranges, **documented_ranges(obj)}
 
@@ -797,16 +976,41 @@ class _Planner:
     def callable_for(self, ctor_combo: tuple[int, ...]) -> Callable:
         if not self.is_method:
             return self.obj
-        instance = _call(self.cls, self.ctor_specs, self.values(self.ctor_specs, ctor_combo))
+        if ctor_combo == EXAMPLE_INSTANCE:
+            instance = _example_instance(self.target)
+        else:
+            instance = _call(self.cls, self.ctor_specs, self.values(self.ctor_specs, ctor_combo))
         return getattr(instance, self.target.qualname.rsplit(".", 1)[1])
+
+    def call_parts(self, ctor_combo: tuple[int, ...], combo: tuple[int, ...]) -> tuple[Callable, dict[str, object]]:
+        """要调用的函数（方法绑定在新实例上）和参数。
+
+        示例里的调用一次整体复制（实例和全部参数）：它们共享的对象（模型和管理其参数的优化器）仍然共享。
+        """
+        example = bool(self.specs) and combo == tuple(len(s.candidates) - 1 for s in self.specs)
+        captured = example_call(self.target) if example or ctor_combo == EXAMPLE_INSTANCE else None
+        if captured is None:
+            values = self.values(self.specs, combo)
+            return self.callable_for(ctor_combo), values
+        instance, arguments = _snapshot(captured)  # type: ignore[misc]
+        values = {s.name: arguments[s.name] if s.name in arguments else s.candidates[i]() for s, i in zip(self.specs, combo)}
+        if ctor_combo == EXAMPLE_INSTANCE:
+            return getattr(instance, self.target.qualname.rsplit(".", 1)[1]), values
+        return self.callable_for(ctor_combo), values
 
     @staticmethod
     def values(specs: list[ParamSpec], combo: tuple[int, ...]) -> dict[str, object]:
         return {s.name: s.candidates[i]() for s, i in zip(specs, combo)}
 
-    def find(self, specs: list[ParamSpec], call: Callable[[tuple[int, ...]], object], limit: int = 400) -> tuple[tuple[int, ...] | None, str]:
+    def find(
+        self, specs: list[ParamSpec], call: Callable[[tuple[int, ...]], object], limit: int = 400, *, example: bool = False,
+    ) -> tuple[tuple[int, ...] | None, str]:
+        """第一组能调用成功的候选下标（``example=True``：每个参数最后那个示例候选值不参加搜索）。"""
         first_error = ""
-        for combo in _combos([len(s.candidates) for s in specs], limit):
+        start = time.process_time()
+        for combo in _combos([len(s.candidates) - example for s in specs], limit):
+            if time.process_time() - start > SEARCH_CPU_BUDGET:  # CPU 时间：与机器负载无关
+                return None, first_error + f" (search stopped after {SEARCH_CPU_BUDGET:.0f} s CPU)"
             try:
                 call(combo)
             except Exception as err:
@@ -819,24 +1023,58 @@ class _Planner:
     def plan(self) -> Plan:
         if not self.specs:  # 没有参数可喂坏值（registered()、render_all()、get_device()）
             return Plan(self.target, True)
-        ctor_combo: tuple[int, ...] = ()
+        search_start = time.process_time()
+        source = "candidates"
+        ctor_combo: tuple[int, ...] | None = ()
         if self.is_method:
-            found, error = self.find(self.ctor_specs, lambda c: _call(self.cls, self.ctor_specs, self.values(self.ctor_specs, c)))
-            if found is None:
-                return Plan(self.target, False, f"no valid constructor call: {error}")
-            ctor_combo = found
-        found, error = self.find(self.specs, lambda c: _call(self.callable_for(ctor_combo), self.specs, self.values(self.specs, c)))
+            ctor_combo, error = self.find(self.ctor_specs, lambda c: _call(self.cls, self.ctor_specs, self.values(self.ctor_specs, c)))
+            error = f"no valid constructor call: {error}"
+        found = None
+        if ctor_combo is not None:
+            ctor = ctor_combo
+            found, error = self.find(self.specs, lambda c: self.attempt(ctor, c), example=True)
+            error = f"no valid call found ({error})"
+        search_cpu = time.process_time() - search_start
         if found is None:
-            return Plan(self.target, False, f"no valid call found ({error}); add a generic candidate to VALID_BY_NAME")
-        fn = self.callable_for(ctor_combo)
-        values = self.values(self.specs, found)
-        _reset_rng()
-        start = time.perf_counter()
-        result = _call(fn, self.specs, values)
-        seconds = time.perf_counter() - start
+            # 候选值都不行：用 docstring 示例里那次调用的参数（和实例）
+            source = "example"
+            example, example_error = self.example_combo()
+            if example is None:
+                return Plan(self.target, False, f"{error}; {example_error}; add a generic candidate to VALID_BY_NAME or an example that calls it")
+            ctor_combo, found = example
+        assert ctor_combo is not None
+        # 基准就是刚才成功的那次调用（不再调用一遍：慢的页面实验一次就要几秒）
+        seconds, cpu_seconds, result, values = self._measured
         nonfinite = _nonfinite(result) or any(_nonfinite(v) for v in _state_of(values))
         cases = [c.info for c in self.cases(found)]
-        return Plan(self.target, True, "", ctor_combo, found, seconds, nonfinite, cases)
+        return Plan(
+            self.target, True, "", ctor_combo, found, seconds, nonfinite, cases,
+            source=source, search_cpu=search_cpu, cpu_seconds=cpu_seconds,
+        )
+
+    def attempt(self, ctor_combo: tuple[int, ...], combo: tuple[int, ...]) -> None:
+        """试一组参数：与坏输入的调用一样，先恢复全局随机状态；成功时记下耗时、结果和参数（基准）。"""
+        fn, values = self.call_parts(ctor_combo, combo)
+        _reset_rng()
+        start, cpu = time.perf_counter(), time.process_time()
+        result = _call(fn, self.specs, values)
+        self._measured = (time.perf_counter() - start, time.process_time() - cpu, result, values)
+
+    def example_combo(self) -> tuple[tuple[tuple[int, ...], tuple[int, ...]] | None, str]:
+        """docstring 示例里的调用（``(ctor_combo, combo)``），它重放不成功时返回 ``(None, 原因)``。"""
+        try:
+            captured = example_call(self.target)
+        except Exception as err:
+            return None, f"running the examples failed ({type(err).__name__}: {err})"
+        if captured is None:
+            return None, "no docstring example calls it"
+        ctor_combo = EXAMPLE_INSTANCE if self.is_method else ()
+        combo = tuple(len(s.candidates) - 1 for s in self.specs)
+        try:
+            self.attempt(ctor_combo, combo)
+        except Exception as err:
+            return None, f"replaying the example's call failed ({type(err).__name__}: {err})"
+        return (ctor_combo, combo), ""
 
     # -- 坏输入 -------------------------------------------------------------------------------
     def cases(self, combo: tuple[int, ...]) -> list[Case]:
@@ -922,7 +1160,7 @@ class _Planner:
         elif isinstance(template, str):
             if strict and "int" not in allows:
                 add("1 (not a str)", const(1), "invalid")
-            free = name in FREE_TEXT
+            free = name in self.free_text
             add("'__bogus__'", const("__bogus__"), "valid" if free else "invalid")
             add("''", const(""), "unknown" if name in EMPTY_OK else "invalid")
         elif isinstance(template, torch.Tensor):
@@ -980,7 +1218,7 @@ class _Planner:
         # 模板不是合法调用里的值（默认 None 的参数从候选值里借来一个）时，也推不出它与别的张量的关系
         related = name not in OWN_LENGTH and values.get(name) is not None
         same_len = related and v.ndim >= 1 and any(len(o) == len(v) for o in others)
-        same_shape = related and any(o.shape == v.shape for o in others)
+        same_shape = related and name not in OWN_WIDTH and any(o.shape == v.shape for o in others)
         if strict and "str" not in allows:
             add("'abc' (str)", lambda _t: "abc", "invalid")
         if strict and "sequence" not in allows:
@@ -1105,20 +1343,21 @@ def _where(tb: Any) -> str:
     return f"{path[cut + 1:] if cut >= 0 else os.path.basename(path)}:{frame.lineno}"
 
 
-def _run_with_alarm(seconds: float, thunk: Callable[[], object]) -> object:
-    """运行 ``thunk()``，``seconds`` 秒后用 :class:`_Hang` 打断。
+def _run_with_alarm(seconds: float, thunk: Callable[[], object], *, cpu: bool = False) -> object:
+    """运行 ``thunk()``，``seconds`` 秒（``cpu=True``：本进程的 CPU 秒，与机器负载无关）后用 :class:`_Hang` 打断。
 
     定时器每 0.05 秒重复一次，直到解除：落在 ``__del__`` 或弱引用回调里的那次会被 Python 吞掉
     （"Exception ignored in ..."），下一次不会。
     """
     global _ARMED
+    timer = signal.ITIMER_PROF if cpu else signal.ITIMER_REAL
     _ARMED = True
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
+    signal.setitimer(timer, seconds, 0.05)
     try:
         return thunk()
     finally:
         _ARMED = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(timer, 0)
 
 
 _RNG_STATE: torch.Tensor | None = None
@@ -1150,6 +1389,7 @@ def _setup_worker(memory_limit: int | None) -> None:
 
     sys.unraisablehook = quiet_hang
     signal.signal(signal.SIGALRM, _on_alarm)
+    signal.signal(signal.SIGPROF, _on_alarm)
     global _MEMORY_CAPPED
     _MEMORY_CAPPED = bool(memory_limit) and _cap_address_space(memory_limit)  # type: ignore[arg-type]
 
@@ -1170,11 +1410,16 @@ def _cap_address_space(extra: int) -> bool:
     return True
 
 
-def _plan_task(target: Target) -> dict[str, object]:
+def _too_slow(target: Target, limit: str) -> Plan:
+    return Plan(target, False, f"valid call too slow: finding and making a valid call took over {limit}; "
+                "add a cheaper candidate (small sizes) to VALID_BY_NAME or a cheaper docstring example", too_slow=True)
+
+
+def _plan_task(target: Target, cpu_limit: float = PLAN_CPU_LIMIT) -> dict[str, object]:
     try:
-        plan = _run_with_alarm(60.0, lambda: _planner(target).plan())
+        plan = _run_with_alarm(cpu_limit, lambda: _planner(target).plan(), cpu=True)
     except _Hang:
-        return {"plan": Plan(target, False, "finding a valid call took over 60 s"), "retire": True}
+        return {"plan": _too_slow(target, f"{cpu_limit:g} s CPU"), "retire": True}
     except Exception as err:
         return {"plan": Plan(target, False, f"{type(err).__name__}: {err}")}
     return {"plan": plan}
@@ -1189,8 +1434,15 @@ def _warm_up(target: Target, ctor_combo: tuple[int, ...], combo: tuple[int, ...]
         return
     _WARM.add(target)
     planner = _planner(target)
-    with contextlib.suppress(Exception):  # 计划阶段已经证明这个调用能成功
-        _run_with_alarm(60.0, lambda: _call(planner.callable_for(ctor_combo), planner.specs, planner.values(planner.specs, combo)))
+
+    def run() -> object:
+        fn, values = planner.call_parts(ctor_combo, combo)
+        return _call(fn, planner.specs, values)
+
+    # 计划阶段已经证明这个调用能成功。按 CPU 时间限时（墙钟会随机器负载变化）；
+    # 万一超时也不算这个坏输入的结果：接着照常运行它
+    with contextlib.suppress(Exception, _Hang):
+        _run_with_alarm(PLAN_CPU_LIMIT, run, cpu=True)
 
 
 def _case_task(
@@ -1202,14 +1454,13 @@ def _case_task(
     case = planner.cases(combo)[index]
     if case.validity == "size" and not _MEMORY_CAPPED:
         return {"status": "not-run", "msg": "no memory cap on this platform: 10**9 sizes are not tried"}
-    values = planner.values(planner.specs, combo)
-    fn = planner.callable_for(ctor_combo)
+    fn, values = planner.call_parts(ctor_combo, combo)
     case.make(values)
     started()
     _reset_rng()
     start = time.perf_counter()
     try:
-        result = _run_with_alarm(timeout, lambda: _call(fn, planner.specs, values))
+        result = _run_with_alarm(timeout, lambda: _call(fn, planner.specs, values), cpu=True)
     except _Hang:
         # 调用栈已经展开，但被打断的可能是一次 import（例如 torch.compile 第一次导入 sympy）：
         # 半截的模块留在 sys.modules 里会让后面的调用莫名失败，所以换一个新的工作进程
@@ -1375,7 +1626,8 @@ def run_tasks(
                         w = pool[i] = new_worker()
                     w.task = queue.ready.popleft()
                     w.conn.send(queue.tasks[w.task])
-                    w.deadline = time.monotonic() + STARTUP_LIMIT
+                    plan = queue.tasks[w.task][0] == "plan"  # 计划任务不发 "started"：截止时间就是它的硬超时
+                    w.deadline = time.monotonic() + (queue.hard[w.task] if plan else STARTUP_LIMIT)
             busy = [w for w in pool if w.task is not None]
             if not busy:
                 continue
@@ -1466,7 +1718,12 @@ class FuzzResult:
         return dict(out)
 
     def failed_plans(self) -> list[Plan]:
-        return [p for p in self.plans if not p.ok]
+        """找不到合法调用的（不含太慢的：见 :meth:`slow_plans`）。"""
+        return [p for p in self.plans if not p.ok and not p.too_slow]
+
+    def slow_plans(self) -> list[Plan]:
+        """找合法调用超时的：总是错误（结果不能取决于机器负载）。"""
+        return [p for p in self.plans if p.too_slow]
 
 
 def _name_pattern(param: str) -> re.Pattern[str]:
@@ -1504,6 +1761,7 @@ def run_fuzz(
     workers: int | None = None,
     memory_limit: int | None = MEMORY_LIMIT,
     confirm_hangs: bool = True,
+    plan_cpu_limit: float = PLAN_CPU_LIMIT,
 ) -> FuzzResult:
     """为每个函数找合法调用、运行它的坏输入、归类结果。
 
@@ -1529,16 +1787,20 @@ def run_fuzz(
         if kind != "plan":
             return
         target = args[0]
-        plan = reply.get("plan") or Plan(target, False, f"harness: {reply.get('msg', reply)}")
+        plan = reply.get("plan")
+        if plan is None and reply.get("status") == "hang":  # 父进程的墙钟兜底杀掉了它
+            plan = _too_slow(target, f"{PLAN_HARD_LIMIT:g} s wall")
+        plan = plan or Plan(target, False, f"harness: {reply.get('msg', reply)}")
         plans[target] = plan
         if not plan.ok:
             return
-        timeout = max(MIN_TIMEOUT, TIMEOUT_FACTOR * plan.seconds)
+        timeout = max(MIN_TIMEOUT, TIMEOUT_FACTOR * plan.cpu_seconds)
         by_param: dict[str, list[tuple[int, CaseInfo]]] = collections.defaultdict(list)
         for index, case in enumerate(plan.cases):
             by_param[case.param].append((index, case))
         for param, items in by_param.items():
-            tasks = [(("case", (target, plan.ctor_combo, plan.combo, i, timeout)), timeout + HARD_GRACE) for i, _ in items]
+            hard = WALL_FACTOR * timeout + HARD_GRACE
+            tasks = [(("case", (target, plan.ctor_combo, plan.combo, i, timeout)), hard) for i, _ in items]
             if (keys[target], param) in expected:
                 ids = queue.add_chain(tasks, front=True)
             else:
@@ -1551,7 +1813,7 @@ def run_fuzz(
         return reply.get("status") != "not-run" and classify(plan, case, reply)[0] in OFFENDING
 
     for target in targets:
-        queue.add_chain([(("plan", (target,)), STARTUP_LIMIT)])
+        queue.add_chain([(("plan", (target, plan_cpu_limit)), PLAN_HARD_LIMIT)])
     run_tasks(queue, workers, memory_limit, preload=preload, stop=offends, expand=add_cases)
     replies = queue.replies
 
@@ -1571,7 +1833,7 @@ def run_fuzz(
         for i in again:
             kind, (target, ctor_combo, combo, index, timeout) = queue.tasks[i]
             longer = max(CONFIRM_TIMEOUT, 4 * timeout)
-            retry.add_chain([((kind, (target, ctor_combo, combo, index, longer)), longer + HARD_GRACE)])
+            retry.add_chain([((kind, (target, ctor_combo, combo, index, longer)), WALL_FACTOR * longer + HARD_GRACE)])
         run_tasks(retry, workers, memory_limit, preload=preload)
         for i, reply in zip(again, retry.replies):
             replies[i] = reply
@@ -1759,7 +2021,7 @@ def markdown_report(result: FuzzResult) -> str:
         "for input that is valid or not known to be invalid."),
         "",
     ]
-    failed = result.failed_plans()
+    failed = result.failed_plans() + result.slow_plans()
     if failed:
         lines += ["## No valid call found (not fuzzed)", ""]
         lines += [f"- `{p.target.full}`: {p.error}" for p in failed]
@@ -1810,6 +2072,8 @@ if __name__ == "__main__":  # python tests/package/fuzz_harness.py [--report PAT
     print(fuzz_harness.summary(fuzz))
     for failed in fuzz.failed_plans():
         print(f"NO VALID CALL {failed.target.full}: {failed.error}")
+    for slow in fuzz.slow_plans():
+        print(f"TOO SLOW {slow.target.full}: {slow.error}")
     print(fuzz_harness.offender_table(fuzz.offenders()))
     if "--report" in sys.argv:
         path = sys.argv[sys.argv.index("--report") + 1]

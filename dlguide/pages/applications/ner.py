@@ -72,6 +72,9 @@ def encode(data: Data, index: dict[str, int]) -> tuple[torch.Tensor, torch.Tenso
     data = _check_data(data)
     if not isinstance(index, dict):
         raise TypeError(f"index 必须是字到编号的 dict（见 char_index），收到的是 {type(index).__name__}")
+    for ch, i in index.items():
+        if not isinstance(ch, str) or isinstance(i, bool) or not isinstance(i, int) or i < 0:
+            raise TypeError(f"index 必须把字（str）映射到非负整数编号，收到 {ch!r}: {i!r}")
     tag_id = {t: i for i, t in enumerate(NER_TAGS)}
     length = max(len(s) for s, _ in data)
     X = torch.zeros(len(data), length, dtype=torch.long)  # (N, L)

@@ -199,6 +199,8 @@ def ctc_objective(log_probs: torch.Tensor, targets: torch.Tensor) -> torch.Tenso
     check_tensor(log_probs, "log_probs", ndim=3, nonempty=True)
     check_tensor(targets, "targets", kind="int", ndim=2)
     N, T, _ = log_probs.shape
+    if len(targets) != N:
+        raise ValueError(f"targets 的行数必须是 log_probs 的批大小 N={N}，收到 {len(targets)}")
     input_lengths = torch.full((N,), T, dtype=torch.long)
     target_lengths = (targets != 0).sum(1)
     return ctc_loss(log_probs.transpose(0, 1), targets, input_lengths, target_lengths)
@@ -245,7 +247,9 @@ def ctc_trellis(labels: list[int], probs: torch.Tensor) -> torch.Tensor:
     """
     check_tensor(probs, "probs", ndim=2, nonempty=True)
     if not isinstance(labels, list) or any(not isinstance(v, int) or not 1 <= v < probs.shape[1] for v in labels):
-        raise ValueError(f"labels 必须是 [1, {probs.shape[1]}) 内的整数列表（0 是空白），收到 {labels!r}")
+        raise ValueError(
+            f"labels 必须是 [1, {probs.shape[1]}) 内的整数列表（0 是空白；上界是 probs 的列数），收到 {labels!r}"
+        )
     ext = [0]
     for v in labels:
         ext += [v, 0]

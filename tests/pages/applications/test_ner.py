@@ -71,3 +71,12 @@ def test_unknown_characters_map_to_one() -> None:
 def test_errors(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_encode_checks_the_index_values() -> None:
+    from dlguide.pages.applications.ner import encode  # noqa: PLC0415
+
+    data = ner_dataset()[:2]
+    first = data[0][0][0]
+    with pytest.raises(TypeError, match="index"):
+        encode(data, {first: None})

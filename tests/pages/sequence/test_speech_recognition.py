@@ -78,3 +78,13 @@ def test_objective_matches_pytorch() -> None:
 def test_errors(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_ctc_helpers_name_the_mismatched_argument() -> None:
+    from dlguide.pages.sequence.speech_recognition import ctc_objective, ctc_trellis  # noqa: PLC0415
+
+    log_probs = torch.log_softmax(torch.zeros(2, 5, 3), dim=-1)
+    with pytest.raises(ValueError, match="targets"):
+        ctc_objective(log_probs, torch.zeros(0, 2, dtype=torch.long))
+    with pytest.raises(ValueError, match="probs"):
+        ctc_trellis([2], torch.full((3, 2), 0.5))
