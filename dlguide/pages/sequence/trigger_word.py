@@ -156,7 +156,8 @@ def trigger_labels(trigger_ends: list[list[int]], *, label_steps: int = 5) -> to
     Parameters
     ----------
     trigger_ends : list[list[int]]
-        每段音频里触发声结束的输出步，每个在 ``[0, 50)`` 内（[`make_trigger_dataset`][dlguide.pages.sequence.trigger_word.make_trigger_dataset] 的第 3 个返回值）。
+        每段音频里触发声结束的输出步，每个在 ``[0, 50)`` 内
+        （[`make_trigger_dataset`][dlguide.pages.sequence.trigger_word.make_trigger_dataset] 的第 3 个返回值）。
     label_steps : int
         每个触发声之后标为 1 的步数，在 ``[1, 20]`` 内。
 

@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from dlguide.pages.applications.gan import mode_coverage, optimal_discriminator_value, ring_centres
+from dlguide.pages.applications.gan import mode_coverage, optimal_discriminator_value, ring_centres, run_gan
 
 
 @pytest.mark.parametrize("mu", [0.5, 2.0, 4.0])
@@ -39,8 +39,6 @@ def test_bad_input_is_rejected() -> None:
 
 def test_coverage_depends_on_the_seed_not_only_on_the_learning_rate() -> None:
     """页面上说：种子 2 时，学习率 3e-3 在 1500 步覆盖全部 8 个分量，学习率 1e-3 在 2000 步只覆盖 5 个（种子 0 时正相反）。"""
-    from dlguide.pages.applications.gan import run_gan
-
     _, _, fast = run_gan("gan", steps=1500, checkpoints=5, lr=3e-3, seed=2)
     _, _, slow = run_gan("gan", steps=2000, checkpoints=5, lr=1e-3, seed=2)
     assert len(fast[-1][0]) == 8

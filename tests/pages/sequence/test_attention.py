@@ -25,7 +25,7 @@ def test_training_helpers_are_deterministic() -> None:
 
 def test_attention_gain_is_not_the_extra_parameters() -> None:
     """页面上的对比：点积注意力多了 W_c（41,421 对 33,165 个参数）。把无注意力模型的隐状态加到 74 维、参数量追平，它照样不行。"""
-    params = lambda net: sum(p.numel() for p in net.parameters())  # noqa: E731
+    params = lambda net: sum(p.numel() for p in net.parameters())
     assert params(train_reversal("dot", steps=1)) == 41_421
     assert params(train_reversal(None, steps=1)) == 33_165
     wider = train_reversal(None, hidden=74)

@@ -7,8 +7,8 @@ import torch
 
 from dlguide.pages.sequence.trigger_word import (
     CLIP_SAMPLES,
-    TriggerDetector,
     OUTPUT_STEPS,
+    TriggerDetector,
     detect_events,
     event_precision_recall,
     make_trigger_dataset,
