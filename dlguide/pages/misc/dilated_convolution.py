@@ -130,7 +130,7 @@ def coverage(dilations: Sequence[int], kernel_size: int = 3) -> torch.Tensor:
     dilations : sequence of int
         每层的扩张率，1 到 32 层，每个在 [1, 64] 内。
     kernel_size : int
-        核长，在 [1, 15] 内。
+        核长，[1, 15] 内的奇数（中心输出对准一个像素）。
 
     Returns
     -------
@@ -151,6 +151,8 @@ def coverage(dilations: Sequence[int], kernel_size: int = 3) -> torch.Tensor:
     if max(ds) > 64:
         raise ValueError(f"dilations 每个必须在 [1, 64] 内，收到 {max(ds)}")
     k = check_int(kernel_size, "kernel_size", low=1, high=15)
+    if k % 2 == 0:
+        raise ValueError(f"kernel_size 必须是奇数，收到 {k}")
     r = 1 + sum(d * (k - 1) for d in ds)
     out = torch.zeros(1, 1, r, r, dtype=torch.float64)
     out[0, 0, r // 2, r // 2] = 1.0

@@ -104,8 +104,8 @@ def fit_glm(
     --------
     >>> X, y = glm_data("gaussian", 200)
     >>> model = fit_glm(X, y, "gaussian", epochs=200, lr=0.5)
-    >>> [round(v, 1) for v in model.linear.weight[0].tolist()]      # 真实权重 (1, −2, 0.5)
-    [1.0, -2.0, 0.5]
+    >>> [round(v, 1) for v in model.linear.weight[0].tolist()]      # 真实权重 (1, −2, 0.5)，200 个样本的估计
+    [0.9, -2.0, 0.5]
     """
     check_tensor(X, "X", ndim=2, nonempty=True)
     check_choice(family, "family", FAMILIES)

@@ -44,7 +44,7 @@ def overlap_counts(size: int, kernel_size: int, stride: int) -> list[int]:
     >>> overlap_counts(4, 3, 2)
     [1, 1, 2, 1, 2, 1, 2, 1, 1]
     >>> overlap_counts(4, 4, 2)
-    [1, 1, 2, 2, 2, 2, 1, 1]
+    [1, 1, 2, 2, 2, 2, 2, 2, 1, 1]
     """
     n = check_int(size, "size", low=1, high=1000)
     k = check_int(kernel_size, "kernel_size", low=1, high=100)
