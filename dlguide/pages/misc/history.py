@@ -120,19 +120,19 @@ def milestones(start: int = 1940, end: int = 2030) -> list[Milestone]:
 @figure
 def timeline_figure() -> Figure:
     """神经网络发展的时间线：每条标在原始文献的发表年，底色是几个时期。"""
-    fig, (ax,) = new_figure(1, width=11, height=4.6)
+    fig, (ax,) = new_figure(1, width=12, height=5.2)
     colors = ["#d9ead3", "#f4cccc", "#fff2cc", "#cfe2f3", "#d9d2e9"]
-    for (a, b, name), color in zip(ERAS, colors):
+    for i, ((a, b, name), color) in enumerate(zip(ERAS, colors)):
         ax.axvspan(a, b, color=color, alpha=0.8, lw=0)
-        ax.text((a + b) / 2, 1.02, name, ha="center", va="bottom", fontsize=8, transform=ax.get_xaxis_transform())
-    levels = [0.15, 0.35, 0.55, 0.75, 0.95]
+        ax.text((a + b) / 2, 1.0 + 0.06 * (i % 2), name, ha="center", va="bottom", fontsize=8, transform=ax.get_xaxis_transform())
+    levels = [0.08, 0.2, 0.32, 0.44, 0.56, 0.68, 0.8, 0.92]
     for i, m in enumerate(TIMELINE):
         y = levels[i % len(levels)]
         ax.plot([m.year, m.year], [0, y], color="tab:gray", lw=0.8)
         ax.plot(m.year, 0, "o", color="black", ms=3)
         ax.text(m.year, y, f"{m.year} {m.short}", fontsize=7.5, ha="center", va="bottom")
     ax.set_xlim(1938, 2026)
-    ax.set_ylim(0, 1.1)
+    ax.set_ylim(0, 1.0)
     ax.set_yticks([])
     ax.set_xlabel("原始文献的发表年")
     for side in ("left", "right", "top"):
