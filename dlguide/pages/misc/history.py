@@ -30,13 +30,13 @@ TIMELINE: tuple[Milestone, ...] = (
               "W. S. McCulloch, W. Pitts. A logical calculus of the ideas immanent in nervous activity. Bulletin of Mathematical Biophysics 5:115–133, 1943"),
     Milestone(1949, "Hebb 学习", "Hebb 提出“一起激活的神经元连接增强”的学习假说",
               "D. O. Hebb. The Organization of Behavior. Wiley, 1949"),
-    Milestone(1958, "感知器", "Rosenblatt 的感知器及其学习规则（1957 年先有康奈尔航空实验室的技术报告）",
+    Milestone(1958, "感知机", "Rosenblatt 的感知机及其学习规则（1957 年先有康奈尔航空实验室的技术报告）",
               "F. Rosenblatt. The perceptron: a probabilistic model for information storage and organization in the brain. Psychological Review 65(6):386–408, 1958"),
     Milestone(1959, "Samuel 跳棋", "Samuel 的西洋跳棋（checkers）程序，“机器学习”一词由此流行",
               "A. L. Samuel. Some studies in machine learning using the game of checkers. IBM Journal of Research and Development 3(3):210–229, 1959"),
     Milestone(1960, "Widrow-Hoff", "ADALINE 与 LMS（delta）规则：对线性输出做梯度下降",
               "B. Widrow, M. E. Hoff. Adaptive switching circuits. IRE WESCON Convention Record 4:96–104, 1960"),
-    Milestone(1969, "《感知器》", "Minsky 与 Papert 证明单层感知器表示能力的局限（异或/奇偶、连通性）",
+    Milestone(1969, "《感知机》", "Minsky 与 Papert 证明单层感知机表示能力的局限（异或/奇偶、连通性）",
               "M. Minsky, S. Papert. Perceptrons: An Introduction to Computational Geometry. MIT Press, 1969"),
     Milestone(1970, "反向模式自动微分", "Linnainmaa 的硕士论文给出反向模式自动微分（1976 年发表于 BIT）",
               "S. Linnainmaa. The representation of the cumulative rounding error of an algorithm as a Taylor expansion of the local rounding errors. Master's thesis, University of Helsinki, 1970"),
@@ -78,7 +78,7 @@ TIMELINE: tuple[Milestone, ...] = (
 """时间线，按年份排序；每条的年份都按原始文献核对过。"""
 
 ERAS = (
-    (1943, 1969, "第一次兴起：阈值单元与感知器"),
+    (1943, 1969, "第一次兴起：阈值单元与感知机"),
     (1969, 1986, "低谷：单层的局限"),
     (1986, 2006, "反向传播与多层网络；SVM 的时代"),
     (2006, 2017, "深度学习：预训练、GPU、ReLU、ImageNet"),
@@ -108,7 +108,7 @@ def milestones(start: int = 1940, end: int = 2030) -> list[Milestone]:
     Examples
     --------
     >>> [m.short for m in milestones(1960, 1970)]
-    ['Widrow-Hoff', '《感知器》', '反向模式自动微分']
+    ['Widrow-Hoff', '《感知机》', '反向模式自动微分']
     """
     s = check_int(start, "start", low=1900, high=2100)
     e = check_int(end, "end", low=1900, high=2100)
