@@ -168,7 +168,7 @@ def pixel_shuffle(x: torch.Tensor, upscale_factor: int) -> torch.Tensor:
     r = check_int(upscale_factor, "upscale_factor", low=1, high=64)
     B, C, H, W = x.shape
     if C % (r * r):
-        raise ValueError(f"upscale_factor={r} 不合适：通道数 {C} 必须能被 r² = {r * r} 整除")
+        raise ValueError(f"x 的通道数 {C} 必须能被 upscale_factor² = {r * r} 整除")
     c = C // (r * r)
     # x[b, c·r² + i·r + j, h, w] → y[b, c, h·r + i, w·r + j]
     y = x.reshape(B, c, r, r, H, W)  # (B, C, i, j, H, W)
@@ -209,7 +209,7 @@ def pixel_unshuffle(x: torch.Tensor, downscale_factor: int) -> torch.Tensor:
     r = check_int(downscale_factor, "downscale_factor", low=1, high=64)
     B, C, H, W = x.shape
     if H % r or W % r:
-        raise ValueError(f"downscale_factor={r} 不合适：高 {H} 和宽 {W} 必须能被它整除")
+        raise ValueError(f"x 的高 {H} 和宽 {W} 必须能被 downscale_factor={r} 整除")
     # x[b, c, h·r + i, w·r + j] → y[b, c·r² + i·r + j, h, w]
     y = x.reshape(B, C, H // r, r, W // r, r)  # (B, C, H, i, W, j)
     y = y.permute(0, 1, 3, 5, 2, 4)  # (B, C, i, j, H, W)

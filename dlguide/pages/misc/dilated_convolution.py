@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from torch import nn
 
-from dlguide._checks import check_int, check_seed
+from dlguide._checks import check_int, check_seed, check_tensor
 from dlguide.figures import figure, new_figure
 
 __all__ = ["CausalConv1d", "coverage", "dilated_stack", "gridding_figure"]
@@ -67,11 +67,19 @@ class CausalConv1d(nn.Module):
         torch.Tensor
             ``(B, C, T)``。
 
+        Raises
+        ------
+        TypeError, ValueError
+            ``x`` 不是 3 维浮点张量，或通道数不对。
+
         Examples
         --------
         >>> CausalConv1d(1)(torch.zeros(2, 1, 5)).shape
         torch.Size([2, 1, 5])
         """
+        check_tensor(x, "x", ndim=3, nonempty=True)
+        if x.shape[1] != self.conv.in_channels:
+            raise ValueError(f"x 必须有 {self.conv.in_channels} 个通道 (B, C, T)，收到形状 {tuple(x.shape)}")
         # 左侧补 d(k − 1) 个 0：y_t 只看 x_{t−d(k−1)}, …, x_t
         return self.conv(F.pad(x, (self.left, 0)))
 

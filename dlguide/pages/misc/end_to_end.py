@@ -142,7 +142,7 @@ def _split() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     return train_val_split(X, y, 0.3, seed=0)  # 1257 张训练、540 张测试
 
 
-def learning_curve(method: str, sizes: Sequence[int], seed: int | None = 0) -> list[float]:
+def learning_curve(method: str = "features", sizes: Sequence[int] = (10,), seed: int | None = 0) -> list[float]:
     """用前 ``n`` 张训练图训练、在固定的 540 张测试图上的准确率，``n`` 取 ``sizes`` 里的每个值。
 
     四种做法（都用 [`fit`][dlguide.training.fit]、Adam、学习率 0.01、批量 32、``max(30, 3000 // n)`` 轮）：

@@ -18,7 +18,7 @@ TRUE_BIAS = -0.5
 """生成数据用的真实偏置。"""
 
 
-def glm_data(family: str, n: int = 300, seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def glm_data(family: str = "bernoulli", n: int = 300, seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor]:
     r"""按 GLM 本身的假设生成数据：$\boldsymbol x \sim \mathcal N(0, I_3)$，$\eta = \boldsymbol w^\top\boldsymbol x + b$，$y \sim$ 该分布（均值 $g^{-1}(\eta)$）。
 
     ``"categorical"`` 有 3 类：第 $k$ 类的自然参数是 $\eta_k = \boldsymbol w^\top \boldsymbol x$ 沿第 $k$ 个特征平移，
@@ -71,7 +71,7 @@ def glm_data(family: str, n: int = 300, seed: int | None = 0) -> tuple[torch.Ten
 
 
 def fit_glm(
-    X: torch.Tensor, y: torch.Tensor, family: str, *, epochs: int = 500, lr: float = 0.5, seed: int | None = 0
+    X: torch.Tensor, y: torch.Tensor, family: str = "gaussian", *, epochs: int = 500, lr: float = 0.5, seed: int | None = 0
 ) -> GeneralizedLinearModel:
     """用全书的训练循环 [`fit`][dlguide.training.fit]（全批量梯度下降）最小化平均负对数似然 [`glm_nll`][dlguide.glm.glm_nll]。
 

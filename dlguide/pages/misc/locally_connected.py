@@ -30,7 +30,13 @@ DEEPFACE = (
 
 
 def layer_parameters(
-    kind: str, in_channels: int, out_channels: int, input_size: int, kernel_size: int, stride: int = 1, bias: bool = True
+    kind: str = "conv",
+    in_channels: int = 16,
+    out_channels: int = 16,
+    input_size: int = 63,
+    kernel_size: int = 9,
+    stride: int = 1,
+    bias: bool = True,
 ) -> int:
     r"""一层的参数个数（方形输入、无填充），不必真的建出这一层。
 
@@ -43,7 +49,7 @@ def layer_parameters(
     kind : str
         [`LAYER_KINDS`][dlguide.pages.misc.locally_connected.LAYER_KINDS] 之一。
     in_channels, out_channels : int
-        通道数，在 [1, 100000] 内。
+        通道数，在 [1, 100000] 内（默认值是 DeepFace 的 L4）。
     input_size : int
         输入边长 $H = W$，在 [1, 10000] 内。
     kernel_size : int

@@ -47,3 +47,11 @@ def test_bad_input() -> None:
     ]:
         with pytest.raises(error, match=message):
             call()
+
+
+def test_causal_conv_rejects_bad_x() -> None:
+    layer = CausalConv1d(2)
+    with pytest.raises(ValueError, match="x"):
+        layer(torch.zeros(1, 3, 5))
+    with pytest.raises(ValueError, match="x"):
+        layer(torch.zeros(2, 5))
