@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import torch
 from matplotlib.figure import Figure
+from torch import nn
 
-from dlguide._checks import check_bool, check_choice, check_int
+from dlguide._checks import check_bool, check_choice, check_int, check_seed, resolve_seed
 from dlguide.conv import conv_output_size
 from dlguide.figures import figure, new_figure
+from dlguide.locally_connected import LocallyConnected2d
 
-__all__ = ["DEEPFACE", "LAYER_KINDS", "deepface_parameters", "layer_parameters", "parameter_bars"]
+__all__ = [
+    "DEEPFACE",
+    "LAYER_KINDS",
+    "aligned_patterns",
+    "deepface_parameters",
+    "layer_parameters",
+    "parameter_bars",
+    "position_model",
+]
 
 LAYER_KINDS = ("conv", "local", "full")
 """[`layer_parameters`][dlguide.pages.misc.locally_connected.layer_parameters] 支持的层：卷积、局部连接、全连接。"""
@@ -134,3 +145,79 @@ def parameter_bars() -> Figure:
     ax.set_xlabel("参数个数（对数坐标）")
     ax.set_title("63×63×16 → 55×55×16、9×9 窗口的一层", fontsize=10)
     return fig
+
+
+def aligned_patterns(n: int = 400, seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """“对齐的人脸”的玩具版：10×10 图，上半部（“眼睛”的位置，第 2 行）和下半部（“嘴”的位置，第 7 行）各以 1/2 的概率出现同一根横条，
+    加上标准差 0.1 的噪声。标签只看**上半部**有没有横条；下半部的横条是干扰。
+
+    同一个图案出现在不同位置含义不同：位置无关的特征（卷积 + 全局池化）分不清它在哪里，最多答对 3/4；
+    每个位置自己的滤波器（局部连接）可以只在上半部响应。
+
+    Parameters
+    ----------
+    n : int
+        样本数，在 [4, 100000] 内。
+    seed : int or None
+        随机种子；``None`` 时取自 PyTorch 的全局随机状态。
+
+    Returns
+    -------
+    tuple[torch.Tensor, torch.Tensor]
+        ``X`` ``(n, 1, 10, 10)`` float32，``y`` ``(n,)`` int64。
+
+    Raises
+    ------
+    TypeError, ValueError
+        参数类型不对或越界。
+
+    Examples
+    --------
+    >>> X, y = aligned_patterns(8)
+    >>> tuple(X.shape), y.tolist()
+    ((8, 1, 10, 10), [1, 0, 1, 1, 1, 0, 1, 0])
+    """
+    n = check_int(n, "n", low=4, high=100_000)
+    g = torch.Generator().manual_seed(resolve_seed(seed))
+    top = torch.rand(n, generator=g) < 0.5
+    bottom = torch.rand(n, generator=g) < 0.5
+    X = 0.1 * torch.randn(n, 1, 10, 10, generator=g)
+    # 同一根横条（4 个像素）：上半部第 2 行、下半部第 7 行
+    X[top, 0, 2, 3:7] += 1.0
+    X[bottom, 0, 7, 3:7] += 1.0
+    return X, top.long()
+
+
+def position_model(kind: str = "local", seed: int | None = 0) -> nn.Sequential:
+    """3×3、4 个滤波器的一层（卷积或局部连接）→ ReLU → 全局平均池化 → 线性分类器，输入 ``(B, 1, 10, 10)``。
+
+    两种模型的分类头完全相同，区别只在第一层是否共享参数。
+
+    Parameters
+    ----------
+    kind : str
+        ``"conv"`` 或 ``"local"``。
+    seed : int or None
+        初始化的种子；``None`` 时不重新设种子。
+
+    Returns
+    -------
+    torch.nn.Sequential
+        ``(B, 1, 10, 10)`` → ``(B, 2)``。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``kind`` 不认识，``seed`` 不对。
+
+    Examples
+    --------
+    >>> [sum(p.numel() for p in position_model(k).parameters()) for k in ("conv", "local")]
+    [50, 2570]
+    """
+    check_choice(kind, "kind", ("conv", "local"))
+    seed = check_seed(seed)
+    if seed is not None:
+        torch.manual_seed(seed)
+    first = nn.Conv2d(1, 4, 3) if kind == "conv" else LocallyConnected2d(1, 4, 10, 3)
+    return nn.Sequential(first, nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 2))

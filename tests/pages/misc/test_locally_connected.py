@@ -37,3 +37,20 @@ def test_bad_input() -> None:
         with pytest.raises(error, match=message):
             call()
     assert torch.is_tensor(torch.zeros(1))
+
+
+def test_aligned_patterns_label_is_the_top_bar() -> None:
+    from dlguide.pages.misc.locally_connected import aligned_patterns, position_model
+
+    X, y = aligned_patterns(200, seed=5)
+    top = X[:, 0, 2, 3:7].mean(1) > 0.5
+    assert torch.equal(top.long(), y)
+    assert position_model("conv", seed=None)(X[:3]).shape == (3, 2)
+    for call, error, message in [
+        (lambda: aligned_patterns(2), ValueError, "n"),
+        (lambda: aligned_patterns(10, seed=1.5), TypeError, "seed"),
+        (lambda: position_model("dense"), ValueError, "kind"),
+        (lambda: position_model("conv", seed=-3), ValueError, "seed"),
+    ]:
+        with pytest.raises(error, match=message):
+            call()
