@@ -47,6 +47,8 @@ __all__ = [
     "receptive_field",
     "receptive_field_sizes",
     "same_padding",
+    "conv_transpose_nd",
+    "zero_insert",
 ]
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -757,3 +759,149 @@ def receptive_field(
         raise ValueError("model 的这个输出位置对输入的梯度处处为 0，测不出感受野")
     idx = seen.nonzero()  # (非零个数, 空间维数)
     return tuple(int(v) for v in idx.max(0).values - idx.min(0).values + 1)
+
+
+def zero_insert(x: torch.Tensor, factor: object) -> torch.Tensor:
+    r"""在 ``x`` 的每个空间维上，相邻两个元素之间插入 ``factor − 1`` 个 0：长度 $n \to (n-1)s + 1$。
+
+    两处用到它：转置卷积 = 对插零后的输入做普通卷积（[`conv_transpose_nd`][dlguide.conv.conv_transpose_nd]）；
+    扩张率为 $d$ 的卷积 = 用插零后的核（核长 $d(k-1)+1$）做普通卷积。
+
+    Parameters
+    ----------
+    x : torch.Tensor
+        ``(B, C, *spatial)``，1 到 3 个空间维（卷积核 ``(C_out, C_in, *kernel)`` 也是这个布局）。
+    factor : int or sequence of int
+        每个空间维一个，或一个整数用于所有空间维，≥ 1（1 表示不插）。
+
+    Returns
+    -------
+    torch.Tensor
+        ``(B, C, *((n − 1)·s + 1))``，原来的元素在下标 $0, s, 2s, \dots$ 处。
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``x`` 不是 3 到 5 维的非空浮点张量；``factor`` 越界；结果过大。
+
+    Examples
+    --------
+    >>> zero_insert(torch.tensor([[[1.0, 2.0, 3.0]]]), 2)[0, 0].tolist()
+    [1.0, 0.0, 2.0, 0.0, 3.0]
+    >>> zero_insert(torch.ones(1, 1, 2, 2), 3)[0, 0].tolist()
+    [[1.0, 0.0, 0.0, 1.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [1.0, 0.0, 0.0, 1.0]]
+    """
+    _check_input(x)
+    factors = _ints(factor, "factor", x.ndim - 2, low=1)
+    # 新长度 (n − 1)·s + 1
+    sizes = [(n - 1) * s + 1 for n, s in zip(x.shape[2:], factors)]
+    if x.shape[0] * x.shape[1] * math.prod(sizes) > MAX_ELEMENTS:
+        raise ValueError(f"factor 太大：插零后有 {x.shape[0] * x.shape[1] * math.prod(sizes)} 个元素，超过上限 {MAX_ELEMENTS}")
+    out = x.new_zeros(*x.shape[:2], *sizes)  # (B, C, *((n − 1)s + 1))
+    # out[..., s·i] = x[..., i]
+    out[(Ellipsis, *(slice(None, None, s) for s in factors))] = x
+    return out
+
+
+def conv_transpose_nd(
+    x: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor | None = None,
+    stride: object = 1,
+    padding: object = 0,
+    output_padding: object = 0,
+    groups: int = 1,
+    dilation: object = 1,
+) -> torch.Tensor:
+    r"""按定义计算转置卷积：输入插零、补边，再用翻转的核做普通卷积；与 ``F.conv_transpose1d/2d/3d`` 相同。
+
+    沿一个空间维（步幅 $s$、核长 $k$、扩张率 $d$、填充 $p$）：
+
+    1. [`zero_insert`][dlguide.conv.zero_insert]：相邻输入之间插 $s-1$ 个 0，长度 $(n-1)s+1$；
+    2. 两侧各补 $d(k-1)$ 个 0（后侧再多补 ``output_padding`` 个），用**空间翻转**、输入输出通道**对调**的核做步幅 1 的卷积，
+       得到“完整”的输出，长 $(n-1)s + d(k-1) + 1 + \text{output\_padding}$；
+    3. 两侧各裁掉 $p$ 个：转置卷积的 ``padding`` 是从输出上**去掉**，它对应的是普通卷积的填充。
+
+    结果的长度就是 [`conv_transpose_output_size`][dlguide.conv.conv_transpose_output_size]。
+    它是普通卷积（同样的 ``weight``、步幅、填充）对输入的梯度，即 [`conv_matrix`][dlguide.conv.conv_matrix] 的转置。
+
+    Parameters
+    ----------
+    x : torch.Tensor
+        ``(B, C_in, *spatial)``，浮点，1 到 3 个空间维。
+    weight : torch.Tensor
+        ``(C_in, C_out / groups, *kernel)``（``nn.ConvTranspose2d`` 的布局：第 0 维是**输入**通道），与 ``x`` 同 dtype、同设备。
+    bias : torch.Tensor, optional
+        ``(C_out,)``。
+    stride, padding, dilation : int or sequence of int
+        每个空间维一个，或一个整数用于所有空间维；``stride``、``dilation`` ≥ 1，``padding`` ≥ 0。
+    output_padding : int or sequence of int
+        加在输出后侧的长度，每维 ≥ 0 且小于该维的 ``max(stride, dilation)``（PyTorch 的限制）。
+    groups : int
+        分组数，必须整除 ``C_in`` 和 ``C_out``。
+
+    Returns
+    -------
+    torch.Tensor
+        ``(B, C_out, *out)``，每维 $(n-1)s - 2p + d(k-1) + \text{output\_padding} + 1$。
+
+    Raises
+    ------
+    TypeError
+        张量参数类型不对，尺寸参数不是整数。
+    ValueError
+        形状不匹配（通道数、分组、偏置长度、dtype），尺寸越界，输出长度不是正数。
+
+    Examples
+    --------
+    一维、步幅 2：每个输入把核的一份拷贝（乘以自己的值）放到输出上，相邻两份错开 2 格、重叠的地方相加：
+
+    >>> x = torch.tensor([[[1.0, 10.0]]])                   # (B, C_in, L) = (1, 1, 2)
+    >>> w = torch.tensor([[[1.0, 2.0, 3.0]]])               # (C_in, C_out, k) = (1, 1, 3)
+    >>> conv_transpose_nd(x, w, stride=2)[0, 0].tolist()    # [1, 2, 3+10, 20, 30]
+    [1.0, 2.0, 13.0, 20.0, 30.0]
+    >>> import torch.nn.functional as F
+    >>> torch.equal(conv_transpose_nd(x, w, stride=2), F.conv_transpose1d(x, w, stride=2))
+    True
+    """
+    _check_input(x)
+    check_tensor(weight, "weight", ndim=(3, 4, 5), nonempty=True)
+    nd = weight.ndim - 2
+    if x.ndim != weight.ndim:
+        raise ValueError(f"x 必须是 {weight.ndim} 维张量 (B, C_in, *spatial)，与 weight 的 {nd} 个空间维一致，"
+                         f"收到形状 {tuple(x.shape)}")
+    if x.dtype != weight.dtype or x.device != weight.device:
+        raise ValueError(f"weight 必须与 x 同 dtype、同设备，收到 {weight.dtype}/{weight.device} 和 {x.dtype}/{x.device}")
+    groups = check_int(groups, "groups", low=1, high=_MAX_SIZE)
+    c_in, c_out_per_group = weight.shape[:2]
+    if c_in % groups or x.shape[1] != c_in:
+        raise ValueError(f"groups 与通道数不符：weight {tuple(weight.shape)} 要求输入有 {c_in} 个通道且能被 groups={groups} 整除，"
+                         f"而 x 有 {x.shape[1]} 个通道")
+    c_out = c_out_per_group * groups
+    if bias is not None:
+        check_tensor(bias, "bias", ndim=1)
+        if bias.shape[0] != c_out or bias.dtype != x.dtype or bias.device != x.device:
+            raise ValueError(f"bias 必须是形状 ({c_out},)、与 x 同 dtype 和设备的张量，收到 {tuple(bias.shape)}/{bias.dtype}")
+    kernel = tuple(weight.shape[2:])
+    strides = _ints(stride, "stride", nd, low=1)
+    paddings = _ints(padding, "padding", nd, low=0)
+    dilations = _ints(dilation, "dilation", nd, low=1)
+    extras = _ints(output_padding, "output_padding", nd, low=0)
+    for extra, s, d in zip(extras, strides, dilations):
+        if extra >= max(s, d):
+            raise ValueError(f"output_padding 必须小于 max(stride, dilation) = {max(s, d)}，收到 {extra}")
+    out = [conv_transpose_output_size(n, k, s, p, e, d)
+           for n, k, s, p, e, d in zip(x.shape[2:], kernel, strides, paddings, extras, dilations)]
+    k_in = c_in // groups
+    # 核：(C_in, C_out/g, *k) → 每组对调输入输出通道 → (C_out, C_in/g, *k)，再把空间维翻转
+    w = weight.reshape(groups, k_in, c_out_per_group, *kernel).transpose(1, 2).reshape(c_out, k_in, *kernel)
+    w = w.flip(dims=tuple(range(2, 2 + nd)))
+    xz = zero_insert(x, strides)  # (B, C_in, *((n − 1)s + 1))
+    # 两侧各补 d(k − 1)，后侧再补 output_padding：“完整”的转置卷积
+    pairs = tuple((d * (k - 1), d * (k - 1) + e) for k, d, e in zip(kernel, dilations, extras))
+    full = conv_nd(xz, w, None, 1, pairs, dilations, groups)  # (B, C_out, *((n − 1)s + d(k − 1) + 1 + e))
+    # 转置卷积的 padding：两侧各裁掉 p
+    y = full[(Ellipsis, *(slice(p, p + o) for p, o in zip(paddings, out)))]  # (B, C_out, *out)
+    if bias is not None:
+        y = y + bias.view(1, c_out, *([1] * nd))
+    return y

@@ -18,6 +18,7 @@ from dlguide.conv import (
     conv_matrix,
     conv_nd,
     conv_output_size,
+    conv_transpose_nd,
     conv_transpose_output_size,
     im2col,
     input_gradient,
@@ -25,6 +26,7 @@ from dlguide.conv import (
     receptive_field,
     receptive_field_sizes,
     same_padding,
+    zero_insert,
 )
 
 TORCH_CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
@@ -293,3 +295,78 @@ def test_bad_input_is_rejected_with_the_parameter_name() -> None:
 def test_limits_are_documented_constants() -> None:
     assert MAX_ELEMENTS == 2**27
     assert PADDING_MODES == ("zeros", "reflect", "replicate", "circular")
+
+
+# ---- zero_insert / conv_transpose_nd（“综合问题”一章的上采样页面）----
+
+
+def test_zero_insert_places_values_every_s() -> None:
+    x = torch.randn(2, 3, 4, 5, generator=torch.Generator().manual_seed(0))
+    z = zero_insert(x, (2, 3))
+    assert z.shape == (2, 3, 7, 13)
+    assert torch.equal(z[..., ::2, ::3], x)
+    assert int((z != 0).sum()) == int((x != 0).sum())
+
+
+def test_zero_inserted_kernel_equals_dilation() -> None:
+    g = torch.Generator().manual_seed(1)
+    x, w = torch.randn(1, 2, 15, 15, generator=g), torch.randn(3, 2, 3, 3, generator=g)
+    for d in (1, 2, 4):
+        assert torch.allclose(F.conv2d(x, zero_insert(w, d)), F.conv2d(x, w, dilation=d), atol=1e-5)
+
+
+def test_conv_transpose_nd_matches_pytorch_on_random_configurations() -> None:
+    rng = random.Random(0)
+    g = torch.Generator().manual_seed(0)
+    functions = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+    for _ in range(60):
+        nd = rng.choice([1, 2, 2, 3])
+        groups = rng.choice([1, 1, 2])
+        c_in, c_out = groups * rng.randint(1, 3), groups * rng.randint(1, 3)
+        k = tuple(rng.randint(1, 4) for _ in range(nd))
+        s = tuple(rng.randint(1, 3) for _ in range(nd))
+        d = tuple(rng.randint(1, 2) for _ in range(nd))
+        p = tuple(rng.randint(0, 2) for _ in range(nd))
+        op = tuple(rng.randint(0, max(si, di) - 1) for si, di in zip(s, d))
+        size = tuple(rng.randint(2, 6) for _ in range(nd))
+        out = [(n - 1) * si - 2 * pi + di * (ki - 1) + oi + 1 for n, si, pi, di, ki, oi in zip(size, s, p, d, k, op)]
+        if min(out) < 1:
+            continue
+        x = torch.randn(2, c_in, *size, generator=g, dtype=torch.float64)
+        w = torch.randn(c_in, c_out // groups, *k, generator=g, dtype=torch.float64)
+        b = torch.randn(c_out, generator=g, dtype=torch.float64)
+        ours = conv_transpose_nd(x, w, b, s, p, op, groups, d)
+        theirs = functions[nd](x, w, b, s, p, op, groups, d)
+        assert ours.shape == theirs.shape
+        assert torch.allclose(ours, theirs, atol=1e-10)
+
+
+def test_conv_transpose_nd_is_the_gradient_of_conv() -> None:
+    g = torch.Generator().manual_seed(3)
+    z = torch.randn(1, 2, 9, 9, generator=g, dtype=torch.float64, requires_grad=True)
+    w = torch.randn(3, 2, 3, 3, generator=g, dtype=torch.float64)
+    y = F.conv2d(z, w, stride=2, padding=1)
+    v = torch.randn(y.shape, generator=g, dtype=torch.float64)
+    (grad,) = torch.autograd.grad(y, z, v)
+    assert torch.allclose(grad, conv_transpose_nd(v, w, stride=2, padding=1), atol=1e-10)
+
+
+def test_conv_transpose_nd_rejects_bad_input() -> None:
+    x, w = torch.zeros(1, 2, 4, 4), torch.zeros(2, 3, 3, 3)
+    cases = [
+        (lambda: zero_insert(None, 2), TypeError, "x"),
+        (lambda: zero_insert(x, 0), ValueError, "factor"),
+        (lambda: zero_insert(x, 10**9), ValueError, "factor"),
+        (lambda: conv_transpose_nd(x, None), TypeError, "weight"),
+        (lambda: conv_transpose_nd(x, torch.zeros(2, 3, 3)), ValueError, "x 必须是 3 维"),
+        (lambda: conv_transpose_nd(x, w.double()), ValueError, "weight 必须与 x 同 dtype"),
+        (lambda: conv_transpose_nd(x, torch.zeros(5, 3, 3, 3)), ValueError, "groups"),
+        (lambda: conv_transpose_nd(x, w, groups=0), ValueError, "groups"),
+        (lambda: conv_transpose_nd(x, w, stride=2, output_padding=2), ValueError, "output_padding"),
+        (lambda: conv_transpose_nd(x, w, bias=torch.zeros(4)), ValueError, "bias"),
+        (lambda: conv_transpose_nd(x, w, stride=-1), ValueError, "stride"),
+        (lambda: conv_transpose_nd(x, w, padding="same"), TypeError, "padding"),
+    ]
+    for call, error, message in cases:
+        with pytest.raises(error, match=message):
+            call()

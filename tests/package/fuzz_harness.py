@@ -2080,3 +2080,12 @@ if __name__ == "__main__":  # python tests/package/fuzz_harness.py [--report PAT
         with open(path, "w", encoding="utf-8") as out:
             out.write(fuzz_harness.markdown_report(fuzz))
         print(f"report: {path}")
+
+# “综合问题”一章（perceptron、glm、upsampling、conv.zero_insert、页面实验）：只在已有候选之后追加
+VALID_BY_NAME["y"] += (lambda: torch.tensor([1, -1] * 4), lambda: torch.tensor([0.0, 1.0] * 4))
+VALID_BY_NAME["x"] += (lambda: torch.randn(8, 2, generator=_gen()),)
+VALID_BY_NAME["weight"] += (lambda: torch.tensor([0.5, -0.5]),)
+VALID_BY_NAME["factor"] = (_const(2),)
+VALID_BY_NAME["tokens"] = (lambda: torch.zeros(2, 5, dtype=torch.long),)
+VALID_BY_NAME["board"] = (lambda: torch.zeros(19, 19, dtype=torch.long),)
+VALID_BY_NAME["C"] = (lambda: torch.rand(2, 144, generator=_gen()),)
