@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = re.compile(rb'<meta name="generator" content="([^"]*)">')
 CELL_ID = re.compile(rb'id="cell-id=[0-9a-f]+"')
+# 笔记本（.ipynb）里 jupytext 每次转换随机生成的单元 id
+NOTEBOOK_CELL_ID = re.compile(rb'"id": "[0-9a-f]{8}"')
 
 
 def build(command: list[str], site: Path) -> float:
@@ -43,7 +45,7 @@ def build(command: list[str], site: Path) -> float:
 
 
 def _normalise(data: bytes) -> bytes:
-    return CELL_ID.sub(b'id="cell-id"', GENERATOR.sub(b"", data))
+    return NOTEBOOK_CELL_ID.sub(b'"id": "cell"', CELL_ID.sub(b'id="cell-id"', GENERATOR.sub(b"", data)))
 
 
 def compare(mkdocs_site: Path, properdocs_site: Path) -> list[str]:

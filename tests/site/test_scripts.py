@@ -82,3 +82,20 @@ def test_setup_records_the_install_in_the_active_environment() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (Path(sys.prefix) / ".dlguide-installed").is_file()
+
+
+def test_properdocs_comparison_ignores_random_cell_ids_only(tmp_path: Path) -> None:
+    """``scripts/check_properdocs.py`` 对照两次构建：每次随机的单元 id 不算差别，内容的差别要报出来。"""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import check_properdocs  # noqa: PLC0415  脚本不是包的一部分，测试时才导入
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    a, b = tmp_path / "a", tmp_path / "b"
+    for site, cell, html_id, value in ((a, "ab544408", "0f3a", "1"), (b, "55fdf31c", "9c2e", "1")):
+        (site / "nb").mkdir(parents=True)
+        (site / "nb" / "x.ipynb").write_text(f'{{"cells": [{{"id": "{cell}", "source": "print({value})"}}]}}')
+        (site / "nb" / "index.html").write_text(f'<div id="cell-id={html_id}">x</div>')
+    assert check_properdocs.compare(a, b) == [f"ProperDocs 构建的首页 generator 不是 ProperDocs：{None}"]
+    (b / "nb" / "x.ipynb").write_text('{"cells": [{"id": "55fdf31c", "source": "print(2)"}]}')
+    assert "内容不同：['nb/x.ipynb']（共 1 个）" in check_properdocs.compare(a, b)
