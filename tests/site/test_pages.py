@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import code
 import re
 import sys
@@ -202,3 +203,58 @@ def test_the_paste_check_can_fail() -> None:
     for _, line in copied_lines(block):
         console.push(line)
     assert console.errors, "for 循环后直接接下一条语句，标准提示符会报 SyntaxError"
+
+
+# 在标准提示符里，复合语句（for/with/if……）内部的表达式语句也会回显它的值；Jupyter 只显示单元最后一个顶层表达式。
+# 页面的笔记本由示例生成，所以输出必须来自 print() 或顶层表达式，否则笔记本里什么也不显示。
+_COMPOUND = (ast.For, ast.AsyncFor, ast.While, ast.If, ast.With, ast.AsyncWith, ast.Try)
+_VALUE_BUILTINS = {"round", "len", "tuple", "list", "sorted", "str", "repr", "int", "float", "sum", "max", "min", "dict", "set", "abs", "any", "all"}
+
+
+def _echoed_inside_compound(source: str) -> list[str]:
+    """复合语句内部会被标准提示符回显、在笔记本里却不显示的表达式语句。"""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found = []
+    for stmt in tree.body:
+        if not isinstance(stmt, _COMPOUND):
+            continue
+        for node in ast.walk(stmt):
+            if not isinstance(node, ast.Expr) or isinstance(node.value, (ast.Constant, ast.Await, ast.Yield, ast.YieldFrom)):
+                continue
+            call = node.value if isinstance(node.value, ast.Call) else None
+            if call is None or (isinstance(call.func, ast.Name) and call.func.id in _VALUE_BUILTINS):
+                found.append(ast.unparse(node))
+    return found
+
+
+def _statements(block: list[str]) -> list[tuple[int, str]]:
+    """代码块里的每条 ``>>>`` 语句（连同 ``...`` 续行）：[(块内行号, 源码)]。"""
+    out = []
+    for number, line in enumerate(block):
+        if line.startswith(">>> ") or line == ">>>":
+            source = [line[4:]]
+            for more in block[number + 1 :]:
+                if not (more.startswith("... ") or more == "..."):
+                    break
+                source.append(more[4:])
+            out.append((number, "\n".join(source)))
+    return out
+
+
+@pytest.mark.parametrize("page", _markdown_pages(), ids=lambda p: str(p.relative_to(DOCS)))
+def test_outputs_also_show_in_the_notebook(page: Path) -> None:
+    problems = [
+        f"{page.relative_to(ROOT)}:{first + number}: 复合语句里的 {expr!r} 只在标准提示符里回显，笔记本里不显示；先赋值，块后再写表达式（或用 print）"
+        for first, block in _example_blocks(page.read_text(encoding="utf-8"))
+        for number, source in _statements(block)
+        for expr in _echoed_inside_compound(source)
+    ]
+    assert problems == []
+
+
+def test_the_notebook_output_check_can_fail() -> None:
+    block = [">>> with torch.no_grad():", "...     round(loss.item(), 4)", "...", "0.5", ">>> for i in range(2):", "...     print(i)", "..."]
+    assert [expr for _, source in _statements(block) for expr in _echoed_inside_compound(source)] == ["round(loss.item(), 4)"]
