@@ -17,8 +17,8 @@ from dlguide.training import accuracy, fit
 
 __all__ = ["METHODS", "digit_canvases", "hand_features", "learning_curve", "learning_curve_figure", "learning_curves", "recenter"]
 
-METHODS = ("features", "end_to_end", "recenter", "end_to_end_canvas")
-"""[`learning_curve`][dlguide.pages.misc.end_to_end.learning_curve] 比较的四种做法。"""
+METHODS = ("features", "end_to_end", "recenter", "end_to_end_canvas", "pixels")
+"""[`learning_curve`][dlguide.pages.misc.end_to_end.learning_curve] 比较的五种做法。"""
 
 CANVAS = 12
 """平移实验的画布边长。"""
@@ -145,12 +145,14 @@ def _split() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
 def learning_curve(method: str = "features", sizes: Sequence[int] = (10,), seed: int | None = 0) -> list[float]:
     """用前 ``n`` 张训练图训练、在固定的 540 张测试图上的准确率，``n`` 取 ``sizes`` 里的每个值。
 
-    四种做法（都用 [`fit`][dlguide.training.fit]、Adam、学习率 0.01、批量 32、``max(30, 3000 // n)`` 轮）：
+    五种做法（都用 [`fit`][dlguide.training.fit]、Adam、学习率 0.01、批量 32、``max(30, 3000 // n)`` 轮）：
 
     - ``"features"``：[`hand_features`][dlguide.pages.misc.end_to_end.hand_features]（标准化）+ 线性 softmax 分类器；
     - ``"end_to_end"``：原始 64 个像素 → MLP（64-128-10），特征和分类器一起学；
     - ``"recenter"``：12×12 画布 → [`recenter`][dlguide.pages.misc.end_to_end.recenter] → 线性分类器；
-    - ``"end_to_end_canvas"``：12×12 画布的 144 个像素 → MLP（144-128-10）。
+    - ``"end_to_end_canvas"``：12×12 画布的 144 个像素 → MLP（144-128-10）；
+    - ``"pixels"``：原始 64 个像素（标准化）+ 与 ``"features"`` 相同的线性分类器，是对照组：
+      它把“特征丢了信息”与“MLP 多了一层”两个因素分开。
 
     Parameters
     ----------
@@ -192,9 +194,10 @@ def learning_curve(method: str = "features", sizes: Sequence[int] = (10,), seed:
         A, B = Xtr[:n], Xte
         if method == "features":
             A, B = hand_features(A), hand_features(B)
+        if method in ("features", "pixels"):
             mu, sd = A.mean(0), A.std(0) + 1e-2
             A, B = (A - mu) / sd, (B - mu) / sd
-        if method in ("features", "recenter"):
+        if method in ("features", "recenter", "pixels"):
             model: nn.Module = nn.Linear(A.shape[1], 10)
         else:
             model = mlp([A.shape[1], 128, 10])
@@ -204,7 +207,7 @@ def learning_curve(method: str = "features", sizes: Sequence[int] = (10,), seed:
 
 
 def learning_curves(sizes: Sequence[int] = (10, 30, 100, 300, 1257)) -> dict[str, list[float]]:
-    """四种做法的学习曲线（[`learning_curve`][dlguide.pages.misc.end_to_end.learning_curve]）。
+    """五种做法的学习曲线（[`learning_curve`][dlguide.pages.misc.end_to_end.learning_curve]）。
 
     Parameters
     ----------
@@ -231,11 +234,12 @@ def learning_curve_figure() -> Figure:
     curves = learning_curves(sizes)
     fig, axes = new_figure(2, width=10, height=3.6)
     panels = [
-        (axes[0], "数字在原位（8×8）", [("features", "手工特征 + 线性分类器"), ("end_to_end", "端到端 MLP（原始像素）")]),
+        (axes[0], "数字在原位（8×8）", [("features", "手工特征 + 线性分类器"), ("end_to_end", "端到端 MLP（原始像素）"),
+                                     ("pixels", "原始像素 + 线性分类器（对照）")]),
         (axes[1], "数字随机平移（12×12 画布）", [("recenter", "质心归一化 + 线性分类器"), ("end_to_end_canvas", "端到端 MLP（原始像素）")]),
     ]
     for ax, title, lines in panels:
-        for (key, label), style in zip(lines, ("o--", "s-")):
+        for (key, label), style in zip(lines, ("o--", "s-", "^:")):
             ax.plot(sizes, curves[key], style, label=label)
         ax.set_xscale("log")
         ax.set_ylim(0, 1)

@@ -45,7 +45,8 @@ TIMELINE: tuple[Milestone, ...] = (
               "S. Linnainmaa. The representation of the cumulative rounding error of an algorithm "
               "as a Taylor expansion of the local rounding errors. "
               "Master's thesis, University of Helsinki, 1970"),
-    Milestone(1974, "Werbos 论文", "Werbos 的博士论文提出用反向传播训练多层模型",
+    Milestone(1974, "Werbos 论文", "Werbos 的博士论文给出“有序导数”（即反向传播）并讨论了它在神经网络上的用法；"
+              "把它高效地用于多层感知机的论文是 1981 年的会议报告（1982 年出版）",
               "P. J. Werbos. Beyond Regression: New Tools for Prediction and Analysis in the Behavioral Sciences. "
               "PhD thesis, Harvard University, 1974"),
     Milestone(1980, "Neocognitron", "福岛邦彦的 Neocognitron：局部感受野、逐层组合的视觉网络",

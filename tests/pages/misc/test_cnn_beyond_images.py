@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from dlguide.conv import receptive_field
 from dlguide.pages.misc.cnn_beyond_images import (
     VOCAB,
     BagOfWords,
@@ -13,6 +14,7 @@ from dlguide.pages.misc.cnn_beyond_images import (
     go_planes,
     make_negation_corpus,
 )
+from dlguide.training import accuracy, fit
 
 
 def test_corpus_labels_follow_the_bigram() -> None:
@@ -52,3 +54,19 @@ def test_bad_input() -> None:
     ]:
         with pytest.raises(error, match=message):
             call()
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_textcnn_result_is_not_one_lucky_seed(seed: int) -> None:
+    X_train, y_train = make_negation_corpus(600, 10, seed=0)
+    X_test, y_test = make_negation_corpus(400, 10, seed=1)
+    torch.manual_seed(seed)
+    cnn = TextCNN(len(VOCAB), embed_dim=8, filters=8, width=2)
+    fit(cnn, X_train, y_train, epochs=15, lr=0.02, batch_size=50, optimizer="adam")
+    assert accuracy(cnn, X_test, y_test) > 0.95
+
+
+def test_policy_net_corner_does_not_see_the_whole_board() -> None:
+    body = alphago_policy_net()[:-2]
+    assert receptive_field(body, (48, 19, 19), position=(9, 9)) == (19, 19)
+    assert receptive_field(body, (48, 19, 19), position=(0, 0)) == (14, 14)

@@ -34,3 +34,9 @@ def test_bad_input() -> None:
     ]:
         with pytest.raises(error, match=message):
             call()
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_full_data_ordering_is_not_one_lucky_seed(seed: int) -> None:
+    e2e, pixels, features = (learning_curve(m, [1257], seed=seed)[0] for m in ("end_to_end", "pixels", "features"))
+    assert e2e >= pixels > features + 0.02

@@ -14,6 +14,7 @@ from dlguide.pages.misc.locally_connected import (
     layer_parameters,
     position_model,
 )
+from dlguide.training import accuracy, fit
 
 
 @pytest.mark.parametrize(("c_in", "c_out", "n", "k", "s"), [(3, 6, 32, 5, 1), (2, 4, 9, 3, 2), (1, 1, 5, 5, 1)])
@@ -58,3 +59,15 @@ def test_aligned_patterns_label_is_the_top_bar() -> None:
     ]:
         with pytest.raises(error, match=message):
             call()
+
+
+@pytest.mark.parametrize("seed", [2, 4])
+def test_position_experiment_is_not_one_lucky_seed(seed: int) -> None:
+    X_train, y_train = aligned_patterns(300, seed=0)
+    X_test, y_test = aligned_patterns(400, seed=1)
+    acc = {}
+    for kind in ("conv", "local"):
+        model = position_model(kind, seed=seed)
+        fit(model, X_train, y_train, epochs=20, lr=0.03, batch_size=50, optimizer="adam")
+        acc[kind] = accuracy(model, X_test, y_test)
+    assert acc["conv"] < 0.76 < 0.98 < acc["local"]
