@@ -14,6 +14,7 @@ scikit-learn 的默认设置就是这个平滑版本；教科书版本是 $\ln\f
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Collection, Sequence
 
@@ -21,6 +22,9 @@ import jieba
 import torch
 
 from dlguide._checks import check_bool, check_choice, check_tensor
+
+# jieba 第一次分词时往 stderr 写“Building prefix dict…”几行提示（笔记本里显示成红色输出）：只留警告和错误
+jieba.setLogLevel(logging.WARNING)
 
 __all__ = [
     "count_matrix",
