@@ -1014,6 +1014,8 @@ class _Planner:
             try:
                 call(combo)
             except Exception as err:
+                if _is_memory_error(err):  # 分配失败不说明这组值不合法：整个计划换一个新工作进程重来
+                    raise
                 if not first_error:
                     first_error = f"{type(err).__name__}: {err}"
                 continue
@@ -1322,7 +1324,12 @@ def _on_alarm(signum: int, frame: object) -> None:
         raise _Hang
 
 
-_MEMORY_MARKERS = ("can't allocate memory", "cannot allocate memory", "not enough memory", "bad_alloc", "out of memory")
+# oneDNN 在地址空间上限下分配工作区失败时只说 "could not execute a primitive"
+_MEMORY_MARKERS = (
+    "can't allocate memory", "cannot allocate memory", "not enough memory", "bad_alloc", "out of memory", "could not execute a primitive",
+)
+#: 找合法调用时遇到内存错误，最多在新工作进程里重做几次
+PLAN_MEMORY_RETRIES = 2
 
 
 def _is_memory_error(err: BaseException) -> bool:
@@ -1421,6 +1428,8 @@ def _plan_task(target: Target, cpu_limit: float = PLAN_CPU_LIMIT) -> dict[str, o
     except _Hang:
         return {"plan": _too_slow(target, f"{cpu_limit:g} s CPU"), "retire": True}
     except Exception as err:
+        if _is_memory_error(err):  # 这个进程的堆已被先前的任务撑大：退休，计划在新进程里重做
+            return {"plan": None, "status": "memory", "msg": f"{type(err).__name__}: {err}"[:300], "retire": True, "retry": True}
         return {"plan": Plan(target, False, f"{type(err).__name__}: {err}")}
     return {"plan": plan}
 
@@ -1780,6 +1789,7 @@ def run_fuzz(
     plans: dict[Target, Plan] = {}
     meta: dict[int, tuple[Plan, CaseInfo]] = {}
     queue = TaskQueue()
+    memory_retries: collections.Counter[Target] = collections.Counter()
 
     def add_cases(task_id: int, reply: dict) -> None:
         """计划任务的回复把它的坏输入排进队列（排在最前：工作进程对这个函数已经预热）。"""
@@ -1788,6 +1798,12 @@ def run_fuzz(
             return
         target = args[0]
         plan = reply.get("plan")
+        if plan is None and reply.get("retry"):
+            if memory_retries[target] < PLAN_MEMORY_RETRIES:
+                memory_retries[target] += 1
+                queue.add_chain([(("plan", (target, plan_cpu_limit)), PLAN_HARD_LIMIT)], front=True)
+                return
+            plan = Plan(target, False, f"memory error while finding a valid call, also in fresh workers: {reply.get('msg', '')}")
         if plan is None and reply.get("status") == "hang":  # 父进程的墙钟兜底杀掉了它
             plan = _too_slow(target, f"{PLAN_HARD_LIMIT:g} s wall")
         plan = plan or Plan(target, False, f"harness: {reply.get('msg', reply)}")

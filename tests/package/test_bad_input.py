@@ -14,6 +14,7 @@ import os
 import re
 import signal
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -191,6 +192,19 @@ def dummy_slow(n: int = 3) -> int:
         n = (n * 7 + 1) % 11
 
 
+def _oom_marker(parent: int) -> Path:
+    return Path(tempfile.gettempdir()) / f"dlguide-fuzz-oom-once-{parent}"
+
+
+def dummy_oom_once(n: int = 3) -> int:
+    """第一次调用（在任何工作进程里）像 oneDNN 在内存上限下那样失败；计划要在新工作进程里重做，而不是记成“测不了”。"""
+    marker = _oom_marker(os.getppid())
+    if not marker.exists():
+        marker.touch()
+        raise RuntimeError("could not execute a primitive")
+    return check_int(n, "n", low=1, high=10)
+
+
 def dummy_documented(values: Sequence[int]) -> int:
     """参数名和注解都推不出合法值：靠 docstring 示例里的那次调用。
 
@@ -258,9 +272,13 @@ def dummy_checked(values: Sequence[float], scale: float = 1.0, mode: str = "mean
 def dummies() -> fh.FuzzResult:
     names = [
         "dummy_unchecked", "dummy_resources", "dummy_crash", "dummy_checked", "dummy_slow", "dummy_documented",
-        "DummyModule.forward", "dummy_shared",
+        "DummyModule.forward", "dummy_shared", "dummy_oom_once",
     ]
-    return fh.run_fuzz([fh.Target(__name__, name) for name in names], confirm_hangs=False, plan_cpu_limit=1.0)
+    _oom_marker(os.getpid()).unlink(missing_ok=True)
+    try:
+        return fh.run_fuzz([fh.Target(__name__, name) for name in names], confirm_hangs=False, plan_cpu_limit=1.0)
+    finally:
+        _oom_marker(os.getpid()).unlink(missing_ok=True)
 
 
 def _outcomes(result: fh.FuzzResult, name: str) -> dict[tuple[str, str], str]:
@@ -319,3 +337,11 @@ def test_harness_takes_a_valid_call_from_the_docstring_example(dummies: fh.FuzzR
     assert plans["DummyModule.forward"].source == "example"
     assert plans["dummy_shared"].ok and plans["dummy_shared"].source == "example", plans["dummy_shared"].error
     assert plans["dummy_checked"].source == "candidates"
+
+
+@posix_only
+def test_harness_redoes_a_plan_that_ran_out_of_memory(dummies: fh.FuzzResult) -> None:
+    """找合法调用时的内存错误取决于工作进程先前跑过什么：计划在新进程里重做，结果与机器状态无关。"""
+    plans = {p.target.qualname: p for p in dummies.plans}
+    assert plans["dummy_oom_once"].ok, plans["dummy_oom_once"].error
+    assert _outcomes(dummies, "dummy_oom_once")[("n", "None")] == "clear"
