@@ -1067,6 +1067,8 @@ class _Planner:
         try:
             captured = example_call(self.target)
         except Exception as err:
+            if _is_memory_error(err):
+                raise
             return None, f"running the examples failed ({type(err).__name__}: {err})"
         if captured is None:
             return None, "no docstring example calls it"
@@ -1075,6 +1077,8 @@ class _Planner:
         try:
             self.attempt(ctor_combo, combo)
         except Exception as err:
+            if _is_memory_error(err):
+                raise
             return None, f"replaying the example's call failed ({type(err).__name__}: {err})"
         return (ctor_combo, combo), ""
 
@@ -1324,9 +1328,11 @@ def _on_alarm(signum: int, frame: object) -> None:
         raise _Hang
 
 
-# oneDNN 在地址空间上限下分配工作区失败时只说 "could not execute a primitive"
+# oneDNN 在地址空间上限下分配失败时只说 "could not create a primitive" / "could not execute a primitive"，
+# 而且失败之后同一进程里的 oneDNN 运算（LSTM 等）也会接着失败：按内存错误处理，换新的工作进程
 _MEMORY_MARKERS = (
-    "can't allocate memory", "cannot allocate memory", "not enough memory", "bad_alloc", "out of memory", "could not execute a primitive",
+    "can't allocate memory", "cannot allocate memory", "not enough memory", "bad_alloc", "out of memory",
+    "could not create a primitive", "could not execute a primitive",
 )
 #: 找合法调用时遇到内存错误，最多在新工作进程里重做几次
 PLAN_MEMORY_RETRIES = 2
