@@ -1410,11 +1410,20 @@ def _setup_worker(memory_limit: int | None) -> None:
 _MEMORY_CAPPED = False
 
 
+def _address_space() -> int:
+    """本进程的地址空间（字节，Linux 的 /proc/self/statm）。"""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+_START_ADDRESS_SPACE = 0
+
+
 def _cap_address_space(extra: int) -> bool:
     """把 ``RLIMIT_AS`` 设为当前地址空间 + ``extra``；系统不支持时返回 ``False``。"""
+    global _START_ADDRESS_SPACE
     try:
-        with open("/proc/self/statm") as statm:  # Linux；别的系统不设上限
-            current = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        current = _START_ADDRESS_SPACE = _address_space()  # Linux；别的系统不设上限
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = current + extra if hard == resource.RLIM_INFINITY else min(current + extra, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
@@ -1533,6 +1542,10 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory_limit: int 
         except BaseException:
             reply = {"status": "harness-error", "msg": traceback.format_exc()[-2000:], "retire": True}
         reply["cpu"] = time.process_time() - cpu
+        # 缓存和碎片让地址空间随任务增长：用掉上限的一半就换新进程，免得后面的任务（oneDNN 的 LSTM 等）
+        # 因为这个进程先前跑过什么而分配失败
+        if _MEMORY_CAPPED and memory_limit and _address_space() > _START_ADDRESS_SPACE + memory_limit // 2:
+            reply["retire"] = True
         try:
             conn.send(reply)
         except Exception:
