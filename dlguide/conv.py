@@ -405,6 +405,19 @@ def im2col(x: torch.Tensor, kernel_size: object, stride: object = 1, dilation: o
     return cols.reshape(B, C * math.prod(kernel), math.prod(out))  # (B, C·∏k, L)
 
 
+def _check_input_and_weight(x: torch.Tensor, weight: torch.Tensor) -> int:
+    """``x`` 与 1/2/3 维卷积核 ``weight`` 维数、dtype、设备一致；返回空间维数。"""
+    _check_input(x)
+    check_tensor(weight, "weight", ndim=(3, 4, 5), nonempty=True)
+    nd = weight.ndim - 2
+    if x.ndim != weight.ndim:
+        raise ValueError(f"x 必须是 {weight.ndim} 维张量 (B, C_in, *spatial)，与 weight 的 {nd} 个空间维一致，"
+                         f"收到形状 {tuple(x.shape)}")
+    if x.dtype != weight.dtype or x.device != weight.device:
+        raise ValueError(f"weight 必须与 x 同 dtype、同设备，收到 {weight.dtype}/{weight.device} 和 {x.dtype}/{x.device}")
+    return nd
+
+
 def conv_nd(
     x: torch.Tensor,
     weight: torch.Tensor,
@@ -462,14 +475,7 @@ def conv_nd(
     >>> tuple(y.shape), torch.allclose(y, F.conv2d(x, w, b, stride=2, padding=1, dilation=2, groups=2), atol=1e-5)
     ((2, 6, 4, 4), True)
     """
-    _check_input(x)
-    check_tensor(weight, "weight", ndim=(3, 4, 5), nonempty=True)
-    nd = weight.ndim - 2
-    if x.ndim != weight.ndim:
-        raise ValueError(f"x 必须是 {weight.ndim} 维张量 (B, C_in, *spatial)，与 weight 的 {nd} 个空间维一致，"
-                         f"收到形状 {tuple(x.shape)}")
-    if x.dtype != weight.dtype or x.device != weight.device:
-        raise ValueError(f"weight 必须与 x 同 dtype、同设备，收到 {weight.dtype}/{weight.device} 和 {x.dtype}/{x.device}")
+    nd = _check_input_and_weight(x, weight)
     groups = check_int(groups, "groups", low=1, high=_MAX_SIZE)
     c_out, c_in_per_group = weight.shape[:2]
     if c_out % groups or x.shape[1] != c_in_per_group * groups:
@@ -864,14 +870,7 @@ def conv_transpose_nd(
     >>> torch.equal(conv_transpose_nd(x, w, stride=2), F.conv_transpose1d(x, w, stride=2))
     True
     """
-    _check_input(x)
-    check_tensor(weight, "weight", ndim=(3, 4, 5), nonempty=True)
-    nd = weight.ndim - 2
-    if x.ndim != weight.ndim:
-        raise ValueError(f"x 必须是 {weight.ndim} 维张量 (B, C_in, *spatial)，与 weight 的 {nd} 个空间维一致，"
-                         f"收到形状 {tuple(x.shape)}")
-    if x.dtype != weight.dtype or x.device != weight.device:
-        raise ValueError(f"weight 必须与 x 同 dtype、同设备，收到 {weight.dtype}/{weight.device} 和 {x.dtype}/{x.device}")
+    nd = _check_input_and_weight(x, weight)
     groups = check_int(groups, "groups", low=1, high=_MAX_SIZE)
     c_in, c_out_per_group = weight.shape[:2]
     if c_in % groups or x.shape[1] != c_in:
