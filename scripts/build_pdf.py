@@ -63,6 +63,9 @@ PRINT_SITE_OPTIONS = {
     "enumerate_headings": True,
     "enumerate_headings_depth": 3,
     "enumerate_figures": True,
+    # API 参考（112 页源码与 docstring）不进 PDF：它比全部专题页加起来还大，打印耗时翻几倍
+    # （Chromium 渲染进程 8 GB、超过 20 分钟）；PDF 里指向它的链接去掉，只留文字。
+    "exclude": ["api/*"],
 }
 
 # 页面里公式的状态：全部排好版（每个 .arithmatex 里都有 mjx-container）、没有错误节点。
@@ -88,6 +91,13 @@ WAIT_FOR_MATH = """async () => {
     // print-site 的目录由脚本从侧栏复制，链接写成绝对地址 …/print_page/#节（打印时仍是页内链接）。
     tocLinks: [...document.querySelectorAll('#print-page-toc a')].filter(a => a.hash && a.pathname === location.pathname).length,
   };
+}"""
+# 打印页里指向本站其他页面（没有进 PDF 的 API 参考等）的链接：在 PDF 里会是指向 127.0.0.1 的死链接，换成它的文字。
+UNLINK_OUTSIDE = """() => {
+  const outside = [...document.querySelectorAll('a[href]')].filter(a =>
+    a.origin === location.origin && a.pathname !== location.pathname && !a.closest('#print-page-toc'));
+  outside.forEach(a => a.replaceWith(...a.childNodes));
+  return outside.length;
 }"""
 WAIT_FOR_IMAGES = """async () => {
   const images = [...document.images];
@@ -223,11 +233,12 @@ def print_pdf(site_dir: Path, output: Path) -> dict:
             t0 = time.perf_counter()
             page.goto(f"{base}/{PRINT_PAGE}/", wait_until="load", timeout=300_000)
             page.add_style_tag(content=PRINT_CSS)
+            unlinked = page.evaluate(UNLINK_OUTSIDE)
             t1 = time.perf_counter()
             math = page.evaluate(WAIT_FOR_MATH)
             images = page.evaluate(WAIT_FOR_IMAGES)
             t2 = time.perf_counter()
-            log(f"打开打印页 {t1 - t0:.1f} s，MathJax 排版 {t2 - t1:.1f} s")
+            log(f"打开打印页 {t1 - t0:.1f} s，MathJax 排版 {t2 - t1:.1f} s；去掉 {unlinked} 个指向打印页以外（API 参考等）的链接")
             problems = []
             if math["untypeset"]:
                 problems.append(f"{math['untypeset']} 个公式没有排版")
