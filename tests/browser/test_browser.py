@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -22,6 +23,10 @@ MATH_STATE = """() => ({
   errors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
   version: window.MathJax && MathJax.version,
 })"""
+
+
+SEARCH_READY = """() => document.querySelector('.md-search-result__meta').textContent.trim() ===
+  JSON.parse(document.getElementById('__config').textContent).translations['search.result.placeholder']"""
 
 
 def _pages(site: Path) -> list[str]:
@@ -72,16 +77,43 @@ PHONE_LAYOUT = """() => ({
 })"""
 
 
+def _serve_small_search_index(context, site: Path) -> dict:
+    """这个上下文里的搜索索引请求，答以一份只含站点配置、没有文档的索引；返回 {标签页: 请求次数}。
+
+    Material 在每次整页加载时都在 Web Worker 里用完整索引重建 lunr 索引（本站约 0.6 s CPU），
+    而索引对每个页面都是同一个文件。页面检查照样看到：搜索脚本按页面的相对路径找到了索引
+    （路径不对就是 404 和控制台错误），Worker 建好索引、搜索框显示“键入以开始搜索”；
+    完整索引的中文搜索由下面的搜索测试检查。
+    """
+    real = site / "search" / "search_index.json"
+    small = json.dumps({"config": json.loads(real.read_text(encoding="utf-8"))["config"], "docs": []})
+    requests: dict = {}
+
+    def handle(route) -> None:
+        requests[route.request.frame.page] = requests.get(route.request.frame.page, 0) + 1
+        if urlparse(route.request.url).path == "/search/search_index.json":
+            route.fulfill(body=small, content_type="application/json")
+        else:
+            route.continue_()  # 相对路径算错了：照常请求，404 记成控制台错误
+
+    context.route(re.compile(r"search_index\.json"), handle)
+    return requests
+
+
 def test_every_page_loads_cleanly_and_typesets_every_formula(browser, site_url, built_site) -> None:
     """每个页面，在 390 px 宽的手机上：没有控制台错误、不请求第三方主机、每个公式都排好且没有 MathJax 错误、
-    MathJax 是站点自己的 3.2.2；页面不横向溢出，比屏幕宽的公式在自己的框里滚动，并有滚动提示（两侧阴影）。
+    MathJax 是站点自己的 3.2.2；搜索按页面的相对路径找到索引并就绪；页面不横向溢出，
+    比屏幕宽的公式在自己的框里滚动，并有滚动提示（两侧阴影）。
 
     一个浏览器上下文、TABS 个标签页轮流使用：先让一批标签页都开始导航，再逐个等它们排完公式。
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: PLC0415  与夹具一样，用到时才导入
+
     site, _ = built_site
     pages = _pages(site)
     assert len(pages) >= 15
     context = browser.new_context(**PHONE)
+    index_requests = _serve_small_search_index(context, site)
     wide_formulas = 0
     tabs = [context.new_page() for _ in range(TABS)]
     watched = [(tab, _watch(tab)) for tab in tabs]
@@ -92,10 +124,18 @@ def test_every_page_loads_cleanly_and_typesets_every_formula(browser, site_url, 
             events["errors"].clear()
             events["remote"].clear()
             tab.goto(site_url + path, wait_until="commit")
+            index_requests[tab] = 0
         for tab, events, path in batch:
             tab.wait_for_load_state("load")
             tab.evaluate(WAIT_FOR_MATH)
             state = tab.evaluate(MATH_STATE)
+            try:
+                tab.wait_for_function(SEARCH_READY, timeout=10_000)
+            except PlaywrightTimeout:
+                failures.append(f"{path}: 搜索没有就绪（索引请求了 {index_requests[tab]} 次）")
+            else:
+                if index_requests[tab] != 1:
+                    failures.append(f"{path}: 搜索索引请求了 {index_requests[tab]} 次")
             if events["errors"]:
                 failures.append(f"{path}: 控制台错误 {events['errors']}")
             if events["remote"]:
