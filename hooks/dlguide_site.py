@@ -167,11 +167,16 @@ def _quiet_build() -> None:
     os.environ["IPYTHONDIR"] = str(profile.parent)
 
 
+# 本次构建读到的目录：on_config 读一次，逐页的钩子共用（每页重新解析 toc.yml 要多花约 3 s）。
+_BUILD_TOC: list[dict] = []
+
+
 def on_config(config):
     if config.get("nav"):
         raise SiteError("mkdocs.yml 里不要手写 nav：导航由 docs/toc.yml 生成")
     _quiet_build()
-    config["nav"] = build_nav(load_toc(config["docs_dir"]))
+    _BUILD_TOC[:] = load_toc(config["docs_dir"])
+    config["nav"] = build_nav(_BUILD_TOC)
     return config
 
 
@@ -330,7 +335,8 @@ def _fresh_figures():
 
 def on_files(files: Files, config) -> Files:
     FIGURE_CACHE.mkdir(parents=True, exist_ok=True)
-    for name, svg in _fresh_figures().render_all(cache_dir=FIGURE_CACHE).items():
+    # 要重画的图分给每个 CPU 核一个进程（冷启动时全部的图约 70 s CPU）
+    for name, svg in _fresh_figures().render_all(cache_dir=FIGURE_CACHE, jobs=min(os.cpu_count() or 1, 64)).items():
         files.append(File.generated(config, f"figures/{name}", content=svg))
     toc = load_toc(config["docs_dir"])
     for page in topic_pages(toc):
@@ -374,12 +380,12 @@ def _with_download_link(markdown: str, page: str) -> str:
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     uri = page.file.src_uri
-    if uri in topic_pages(load_toc(config["docs_dir"])):
+    toc = _BUILD_TOC or load_toc(config["docs_dir"])
+    if uri in topic_pages(toc):
         markdown = _with_download_link(dlguide_summaries.add_box_anchors(markdown), uri)
     markdown = expand_includes(markdown, page.file.src_uri)
     if "dlguide:toc" not in markdown:
         return markdown
-    toc = load_toc(config["docs_dir"])
     slugs = {chapter["slug"] for chapter in toc}
 
     def replace(match: re.Match) -> str:

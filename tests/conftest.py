@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,38 +21,69 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "hooks"))  # 测试直接调用站点钩子里的函数（import dlguide_site）
 
 
+BUILD_TIMEOUT = 900  # 秒：从零画全部的图约 90 s CPU；机器再忙也不该超过这个时间
+
+
+def _shared_dir(factory: pytest.TempPathFactory) -> Path:
+    """这次运行的各进程共用的临时目录（pytest-xdist 时是各工作进程临时目录的共同上级）。"""
+    shared = factory.getbasetemp()
+    return shared.parent if os.environ.get("PYTEST_XDIST_WORKER") else shared
+
+
+def _start_build(shared: Path) -> None:
+    """在后台开始 ``mkdocs build --strict``（这次运行里只开始一次）；结果由 :func:`_finish_build` 写出。"""
+    with FileLock(str(shared / "built-site.lock")):
+        if (shared / "built-site.started").exists():
+            return
+        (shared / "built-site.started").write_text(str(os.getpid()), encoding="utf-8")
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(shared / "built-site")]
+        log = (shared / "built-site.log").open("w", encoding="utf-8")
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+        threading.Thread(target=_finish_build, args=(process, log, shared), daemon=True).start()
+
+
+def _finish_build(process: subprocess.Popen, log, shared: Path) -> None:
+    returncode = process.wait()
+    log.close()
+    record = {"site": str(shared / "built-site"), "returncode": returncode}
+    partial = shared / "built-site.json.partial"
+    partial.write_text(json.dumps(record), encoding="utf-8")
+    partial.replace(shared / "built-site.json")  # 原子地出现：等待的进程读到的总是完整的记录
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """选中的测试里有要用构建好的站点的，收集完就在后台开始构建：构建（冷启动约 90 s）与不需要站点的测试同时进行。"""
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is not None and any("built_site" in getattr(item, "fixturenames", ()) for item in session.items):
+        _start_build(_shared_dir(factory))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """用到构建好的站点的测试文件排到最后（文件内顺序不变）：先跑的测试不必等后台构建。"""
+    needs_site = {item.path for item in items if "built_site" in getattr(item, "fixturenames", ())}
+    items[:] = [i for i in items if i.path not in needs_site] + [i for i in items if i.path in needs_site]
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """``mkdocs build --strict`` 到临时目录，返回 (站点目录, 构建日志)。
 
-    并行运行（pytest-xdist）时各进程共用一次构建：第一个进程在文件锁里构建，其余的等它完成后直接用。
+    构建在收集完测试后就在后台开始（见 :func:`pytest_collection_finish`）；并行运行（pytest-xdist）时
+    各进程共用这一次构建，谁先用到谁等它完成。
     """
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # 各工作进程的临时目录的共同上级
-    with FileLock(str(shared / "built-site.lock")):
-        done = shared / "built-site.json"
-        if done.is_file():
-            record = json.loads(done.read_text(encoding="utf-8"))
-            return Path(record["site"]), record["log"]
-        site, log = _build_site(shared / "built-site")
-        done.write_text(json.dumps({"site": str(site), "log": log}), encoding="utf-8")
-        return site, log
-
-
-def _build_site(site: Path) -> tuple[Path, str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, f"mkdocs build --strict 失败：\n{log}"
-    return site, log
+    shared = _shared_dir(tmp_path_factory)
+    _start_build(shared)  # 没有提前开始时（例如收集钩子拿不到临时目录）在这里开始
+    done = shared / "built-site.json"
+    deadline = time.monotonic() + BUILD_TIMEOUT
+    while not done.exists():
+        if time.monotonic() > deadline:
+            pytest.fail(f"站点构建 {BUILD_TIMEOUT} s 内没有完成（开始它的进程见 {shared / 'built-site.started'}）")
+        time.sleep(0.2)
+    record = json.loads(done.read_text(encoding="utf-8"))
+    log = (shared / "built-site.log").read_text(encoding="utf-8")
+    assert record["returncode"] == 0, f"mkdocs build --strict 失败：\n{log}"
+    return Path(record["site"]), log
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -80,4 +112,3 @@ def chromium_path() -> str | None:
         if found:
             return found
     return None
-
