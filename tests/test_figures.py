@@ -115,6 +115,14 @@ def test_cache_is_used_until_the_source_changes(tmp_path: Path, monkeypatch: pyt
     assert (tmp_path / f"{'0' * 64}.svg").read_text(encoding="utf-8") == "<svg>fresh</svg>"
 
 
+def test_parallel_rendering_gives_the_same_files(tmp_path: Path) -> None:
+    """``jobs=2`` 在两个新进程里画图：文件与本进程画的逐字节相同，也照样写进缓存。"""
+    names = ["activations/sigmoid/sigmoid_and_derivative.svg", "activations/activation-functions/activations_and_derivatives.svg"]
+    parallel = render_all(tmp_path, names=names, jobs=2)
+    assert parallel == {name: render(name) for name in names}
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{source_key(n)}.svg" for n in names)
+
+
 def test_source_key_covers_the_library_modules_a_page_imports() -> None:
     deps = figures._dlguide_imports("dlguide.pages.activations.sigmoid")
     assert {"dlguide.pages.activations.sigmoid", "dlguide.activations", "dlguide.figures"} <= deps
