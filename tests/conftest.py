@@ -55,6 +55,8 @@ def _finish_build(process: subprocess.Popen, log, shared: Path) -> None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """选中的测试里有要用构建好的站点的，收集完就在后台开始构建：构建（冷启动约 90 s）与不需要站点的测试同时进行。"""
     factory = getattr(session.config, "_tmp_path_factory", None)
+    if session.config.option.collectonly:
+        return
     if factory is not None and any("built_site" in getattr(item, "fixturenames", ()) for item in session.items):
         _start_build(_shared_dir(factory))
 
