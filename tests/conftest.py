@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -30,26 +32,75 @@ def _shared_dir(factory: pytest.TempPathFactory) -> Path:
     return shared.parent if os.environ.get("PYTEST_XDIST_WORKER") else shared
 
 
+# 后台构建进程：自己写结果记录，所以开始它的 pytest 工作进程先结束或崩溃都不影响别的进程等到结果。
+_BUILD_SCRIPT = """
+import json, os, subprocess, sys
+shared, root = sys.argv[1:3]
+with open(os.path.join(shared, "built-site.log"), "w", encoding="utf-8") as log:
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", os.path.join(shared, "built-site")]
+    code = subprocess.call(command, cwd=root, stdout=log, stderr=subprocess.STDOUT)
+with open(os.path.join(shared, "built-site.json.partial"), "w", encoding="utf-8") as record:
+    json.dump({"site": os.path.join(shared, "built-site"), "returncode": code}, record)
+os.replace(os.path.join(shared, "built-site.json.partial"), os.path.join(shared, "built-site.json"))
+"""
+
+
+def _write_record(shared: Path, returncode: int, log: str) -> None:
+    """构建进程没能自己写结果时（没启动起来、被杀），替它写一条失败记录，等待的进程不必等到超时。"""
+    if not (shared / "built-site.json").exists():
+        (shared / "built-site.log").write_text(log, encoding="utf-8")
+        partial = shared / "built-site.json.partial"
+        partial.write_text(json.dumps({"site": str(shared / "built-site"), "returncode": returncode}), encoding="utf-8")
+        partial.replace(shared / "built-site.json")  # 原子地出现：等待的进程读到的总是完整的记录
+
+
 def _start_build(shared: Path) -> None:
-    """在后台开始 ``mkdocs build --strict``（这次运行里只开始一次）；结果由 :func:`_finish_build` 写出。"""
+    """在后台开始 ``mkdocs build --strict``（这次运行里只开始一次），结果写进 ``built-site.json``。"""
     with FileLock(str(shared / "built-site.lock")):
         if (shared / "built-site.started").exists():
             return
-        (shared / "built-site.started").write_text(str(os.getpid()), encoding="utf-8")
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(shared / "built-site")]
-        log = (shared / "built-site.log").open("w", encoding="utf-8")
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-        threading.Thread(target=_finish_build, args=(process, log, shared), daemon=True).start()
+        command = [sys.executable, "-c", _BUILD_SCRIPT, str(shared), str(ROOT)]
+        try:
+            # 自成一个进程组：运行结束时 pytest_unconfigure 能连同它画图的子进程一起停掉
+            process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+        except OSError as err:
+            (shared / "built-site.started").write_text("", encoding="utf-8")
+            _write_record(shared, -1, f"无法启动构建：{err}")
+            return
+        (shared / "built-site.started").write_text(str(process.pid), encoding="utf-8")
+        threading.Thread(target=_reap, args=(process, shared), daemon=True).start()
 
 
-def _finish_build(process: subprocess.Popen, log, shared: Path) -> None:
+def _reap(process: subprocess.Popen, shared: Path) -> None:
     returncode = process.wait()
-    log.close()
-    record = {"site": str(shared / "built-site"), "returncode": returncode}
-    partial = shared / "built-site.json.partial"
-    partial.write_text(json.dumps(record), encoding="utf-8")
-    partial.replace(shared / "built-site.json")  # 原子地出现：等待的进程读到的总是完整的记录
+    _write_record(shared, returncode, f"构建进程退出（返回码 {returncode}），没有写出结果")
+
+
+def _build_alive(shared: Path) -> bool:
+    pid = (shared / "built-site.started").read_text(encoding="utf-8").strip()
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """运行结束（或 -x、Ctrl-C 提前结束）时，还没构建完的后台构建一并停掉，不在后台继续占 CPU。
+
+    只在这次运行的主进程里做（pytest-xdist 的工作进程结束时，别的工作进程可能还在等这次构建）。
+    """
+    factory = getattr(config, "_tmp_path_factory", None)
+    if hasattr(config, "workerinput") or factory is None or factory._basetemp is None:
+        return
+    shared = factory.getbasetemp()
+    started, done = shared / "built-site.started", shared / "built-site.json"
+    if started.exists() and not done.exists() and _build_alive(shared):
+        with contextlib.suppress(ProcessLookupError, ValueError):
+            os.killpg(int(started.read_text(encoding="utf-8")), signal.SIGTERM)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -80,7 +131,9 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     deadline = time.monotonic() + BUILD_TIMEOUT
     while not done.exists():
         if time.monotonic() > deadline:
-            pytest.fail(f"站点构建 {BUILD_TIMEOUT} s 内没有完成（开始它的进程见 {shared / 'built-site.started'}）")
+            pytest.fail(f"站点构建 {BUILD_TIMEOUT} s 内没有完成（构建进程号见 {shared / 'built-site.started'}）")
+        if not _build_alive(shared) and not done.exists():
+            pytest.fail(f"站点构建进程没有写出结果就不在了（日志：{shared / 'built-site.log'}）")
         time.sleep(0.2)
     record = json.loads(done.read_text(encoding="utf-8"))
     log = (shared / "built-site.log").read_text(encoding="utf-8")
