@@ -342,18 +342,31 @@ def render_all(
     paths = {name: cache / f"{source_key(name)}.svg" if cache is not None else None for name in wanted}
     cached = {name: path.read_text(encoding="utf-8") for name, path in paths.items() if path is not None and path.is_file()}
     todo = [name for name in wanted if name not in cached]
+    fresh: dict[str, str] = {}
+
+    def keep(name: str, svg: str) -> None:
+        # 画好一张就写进缓存：后面哪张图出错，已经画好的下次也不必重画
+        fresh[name] = svg
+        if paths[name] is not None:
+            paths[name].parent.mkdir(parents=True, exist_ok=True)
+            paths[name].write_text(svg, encoding="utf-8")
+
     if jobs > 1 and len(todo) > 1:
         # spawn：新进程从头导入，不继承父进程里 PyTorch 的线程池（fork 之后可能死锁）
         context = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(min(jobs, len(todo)), mp_context=context) as pool:
-            fresh = dict(zip(todo, pool.map(render, todo)))
+        pool = concurrent.futures.ProcessPoolExecutor(min(jobs, len(todo)), mp_context=context)
+        try:
+            futures = {pool.submit(render, name): name for name in todo}
+            for future in concurrent.futures.as_completed(futures):
+                try:
+                    keep(futures[future], future.result())
+                except concurrent.futures.process.BrokenProcessPool as err:
+                    raise RuntimeError(f"画图 {futures[future]} 的进程意外退出（内存不够？）") from err
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)  # 出错时不再画排队的图
     else:
-        fresh = {name: render(name) for name in todo}
-    for name, svg in fresh.items():
-        path = paths[name]
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(svg, encoding="utf-8")
+        for name in todo:
+            keep(name, render(name))
     return {name: cached[name] if name in cached else fresh[name] for name in wanted}
 
 

@@ -335,8 +335,9 @@ def _fresh_figures():
 
 def on_files(files: Files, config) -> Files:
     FIGURE_CACHE.mkdir(parents=True, exist_ok=True)
-    # 要重画的图分给每个 CPU 核一个进程（冷启动时全部的图约 70 s CPU）
-    for name, svg in _fresh_figures().render_all(cache_dir=FIGURE_CACHE, jobs=min(os.cpu_count() or 1, 64)).items():
+    # 要重画的图分给这个进程能用的每个 CPU 核一个进程，最多 8 个（冷启动时全部的图约 70 s CPU）
+    jobs = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+    for name, svg in _fresh_figures().render_all(cache_dir=FIGURE_CACHE, jobs=jobs).items():
         files.append(File.generated(config, f"figures/{name}", content=svg))
     toc = load_toc(config["docs_dir"])
     for page in topic_pages(toc):
