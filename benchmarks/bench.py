@@ -10,9 +10,7 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import io
 import json
 import os
@@ -20,7 +18,6 @@ import platform
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -28,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.conftest import CHROMIUM_ARGS  # noqa: E402
-from tests.conftest import _QuietHandler, chromium_path  # noqa: E402
+from tests.conftest import _QuietHandler, chromium_path, serve_site  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
@@ -74,43 +71,39 @@ def first_load(site: Path, *, compress: bool) -> list[dict]:
     """
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
-    handler = functools.partial(_GzipHandler if compress else _QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    pages = sorted(
-        "/" + p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html") if p.parent != site
-    )
-    results = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        for path in pages:
-            context = browser.new_context()
-            page = context.new_page()
-            raw: list[int] = []
+    with serve_site(site, _GzipHandler if compress else _QuietHandler) as base:
+        pages = sorted(
+            "/" + p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html") if p.parent != site
+        )
+        results = []
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            for path in pages:
+                context = browser.new_context()
+                page = context.new_page()
+                raw: list[int] = []
 
-            def finished(request, raw: list[int] = raw) -> None:
-                sizes = request.sizes()  # responseBodySize 是线上（压缩后）的字节数
-                raw.append(sizes["responseBodySize"] + sizes["responseHeadersSize"])
+                def finished(request, raw: list[int] = raw) -> None:
+                    sizes = request.sizes()  # responseBodySize 是线上（压缩后）的字节数
+                    raw.append(sizes["responseBodySize"] + sizes["responseHeadersSize"])
 
-            page.on("requestfinished", finished)
-            page.goto(base + path)
-            typeset_ms = page.evaluate(
-                """async () => { await MathJax.startup.promise;
-                     return document.querySelectorAll('mjx-container').length ? performance.now() : null; }"""
-            )
-            page.wait_for_load_state("networkidle")
-            results.append(
-                {
-                    "page": path,
-                    "bytes": sum(raw),
-                    "requests": len(raw),
-                    "typeset_ms": round(typeset_ms) if typeset_ms else None,
-                }
-            )
-            context.close()
-        browser.close()
-    server.shutdown()
+                page.on("requestfinished", finished)
+                page.goto(base + path)
+                typeset_ms = page.evaluate(
+                    """async () => { await MathJax.startup.promise;
+                         return document.querySelectorAll('mjx-container').length ? performance.now() : null; }"""
+                )
+                page.wait_for_load_state("networkidle")
+                results.append(
+                    {
+                        "page": path,
+                        "bytes": sum(raw),
+                        "requests": len(raw),
+                        "typeset_ms": round(typeset_ms) if typeset_ms else None,
+                    }
+                )
+                context.close()
+            browser.close()
     return results
 
 

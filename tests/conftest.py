@@ -103,18 +103,20 @@ def pytest_unconfigure(config: pytest.Config) -> None:
             os.killpg(int(started.read_text(encoding="utf-8")), signal.SIGTERM)
 
 
+def _needs_site(item: pytest.Item) -> bool:
+    return "built_site" in getattr(item, "fixturenames", ())
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """选中的测试里有要用构建好的站点的，收集完就在后台开始构建：构建（冷启动约 90 s）与不需要站点的测试同时进行。"""
     factory = getattr(session.config, "_tmp_path_factory", None)
-    if session.config.option.collectonly:
-        return
-    if factory is not None and any("built_site" in getattr(item, "fixturenames", ()) for item in session.items):
+    if factory is not None and not session.config.option.collectonly and any(map(_needs_site, session.items)):
         _start_build(_shared_dir(factory))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """用到构建好的站点的测试文件排到最后（文件内顺序不变）：先跑的测试不必等后台构建。"""
-    needs_site = {item.path for item in items if "built_site" in getattr(item, "fixturenames", ())}
+    needs_site = {item.path for item in items if _needs_site(item)}
     items[:] = [i for i in items if i.path not in needs_site] + [i for i in items if i.path in needs_site]
 
 
@@ -146,18 +148,22 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site: tuple[Path, str]) -> Iterator[str]:
-    """在 127.0.0.1 的随机端口上提供构建好的站点。"""
-    site, _ = built_site
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+@contextlib.contextmanager
+def serve_site(site: Path, handler: type[http.server.SimpleHTTPRequestHandler] = _QuietHandler) -> Iterator[str]:
+    """在 127.0.0.1 的随机端口上提供目录 ``site``（用 ``handler`` 处理请求），返回地址。"""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: tuple[Path, str]) -> Iterator[str]:
+    """在 127.0.0.1 的随机端口上提供构建好的站点。"""
+    with serve_site(built_site[0]) as url:
+        yield url
 
 
 def chromium_path() -> str | None:

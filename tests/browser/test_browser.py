@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import functools
-import http.server
 import json
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import _QuietHandler
+from tests.conftest import _QuietHandler, serve_site
 
 pytestmark = pytest.mark.browser
 
@@ -110,12 +107,8 @@ def _site_with_small_search_index(site: Path) -> Iterator[tuple[str, collections
             self.end_headers()
             self.wfile.write(small)
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    finally:
-        server.shutdown()
+    with serve_site(site, Handler) as url:
+        yield url, requests
 
 
 def test_every_page_loads_cleanly_and_typesets_every_formula(browser, built_site) -> None:
