@@ -167,8 +167,12 @@ def _quiet_build() -> None:
     os.environ["IPYTHONDIR"] = str(profile.parent)
 
 
-# 本次构建读到的目录：on_config 读一次，逐页的钩子共用（每页重新解析 toc.yml 要多花约 3 s）。
+# 本次构建读到的目录：on_config 读一次，之后的钩子共用（每页重新解析 toc.yml 要多花约 3 s）。
 _BUILD_TOC: list[dict] = []
+
+
+def _toc(config) -> list[dict]:
+    return _BUILD_TOC or load_toc(config["docs_dir"])  # 没经过 on_config 时（单独调用钩子）现读
 
 
 def on_config(config):
@@ -339,7 +343,7 @@ def on_files(files: Files, config) -> Files:
     jobs = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
     for name, svg in _fresh_figures().render_all(cache_dir=FIGURE_CACHE, jobs=jobs).items():
         files.append(File.generated(config, f"figures/{name}", content=svg))
-    toc = load_toc(config["docs_dir"])
+    toc = _toc(config)
     for page in topic_pages(toc):
         markdown = (Path(config["docs_dir"]) / page).read_text(encoding="utf-8")
         notebook = dlguide_notebooks.page_notebook(
@@ -381,7 +385,7 @@ def _with_download_link(markdown: str, page: str) -> str:
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     uri = page.file.src_uri
-    toc = _BUILD_TOC or load_toc(config["docs_dir"])
+    toc = _toc(config)
     if uri in topic_pages(toc):
         markdown = _with_download_link(dlguide_summaries.add_box_anchors(markdown), uri)
     markdown = expand_includes(markdown, page.file.src_uri)
@@ -456,7 +460,7 @@ def on_post_build(config) -> None:
     data = json.loads(index.read_text(encoding="utf-8"))
     converter = _latex_to_text()
     notebooks = tuple(
-        nb.removesuffix(".py") + "/" for chapter in load_toc(config["docs_dir"]) for nb in chapter.get("notebooks", [])
+        nb.removesuffix(".py") + "/" for chapter in _toc(config) for nb in chapter.get("notebooks", [])
     )
     for doc in data.get("docs", []):
         dollars = doc.get("location", "").startswith(notebooks)
